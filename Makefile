@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fwctl slice: builds a base 6.12 kernel carrying this subsystem, boots it
+# on an emulated CXL fabric and runs every test. "make help" lists targets.
+
+BUILD	?= $(CURDIR)/build
+SRC	:= $(BUILD)/src
+KOUT	:= $(BUILD)/kernel
+JOBS	?= $(shell nproc)
+QEMU	?= qemu-system-x86_64
+FWCTL_KVM ?= 0
+CCACHE	?= $(shell command -v ccache 2>/dev/null)
+KCC	:= $(if $(CCACHE),ccache gcc,gcc)
+H	:= tools/testing/fwctl
+KMAKE	= $(MAKE) -s -C $(SRC) O=$(KOUT) -j$(JOBS) W=1 CC="$(KCC)"
+BZIMAGE	:= $(KOUT)/arch/x86/boot/bzImage
+INITRD	:= $(BUILD)/initramfs.cpio.gz
+STDIR	:= $(BUILD)/selftests
+
+export BUILD SRC KOUT JOBS QEMU FWCTL_KVM KCC
+
+OWNED	:= $(shell git ls-files -co --exclude-standard drivers include \
+		Documentation tools samples patches 2>/dev/null)
+
+.PHONY: all help deps tree config kernel kernel-path selftests initramfs \
+	check demo shell patches clean distclean
+
+all: kernel
+
+help:
+	@echo "make demo         boot the default CXL fabric and run the tour"
+	@echo "make check        every test: static, KUnit, selftests in QEMU"
+	@echo "make shell        boot the fabric into an interactive guest shell"
+	@echo "make deps         install the Debian packages (root, idempotent)"
+	@echo "make kernel       build the end-to-end bzImage; kernel-path prints it"
+	@echo "make patches      emit a git format-patch series against the base"
+	@echo "variables: BUILD=$(BUILD) JOBS=$(JOBS) QEMU=$(QEMU) FWCTL_KVM=$(FWCTL_KVM)"
+
+deps:
+	@$(H)/deps.sh
+
+$(BUILD)/.deps: $(H)/deps.sh
+	@$(H)/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+tree: $(BUILD)/.deps
+	@$(H)/prepare-tree.sh $(CURDIR) $(SRC)
+
+$(KOUT)/.config: $(H)/configs/e2e.config $(SRC)/.fwctl-series | tree
+	@mkdir -p $(KOUT)
+	@$(MAKE) -s -C $(SRC) O=$(KOUT) tinyconfig >/dev/null
+	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $< >/dev/null
+	@$(MAKE) -s -C $(SRC) O=$(KOUT) olddefconfig
+	@$(H)/check-config.sh $< $@
+
+config: tree $(KOUT)/.config
+
+kernel: config
+	@echo "  KERNEL  $(BZIMAGE)"
+	@$(KMAKE) bzImage modules
+	@$(KMAKE) headers
+
+kernel-path:
+	@echo $(BZIMAGE)
+
+selftests: kernel
+	@rm -rf $(STDIR) && mkdir -p $(STDIR)
+	@$(MAKE) -s -C $(SRC)/tools/testing/selftests/fwctl OUTPUT=$(STDIR) \
+		KHDR_INCLUDES="-isystem $(KOUT)/usr/include" all
+
+initramfs: selftests
+	@$(H)/mkinitramfs.sh $(CURDIR) $(INITRD) $(STDIR) \
+		$(shell find $(KOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)
+
+check: initramfs
+	@$(H)/check.sh
+
+demo: initramfs
+	@$(H)/qemu-run.sh -a "fwh.mode=demo" $(BZIMAGE) $(INITRD) $(BUILD)/logs/demo.log; \
+		rc=$$?; sed -n '/=== FWCTL-DEMO/,/=== FWCTL-DMESG/p' $(BUILD)/logs/demo.log | \
+		grep -v '^=== FWCTL-DMESG'; exit $$rc
+
+shell: initramfs
+	@$(H)/qemu-run.sh -i -a "fwh.mode=shell" $(BZIMAGE) $(INITRD) /dev/null
+
+patches: tree
+	@$(H)/format-patches.sh $(CURDIR) $(BUILD)/patches
+
+clean:
+	rm -rf $(KOUT) $(BUILD)/kunit $(STDIR) $(INITRD) $(BUILD)/logs
+
+distclean:
+	rm -rf $(BUILD)

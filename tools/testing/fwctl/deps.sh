@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the fwctl harness needs from Debian's packages, idempotently.
+# QEMU >= 10.0 comes from bookworm-backports; that suite is added by reusing
+# the mirror URI of the machine's existing Debian apt source, so no package
+# registry host name is written anywhere.
+set -euo pipefail
+
+PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio ccache sparse
+busybox-static python3 linux-source-6.12 ndctl libjson-c-dev pkg-config
+gcc-multilib libc6-dev-i386 kmod xz-utils rsync"
+QEMU_MIN=10
+
+have_pkgs() {
+	local p
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || return 1
+	done
+}
+
+qemu_ok() {
+	local v
+	command -v qemu-system-x86_64 >/dev/null || return 1
+	v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	[ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]
+}
+
+if have_pkgs && qemu_ok; then
+	exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages; run 'make deps' as root" >&2
+	exit 1
+fi
+
+# Find the URI of the main Debian suite in the existing sources.
+mirror_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+		/^[ \t]*$/ { if (uri != "" && suite ~ /(^|[ \t])bookworm([ \t]|$)/) { print uri; exit }
+			     uri = ""; suite = ""; next }
+		/^URIs:/ { uri = $2 }
+		/^Suites:/ { $1 = ""; suite = $0 }
+		END { if (uri != "" && suite ~ /(^|[ \t])bookworm([ \t]|$)/) print uri }
+		' "$f"
+	done | head -n1
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" && $0 !~ /\[/ && $3 == "bookworm" { print $2; exit }
+		     $1 == "deb" && $0 ~ /\[/ { for (i = 2; i <= NF; i++) if ($i ~ /\]$/) break;
+		       if ($(i + 2) == "bookworm") { print $(i + 1); exit } }' "$f"
+	done | head -n1
+}
+
+bp=/etc/apt/sources.list.d/fwctl-bookworm-backports.sources
+if [ ! -f "$bp" ]; then
+	uri=$(mirror_uri | head -n1)
+	if [ -z "$uri" ]; then
+		echo "deps: no Debian bookworm apt source found to derive backports from" >&2
+		exit 1
+	fi
+	cat > "$bp" <<EOT
+Types: deb
+URIs: $uri
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $PKGS
+qemu_ok || apt-get install -y -q --no-install-recommends \
+	-t bookworm-backports qemu-system-x86 qemu-system-data qemu-utils
+qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not available" >&2; exit 1; }

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fwctl driver API: how a driver exposes a device firmware mailbox as
+ * /dev/fwctl/fwctlN.
+ */
+#ifndef _LINUX_FWCTL_H
+#define _LINUX_FWCTL_H
+
+#include <linux/cdev.h>
+#include <linux/cleanup.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <uapi/fwctl/fwctl.h>
+
+struct fwctl_device;
+struct fwctl_uctx;
+
+/**
+ * struct fwctl_rpc_req - one RPC as the core hands it to a driver
+ * @scope: in: the scope the caller asked for; the core has already checked
+ *	the capability and lockdown rules of that scope
+ * @in: in: the request, a kernel copy of the caller's buffer
+ * @in_len: in: bytes at @in
+ * @out: out: the reply; may point into @in, otherwise it is kvmalloc()ed
+ *	memory that the core kvfree()s
+ * @out_len: in: bytes the caller can take; out: the full reply length
+ * @cmd: out: the driver's identifier of the command, for the audit trail
+ * @needed: out: the lowest scope the command needs; a write scope
+ *	(%FWCTL_RPC_DEBUG_WRITE or above) on an executed command taints
+ * @executed: out: true once the command reached the device, even if the
+ *	device then reported an error
+ *
+ * The driver validates the request, judges it against its policy (a
+ * refusal returns -EPERM or -EOPNOTSUPP and leaves @executed false), runs
+ * it and fills the out fields. Only @executed and @needed decide the taint.
+ */
+struct fwctl_rpc_req {
+	enum fwctl_rpc_scope scope;
+	void *in;
+	size_t in_len;
+	void *out;
+	size_t out_len;
+	u32 cmd;
+	enum fwctl_rpc_scope needed;
+	bool executed;
+};
+
+/**
+ * struct fwctl_ops - what a driver implements
+ * @device_type: the &enum fwctl_device_type reported by FWCTL_INFO
+ * @uctx_size: bytes to allocate for each open file's context; the driver's
+ *	struct must start with a &struct fwctl_uctx
+ * @open_uctx: set up a new context (optional). Called when a file opens.
+ * @close_uctx: tear a context down (optional). Called at most once per
+ *	context: at close, or by fwctl_unregister() for files still open.
+ * @info: return kmalloc()ed device data for FWCTL_INFO and its length in
+ *	@length, or an ERR_PTR (optional: no data)
+ * @commands: return a kvmalloc()ed array of the commands this context can
+ *	run and the scope each needs, with the count in @count, or an ERR_PTR
+ *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP)
+ * @fw_rpc: run one RPC, see &struct fwctl_rpc_req; returns 0 or an errno
+ *
+ * Every op runs with the device's registration lock held for read, so it
+ * never runs concurrently with or after fwctl_unregister(). Ops may sleep.
+ * Several ops of different contexts, and several @fw_rpc calls of one
+ * context, may run concurrently: the driver serialises its own hardware.
+ */
+struct fwctl_ops {
+	enum fwctl_device_type device_type;
+	size_t uctx_size;
+	int (*open_uctx)(struct fwctl_uctx *uctx);
+	void (*close_uctx)(struct fwctl_uctx *uctx);
+	void *(*info)(struct fwctl_uctx *uctx, size_t *length);
+	struct fwctl_command_info *(*commands)(struct fwctl_uctx *uctx,
+					       size_t *count);
+	int (*fw_rpc)(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req);
+};
+
+/**
+ * struct fwctl_device - one fwctl character device
+ * @dev: the class device, /sys/class/fwctl/fwctlN; its parent is the
+ *	driver's device
+ * @cdev: the character device, /dev/fwctl/fwctlN
+ * @registration_lock: held for read by every file operation that calls the
+ *	driver, for write by fwctl_unregister()
+ * @uctx_list_lock: protects @uctx_list
+ * @uctx_list: every open context not yet closed
+ * @ops: the driver's ops; NULL once unregistered, under @registration_lock
+ *
+ * Embedded at the start of the driver's own struct, see
+ * fwctl_alloc_device(). Reference counted through @dev: files hold a
+ * reference, so the memory outlives fwctl_unregister() while files are
+ * open, but the driver is never called again after it.
+ */
+struct fwctl_device {
+	struct device dev;
+	struct cdev cdev;
+	struct rw_semaphore registration_lock;
+	struct mutex uctx_list_lock;
+	struct list_head uctx_list;
+	const struct fwctl_ops *ops;
+};
+
+/**
+ * struct fwctl_uctx - per open file context
+ * @fwctl: the device the file was opened on
+ * @uctx_list_entry: entry in &fwctl_device.uctx_list
+ *
+ * The driver's per-file struct starts with this; the core allocates
+ * &fwctl_ops.uctx_size bytes, zeroed.
+ */
+struct fwctl_uctx {
+	struct fwctl_device *fwctl;
+	struct list_head uctx_list_entry;
+};
+
+struct fwctl_device *_fwctl_alloc_device(struct device *parent,
+					 const struct fwctl_ops *ops,
+					 size_t size);
+
+/**
+ * fwctl_alloc_device - allocate a driver struct that embeds a fwctl device
+ * @parent: the physical device the fwctl device controls
+ * @ops: the driver's ops, which must outlive fwctl_unregister()
+ * @drv_struct: the driver's struct type
+ * @member: its &struct fwctl_device member, which must be the first
+ *
+ * Return: the zeroed driver struct holding one reference, or NULL. Drop
+ * the reference with fwctl_put().
+ */
+#define fwctl_alloc_device(parent, ops, drv_struct, member)                 \
+	({                                                                  \
+		static_assert(__same_type(struct fwctl_device,              \
+					  ((drv_struct *)NULL)->member));   \
+		static_assert(offsetof(drv_struct, member) == 0);           \
+		(drv_struct *)_fwctl_alloc_device(parent, ops,              \
+						  sizeof(drv_struct));      \
+	})
+
+/**
+ * fwctl_get - take a reference on a fwctl device
+ * @fwctl: the device
+ *
+ * Return: @fwctl
+ */
+static inline struct fwctl_device *fwctl_get(struct fwctl_device *fwctl)
+{
+	get_device(&fwctl->dev);
+	return fwctl;
+}
+
+/**
+ * fwctl_put - drop a reference on a fwctl device
+ * @fwctl: the device; the last put frees the driver struct
+ */
+static inline void fwctl_put(struct fwctl_device *fwctl)
+{
+	put_device(&fwctl->dev);
+}
+DEFINE_FREE(fwctl, struct fwctl_device *, if (_T) fwctl_put(_T));
+
+int fwctl_register(struct fwctl_device *fwctl);
+void fwctl_unregister(struct fwctl_device *fwctl);
+
+#endif

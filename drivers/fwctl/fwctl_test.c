@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fwctl test driver: fake fwctl devices for the selftests.
+ *
+ * /sys/kernel/fwctl_test/add     write anything: register a new device
+ * /sys/kernel/fwctl_test/last    the name of the last device added
+ * /sys/kernel/fwctl_test/remove  write a device name: unregister it
+ * /sys/kernel/fwctl_test/contexts  open contexts not yet closed, all devices
+ */
+#include <linux/delay.h>
+#include <linux/fwctl.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "fwctl_test.h"
+
+struct fwctl_test_dev {
+	struct fwctl_device fwctl;
+	struct list_head entry;
+	u32 id;
+};
+
+struct fwctl_test_uctx {
+	struct fwctl_uctx uctx;
+	u32 rpcs;
+};
+
+static DEFINE_MUTEX(fwctl_test_lock);
+static LIST_HEAD(fwctl_test_devs);
+static u32 fwctl_test_next_id;
+static char fwctl_test_last[32];
+static atomic_t fwctl_test_contexts = ATOMIC_INIT(0);
+static struct kobject *fwctl_test_kobj;
+
+static int fwctl_test_open_uctx(struct fwctl_uctx *uctx)
+{
+	atomic_inc(&fwctl_test_contexts);
+	return 0;
+}
+
+static void fwctl_test_close_uctx(struct fwctl_uctx *uctx)
+{
+	atomic_dec(&fwctl_test_contexts);
+}
+
+static void *fwctl_test_info(struct fwctl_uctx *uctx, size_t *length)
+{
+	struct fwctl_test_dev *tdev =
+		container_of(uctx->fwctl, struct fwctl_test_dev, fwctl);
+	struct fwctl_test_info *info;
+	u32 i;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->magic = FWCTL_TEST_MAGIC;
+	info->id = tdev->id;
+	for (i = 0; i < sizeof(info->pattern); i++)
+		info->pattern[i] = fwctl_test_pattern(i);
+	*length = sizeof(*info);
+	return info;
+}
+
+static const struct fwctl_command_info fwctl_test_commands_table[] = {
+	{ .id = FWCTL_TEST_ECHO, .scope = FWCTL_RPC_CONFIGURATION },
+	{ .id = FWCTL_TEST_FAIL, .scope = FWCTL_RPC_DEBUG_READ_ONLY },
+	{ .id = FWCTL_TEST_SLEEP, .scope = FWCTL_RPC_DEBUG_WRITE },
+};
+
+static struct fwctl_command_info *fwctl_test_commands(struct fwctl_uctx *uctx,
+						      size_t *count)
+{
+	struct fwctl_command_info *cmds;
+
+	cmds = kvmemdup(fwctl_test_commands_table,
+			sizeof(fwctl_test_commands_table), GFP_KERNEL);
+	if (!cmds)
+		return ERR_PTR(-ENOMEM);
+	*count = ARRAY_SIZE(fwctl_test_commands_table);
+	return cmds;
+}
+
+static int fwctl_test_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	struct fwctl_test_uctx *tuctx =
+		container_of(uctx, struct fwctl_test_uctx, uctx);
+	const struct fwctl_test_rpc *rpc = req->in;
+	size_t len, i;
+	u8 *out;
+
+	if (req->in_len < sizeof(*rpc) || rpc->reserved[0] ||
+	    rpc->reserved[1] || rpc->needed > FWCTL_RPC_DEBUG_WRITE_FULL)
+		return -EINVAL;
+	req->cmd = rpc->cmd;
+	req->needed = rpc->needed;
+	if (req->scope < rpc->needed)
+		return -EPERM;
+
+	switch (rpc->op) {
+	case FWCTL_TEST_ECHO:
+		break;
+	case FWCTL_TEST_FAIL:
+		if (rpc->error <= 0 || rpc->error > MAX_ERRNO)
+			return -EINVAL;
+		req->executed = true;
+		return -rpc->error;
+	case FWCTL_TEST_SLEEP:
+		if (rpc->sleep_ms > FWCTL_TEST_MAX_SLEEP_MS)
+			return -EINVAL;
+		req->executed = true;
+		if (msleep_interruptible(rpc->sleep_ms))
+			return -EINTR;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+
+	len = rpc->reply_len ? rpc->reply_len : req->in_len;
+	out = kvzalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return -ENOMEM;
+	memcpy(out, req->in, min(len, req->in_len));
+	for (i = req->in_len; i < len; i++)
+		out[i] = fwctl_test_pattern(i);
+	req->executed = true;
+	req->out = out;
+	req->out_len = len;
+	tuctx->rpcs++;
+	return 0;
+}
+
+static const struct fwctl_ops fwctl_test_ops = {
+	.device_type = FWCTL_DEVICE_TYPE_TEST,
+	.uctx_size = sizeof(struct fwctl_test_uctx),
+	.open_uctx = fwctl_test_open_uctx,
+	.close_uctx = fwctl_test_close_uctx,
+	.info = fwctl_test_info,
+	.commands = fwctl_test_commands,
+	.fw_rpc = fwctl_test_rpc,
+};
+
+static void fwctl_test_destroy(struct fwctl_test_dev *tdev)
+{
+	list_del(&tdev->entry);
+	fwctl_unregister(&tdev->fwctl);
+	fwctl_put(&tdev->fwctl);
+}
+
+static ssize_t add_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct fwctl_test_dev *tdev;
+	int ret;
+
+	tdev = fwctl_alloc_device(NULL, &fwctl_test_ops,
+				  struct fwctl_test_dev, fwctl);
+	if (!tdev)
+		return -ENOMEM;
+
+	guard(mutex)(&fwctl_test_lock);
+	tdev->id = fwctl_test_next_id++;
+	ret = fwctl_register(&tdev->fwctl);
+	if (ret) {
+		fwctl_put(&tdev->fwctl);
+		return ret;
+	}
+	list_add_tail(&tdev->entry, &fwctl_test_devs);
+	strscpy(fwctl_test_last, dev_name(&tdev->fwctl.dev));
+	return count;
+}
+static struct kobj_attribute add_attr = __ATTR_WO(add);
+
+static ssize_t last_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	guard(mutex)(&fwctl_test_lock);
+	return sysfs_emit(buf, "%s\n", fwctl_test_last);
+}
+static struct kobj_attribute last_attr = __ATTR_RO(last);
+
+static ssize_t remove_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct fwctl_test_dev *tdev;
+
+	guard(mutex)(&fwctl_test_lock);
+	list_for_each_entry(tdev, &fwctl_test_devs, entry) {
+		if (sysfs_streq(buf, dev_name(&tdev->fwctl.dev))) {
+			fwctl_test_destroy(tdev);
+			return count;
+		}
+	}
+	return -ENOENT;
+}
+static struct kobj_attribute remove_attr = __ATTR_WO(remove);
+
+static ssize_t contexts_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&fwctl_test_contexts));
+}
+static struct kobj_attribute contexts_attr = __ATTR_RO(contexts);
+
+static struct attribute *fwctl_test_attrs[] = {
+	&add_attr.attr,
+	&last_attr.attr,
+	&remove_attr.attr,
+	&contexts_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group fwctl_test_group = {
+	.attrs = fwctl_test_attrs,
+};
+
+static int __init fwctl_test_init(void)
+{
+	int ret;
+
+	fwctl_test_kobj = kobject_create_and_add("fwctl_test", kernel_kobj);
+	if (!fwctl_test_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(fwctl_test_kobj, &fwctl_test_group);
+	if (ret)
+		kobject_put(fwctl_test_kobj);
+	return ret;
+}
+
+static void __exit fwctl_test_exit(void)
+{
+	struct fwctl_test_dev *tdev, *tmp;
+
+	/* No new device can be added once the files are gone. */
+	sysfs_remove_group(fwctl_test_kobj, &fwctl_test_group);
+	kobject_put(fwctl_test_kobj);
+	guard(mutex)(&fwctl_test_lock);
+	list_for_each_entry_safe(tdev, tmp, &fwctl_test_devs, entry)
+		fwctl_test_destroy(tdev);
+}
+
+module_init(fwctl_test_init);
+module_exit(fwctl_test_exit);
+MODULE_DESCRIPTION("fwctl test driver");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(FWCTL);

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the fwctl core: scope rules, taint and audit decisions,
+ * ioctl size rules, and device lifetime through the real file operations
+ * with a fake driver.
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fwctl.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "fwctl_internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(FWCTL);
+
+/* --- scope rules ---------------------------------------------------- */
+
+struct scope_case {
+	u32 scope;
+	bool rawio;
+	int expect;
+};
+
+static const struct scope_case scope_cases[] = {
+	{ FWCTL_RPC_CONFIGURATION, true, 0 },
+	{ FWCTL_RPC_DEBUG_READ_ONLY, true, 0 },
+	{ FWCTL_RPC_DEBUG_WRITE, true, 0 },
+	{ FWCTL_RPC_DEBUG_WRITE_FULL, true, 0 },
+	{ FWCTL_RPC_CONFIGURATION, false, 0 },
+	{ FWCTL_RPC_DEBUG_WRITE, false, 0 },
+	{ FWCTL_RPC_DEBUG_WRITE_FULL, false, -EPERM },
+	{ FWCTL_RPC_DEBUG_WRITE_FULL + 1, true, -EOPNOTSUPP },
+	{ U32_MAX, false, -EOPNOTSUPP },
+};
+
+static void scope_case_desc(const struct scope_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "scope %u %s CAP_SYS_RAWIO",
+		 c->scope, c->rawio ? "with" : "without");
+}
+KUNIT_ARRAY_PARAM(scope, scope_cases, scope_case_desc);
+
+static void fwctl_test_scope_allowed(struct kunit *test)
+{
+	const struct scope_case *c = test->param_value;
+	const struct cred *old;
+	struct cred *new;
+
+	new = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	if (!c->rawio)
+		cap_lower(new->cap_effective, CAP_SYS_RAWIO);
+	else
+		cap_raise(new->cap_effective, CAP_SYS_RAWIO);
+	old = override_creds(new);
+	KUNIT_EXPECT_EQ(test, fwctl_scope_allowed(c->scope), c->expect);
+	revert_creds(old);
+	put_cred(new);
+}
+
+/* --- taint and audit decisions --------------------------------------- */
+
+struct audit_case {
+	u32 scope;
+	u32 needed;
+	bool executed;
+	bool taints;
+	bool logged;
+};
+
+static const struct audit_case audit_cases[] = {
+	{ FWCTL_RPC_CONFIGURATION, FWCTL_RPC_CONFIGURATION, true, false, false },
+	{ FWCTL_RPC_DEBUG_READ_ONLY, FWCTL_RPC_DEBUG_READ_ONLY, true, false, false },
+	/* A read-only command asked for at a write scope: logged, no taint. */
+	{ FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_CONFIGURATION, true, false, true },
+	{ FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE, true, true, true },
+	{ FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL, true, true, true },
+	/* Refused by the driver: logged, never a taint. */
+	{ FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE_FULL, false, false, true },
+	{ FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE, false, false, false },
+};
+
+static void audit_case_desc(const struct audit_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "scope %u needs %u %s",
+		 c->scope, c->needed, c->executed ? "executed" : "refused");
+}
+KUNIT_ARRAY_PARAM(audit, audit_cases, audit_case_desc);
+
+static void fwctl_test_taint_and_log(struct kunit *test)
+{
+	const struct audit_case *c = test->param_value;
+	struct fwctl_rpc_req req = {
+		.scope = c->scope,
+		.needed = c->needed,
+		.executed = c->executed,
+	};
+
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_taints(&req), c->taints);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_logged(c->scope, &req), c->logged);
+}
+
+/* --- a fake driver and the real file operations ----------------------- */
+
+struct kdrv {
+	struct fwctl_device fwctl;
+	int opens;
+	int closes;
+	int rpcs;
+};
+
+static int kdrv_open(struct fwctl_uctx *uctx)
+{
+	container_of(uctx->fwctl, struct kdrv, fwctl)->opens++;
+	return 0;
+}
+
+static void kdrv_close(struct fwctl_uctx *uctx)
+{
+	container_of(uctx->fwctl, struct kdrv, fwctl)->closes++;
+}
+
+static void *kdrv_info(struct fwctl_uctx *uctx, size_t *length)
+{
+	*length = 40;
+	return kmemdup("0123456789abcdefghijklmnopqrstuvwxyzABCD", 40,
+		       GFP_KERNEL);
+}
+
+/* Replies with the request reversed and twice as long. */
+static int kdrv_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	u8 *out, *in = req->in;
+	size_t i;
+
+	container_of(uctx->fwctl, struct kdrv, fwctl)->rpcs++;
+	out = kvzalloc(req->in_len * 2 + 1, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	for (i = 0; i < req->in_len; i++)
+		out[i] = in[req->in_len - 1 - i];
+	req->cmd = 0x42;
+	req->executed = true;
+	req->out = out;
+	req->out_len = req->in_len * 2;
+	return 0;
+}
+
+static const struct fwctl_ops kdrv_ops = {
+	.device_type = FWCTL_DEVICE_TYPE_CXL,
+	.uctx_size = sizeof(struct fwctl_uctx),
+	.open_uctx = kdrv_open,
+	.close_uctx = kdrv_close,
+	.info = kdrv_info,
+	.fw_rpc = kdrv_rpc,
+};
+
+struct kctx {
+	struct kdrv *drv;
+	struct inode inode;
+	struct file file;
+	bool registered;
+	bool open;
+	u8 __user *ubuf;
+};
+
+static void kctx_exit(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+
+	if (!k || !k->drv)
+		return;
+	if (k->open)
+		fwctl_fops_release(&k->inode, &k->file);
+	if (k->registered)
+		fwctl_unregister(&k->drv->fwctl);
+	fwctl_put(&k->drv->fwctl);
+}
+
+static int kctx_init(struct kunit *test)
+{
+	struct device *parent;
+	struct kctx *k;
+	unsigned long addr;
+
+	k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	test->priv = k;
+
+	parent = kunit_device_register(test, "fwctl-kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+	k->drv = fwctl_alloc_device(parent, &kdrv_ops, struct kdrv, fwctl);
+	KUNIT_ASSERT_NOT_NULL(test, k->drv);
+	KUNIT_ASSERT_EQ(test, fwctl_register(&k->drv->fwctl), 0);
+	k->registered = true;
+
+	k->inode.i_cdev = &k->drv->fwctl.cdev;
+	KUNIT_ASSERT_EQ(test, fwctl_fops_open(&k->inode, &k->file), 0);
+	k->open = true;
+
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE * 2,
+			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			     0);
+	KUNIT_ASSERT_NE(test, addr, 0UL);
+	k->ubuf = (u8 __user *)addr;
+	return 0;
+}
+
+static long kioctl(struct kctx *k, unsigned int cmd, const void *arg,
+		   size_t len)
+{
+	if (copy_to_user(k->ubuf, arg, len))
+		return -EFAULT;
+	return fwctl_fops_ioctl(&k->file, cmd, (unsigned long)k->ubuf);
+}
+
+static void fwctl_test_register(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+
+	KUNIT_EXPECT_EQ(test, strncmp(dev_name(&k->drv->fwctl.dev), "fwctl", 5),
+			0);
+	KUNIT_EXPECT_NE(test, k->drv->fwctl.dev.devt, 0);
+	KUNIT_EXPECT_EQ(test, k->drv->opens, 1);
+	KUNIT_EXPECT_PTR_EQ(test, k->drv->fwctl.ops, &kdrv_ops);
+}
+
+static void fwctl_test_ioctl_numbers(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_info info = { .size = sizeof(info) };
+
+	KUNIT_EXPECT_EQ(test, kioctl(k, _IO(FWCTL_TYPE, 2), &info, sizeof(info)),
+			-ENOIOCTLCMD);
+	KUNIT_EXPECT_EQ(test, kioctl(k, _IO(FWCTL_TYPE + 1, 0), &info,
+				     sizeof(info)), -ENOIOCTLCMD);
+	/* Same number with a direction encoded is a different ioctl. */
+	KUNIT_EXPECT_EQ(test, kioctl(k, _IOR(FWCTL_TYPE, 0, struct fwctl_info),
+				     &info, sizeof(info)), -ENOIOCTLCMD);
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
+}
+
+static void fwctl_test_info_sizes(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_info info = { .size = sizeof(info) };
+	u8 big[sizeof(info) + 8] = {};
+	u8 data[40];
+
+	/* Shorter than the first version: EINVAL. */
+	info.size = offsetof(struct fwctl_info, out_device_data);
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
+			-EINVAL);
+
+	/* Longer with a non-zero tail: E2BIG; zero tail: accepted. */
+	info.size = sizeof(big);
+	memcpy(big, &info, sizeof(info));
+	big[sizeof(info) + 3] = 1;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, big, sizeof(big)), -E2BIG);
+	big[sizeof(info) + 3] = 0;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, big, sizeof(big)), 0);
+
+	/* Unknown flag. */
+	info.size = sizeof(info);
+	info.flags = 0x80;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
+			-EOPNOTSUPP);
+	/* No commands op: the query is not supported. */
+	info.flags = FWCTL_INFO_FLAG_COMMANDS;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
+			-EOPNOTSUPP);
+
+	/* Length 0: nothing copied, the needed length reported. */
+	info.flags = 0;
+	info.device_data_len = 0;
+	info.out_device_data = (u64)(uintptr_t)(k->ubuf + 512);
+	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_EQ(test, info.out_device_type, FWCTL_DEVICE_TYPE_CXL);
+
+	/* Too small: a prefix copied, the full length reported. */
+	memset(data, 0xee, sizeof(data));
+	KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 512, data, sizeof(data)), 0);
+	info.device_data_len = 10;
+	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(data, k->ubuf + 512, sizeof(data)),
+			0);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_MEMEQ(test, data, "0123456789", 10);
+	KUNIT_EXPECT_EQ(test, data[10], 0xee);
+}
+
+static void fwctl_test_rpc(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = FWCTL_RPC_CONFIGURATION,
+		.in_len = 4,
+		.out_len = 5,
+		.in = (u64)(uintptr_t)(k->ubuf + 256),
+		.out = (u64)(uintptr_t)(k->ubuf + 512),
+	};
+	u8 out[8];
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 256, "abcd", 4), 0);
+	KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 512, "XXXXXXXX", 8), 0);
+	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&rpc, k->ubuf, sizeof(rpc)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(out, k->ubuf + 512, 8), 0);
+	/* Reply of 8 truncated to out_len 5; the full length reported. */
+	KUNIT_EXPECT_EQ(test, rpc.out_len, 8);
+	KUNIT_EXPECT_MEMEQ(test, out, "dcba\0XXX", 8);
+	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 1);
+
+	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL + 1;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)),
+			-EOPNOTSUPP);
+	rpc.scope = FWCTL_RPC_CONFIGURATION;
+	rpc.in_len = FWCTL_MAX_RPC_LEN + 1;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)),
+			-EMSGSIZE);
+	rpc.in_len = 4;
+	rpc.out_len = FWCTL_MAX_RPC_LEN + 1;
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)),
+			-EMSGSIZE);
+	rpc.out_len = 4;
+	rpc.in = 16;	/* unmapped */
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)), -EFAULT);
+	/* None of the refused requests reached the driver. */
+	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 1);
+}
+
+static void fwctl_test_unregister_open(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_info info = { .size = sizeof(info) };
+	struct file second = {};
+
+	KUNIT_ASSERT_EQ(test, fwctl_fops_open(&k->inode, &second), 0);
+	KUNIT_EXPECT_EQ(test, k->drv->opens, 2);
+
+	fwctl_unregister(&k->drv->fwctl);
+	k->registered = false;
+	/* Every open context was closed exactly once. */
+	KUNIT_EXPECT_EQ(test, k->drv->closes, 2);
+	KUNIT_EXPECT_NULL(test, k->drv->fwctl.ops);
+
+	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, fwctl_fops_ioctl(&second, FWCTL_RPC,
+					       (unsigned long)k->ubuf), -ENODEV);
+	/* Opening an orphaned device fails. */
+	KUNIT_EXPECT_EQ(test, fwctl_fops_open(&k->inode, &(struct file){}),
+			-ENODEV);
+
+	/* Closing after unregister does not call the driver again. */
+	fwctl_fops_release(&k->inode, &second);
+	KUNIT_EXPECT_EQ(test, k->drv->closes, 2);
+	fwctl_fops_release(&k->inode, &k->file);
+	k->open = false;
+	KUNIT_EXPECT_EQ(test, k->drv->closes, 2);
+}
+
+static struct kunit_case fwctl_core_cases[] = {
+	KUNIT_CASE_PARAM(fwctl_test_scope_allowed, scope_gen_params),
+	KUNIT_CASE_PARAM(fwctl_test_taint_and_log, audit_gen_params),
+	{}
+};
+
+static struct kunit_suite fwctl_core_suite = {
+	.name = "fwctl_core",
+	.test_cases = fwctl_core_cases,
+};
+
+static struct kunit_case fwctl_fops_cases[] = {
+	KUNIT_CASE(fwctl_test_register),
+	KUNIT_CASE(fwctl_test_ioctl_numbers),
+	KUNIT_CASE(fwctl_test_info_sizes),
+	KUNIT_CASE(fwctl_test_rpc),
+	KUNIT_CASE(fwctl_test_unregister_open),
+	{}
+};
+
+static struct kunit_suite fwctl_fops_suite = {
+	.name = "fwctl_fops",
+	.init = kctx_init,
+	.exit = kctx_exit,
+	.test_cases = fwctl_fops_cases,
+};
+
+kunit_test_suites(&fwctl_core_suite, &fwctl_fops_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the fwctl core");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: every test of the fwctl slice with one verdict. Called by
+# "make check" with the make variables in the environment. Ends with the line
+# "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+: "${BUILD:?}" "${SRC:?}" "${KOUT:?}" "${JOBS:=2}"
+logs=$BUILD/logs
+mkdir -p "$logs"
+passed=0 failed=0 skipped=0
+summary=()
+
+tally() { # suite passed failed skipped
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	skipped=$((skipped + $4))
+	summary+=("$(printf '%-28s %4d passed, %4d failed, %4d skipped' "$1" "$2" "$3" "$4")")
+}
+
+stage() { echo; echo "### $*"; }
+
+# --- static checks ----------------------------------------------------
+if [ "${CHECK_STATIC:-1}" = 1 ]; then
+	stage "static checks (checkpatch --strict, kernel-doc, sparse C=2, W=1)"
+	out=$("$here/static-check.sh" 2>&1)
+	echo "$out" | grep -v '^RESULT'
+	set -- $(echo "$out" | sed -n 's/^RESULT //p')
+	tally static "${1:-0}" "${2:-1}" 0
+fi
+
+# --- KUnit ------------------------------------------------------------
+if [ "${CHECK_KUNIT:-1}" = 1 ]; then
+	stage "KUnit (tools/testing/kunit/kunit.py run --arch=x86_64)"
+	kcs=()
+	while IFS= read -r d; do
+		kcs+=(--kunitconfig="$SRC/$d")
+	done < <(cd "$repo" && find drivers -name .kunitconfig | sort)
+	log=$logs/kunit.log
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--build_dir="$BUILD/kunit" --jobs="$JOBS" --timeout=600 \
+		--make_options=CC="${KCC:-gcc}" "${kcs[@]}") > "$log" 2>&1
+	rc=$?
+	grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]|^=+ |Testing complete|ERROR' "$log"
+	sum=$(grep 'Testing complete' "$log" | tail -n1)
+	p=$(echo "$sum" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+	f=$(echo "$sum" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
+	s=$(echo "$sum" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
+	c=$(echo "$sum" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
+	p=${p:-0} f=$(( ${f:-0} + ${c:-0} )) s=${s:-0}
+	if [ $rc != 0 ] && [ "$f" = 0 ]; then
+		echo "kunit.py failed (exit $rc); see $log"
+		tail -n 30 "$log"
+		f=1
+	fi
+	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		echo "kunit.py ran no test; see $log"
+		f=1
+	fi
+	tally kunit "$p" "$f" "$s"
+fi
+
+# --- end to end in QEMU ---------------------------------------------
+boot() { # name topology append
+	local name=$1 topo=$2 append=$3 log=$logs/guest-$1.log out
+	stage "selftests in QEMU: $name (topology $topo${append:+, $append})"
+	"$here/qemu-run.sh" -f "$topo" -a "fwh.mode=check fwh.suite=$name $append" \
+		"$KOUT/arch/x86/boot/bzImage" "$BUILD/initramfs.cpio.gz" "$log"
+	out=$(python3 "$here/guest-log.py" "$log" "$name")
+	echo "$out" | grep -v '^RESULT'
+	set -- $(echo "$out" | sed -n 's/^RESULT //p')
+	tally "selftests/$name" "$1" "$2" "$3"
+}
+if [ "${CHECK_E2E:-1}" = 1 ]; then
+	boot default default ""
+	boot lockdown default "lockdown=integrity"
+fi
+
+echo
+echo "### summary (logs in $logs)"
+printf '%s\n' "${summary[@]}"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

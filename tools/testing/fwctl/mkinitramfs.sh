@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh REPO OUT.cpio.gz TESTDIR [MODULE...]
+#
+# A busybox initramfs with the test init, the selftests from TESTDIR (static
+# binaries) and the given modules.
+set -euo pipefail
+repo=$1 out=$2 tests=$3
+shift 3
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,fwctl/tests,fwctl/bin,fwctl/modules}
+cp /bin/busybox "$root/bin/busybox"
+cp "$repo/tools/testing/fwctl/initramfs/init" "$root/init"
+for f in "$repo"/tools/testing/fwctl/initramfs/*.sh; do
+	[ -f "$f" ] && cp "$f" "$root/fwctl/"
+done
+for t in "$tests"/*; do
+	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/fwctl/tests/"
+done
+if [ -d "$tests/bin" ]; then
+	cp "$tests"/bin/* "$root/fwctl/bin/" 2>/dev/null || true
+fi
+for m in "$@"; do
+	cp "$m" "$root/fwctl/modules/"
+done
+chmod +x "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"

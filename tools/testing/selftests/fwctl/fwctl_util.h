@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the fwctl selftests. */
+#ifndef _FWCTL_UTIL_H
+#define _FWCTL_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Read a small sysfs/procfs file into buf; returns bytes or -errno. */
+static inline int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = 0;
+	close(fd);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	return n;
+}
+
+static inline int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static inline long read_long(const char *path)
+{
+	char buf[64];
+
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtol(buf, NULL, 0);
+}
+
+/* The value of name=VALUE on the kernel command line, or NULL. */
+static inline const char *cmdline_arg(const char *name)
+{
+	static char buf[4096];
+	char *p, *save;
+	size_t l = strlen(name);
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)) < 0)
+		return NULL;
+	for (p = strtok_r(buf, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		if (!strncmp(p, name, l) && p[l] == '=')
+			return p + l + 1;
+	return NULL;
+}
+
+/* The active lockdown level: "none", "integrity" or "confidentiality". */
+static inline const char *lockdown_level(void)
+{
+	static char buf[128];
+	char *s, *e;
+
+	if (read_file("/sys/kernel/security/lockdown", buf, sizeof(buf)) < 0)
+		return "none";
+	s = strchr(buf, '[');
+	e = s ? strchr(s, ']') : NULL;
+	if (!s || !e)
+		return "none";
+	*e = 0;
+	return s + 1;
+}
+
+static inline bool kernel_tainted_fwctl(void)
+{
+	return (read_long("/proc/sys/kernel/tainted") >> 19) & 1;
+}
+
+#endif

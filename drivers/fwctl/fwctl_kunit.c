@@ -44,6 +44,7 @@ static void scope_case_desc(const struct scope_case *c, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "scope %u %s CAP_SYS_RAWIO",
 		 c->scope, c->rawio ? "with" : "without");
 }
+
 KUNIT_ARRAY_PARAM(scope, scope_cases, scope_case_desc);
 
 static void fwctl_test_scope_allowed(struct kunit *test)
@@ -91,6 +92,7 @@ static void audit_case_desc(const struct audit_case *c, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "scope %u needs %u %s",
 		 c->scope, c->needed, c->executed ? "executed" : "refused");
 }
+
 KUNIT_ARRAY_PARAM(audit, audit_cases, audit_case_desc);
 
 static void fwctl_test_taint_and_log(struct kunit *test)

@@ -172,6 +172,7 @@ static ssize_t add_store(struct kobject *kobj, struct kobj_attribute *attr,
 	strscpy(fwctl_test_last, dev_name(&tdev->fwctl.dev));
 	return count;
 }
+
 static struct kobj_attribute add_attr = __ATTR_WO(add);
 
 static ssize_t last_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -180,6 +181,7 @@ static ssize_t last_show(struct kobject *kobj, struct kobj_attribute *attr,
 	guard(mutex)(&fwctl_test_lock);
 	return sysfs_emit(buf, "%s\n", fwctl_test_last);
 }
+
 static struct kobj_attribute last_attr = __ATTR_RO(last);
 
 static ssize_t remove_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -196,6 +198,7 @@ static ssize_t remove_store(struct kobject *kobj, struct kobj_attribute *attr,
 	}
 	return -ENOENT;
 }
+
 static struct kobj_attribute remove_attr = __ATTR_WO(remove);
 
 static ssize_t contexts_show(struct kobject *kobj,
@@ -203,6 +206,7 @@ static ssize_t contexts_show(struct kobject *kobj,
 {
 	return sysfs_emit(buf, "%d\n", atomic_read(&fwctl_test_contexts));
 }
+
 static struct kobj_attribute contexts_attr = __ATTR_RO(contexts);
 
 static struct attribute *fwctl_test_attrs[] = {

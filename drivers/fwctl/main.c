@@ -238,9 +238,12 @@ struct fwctl_ioctl_op {
 	int (*execute)(struct fwctl_ucmd *ucmd);
 };
 
-/* The minimum size is the end of the last field the first version had. */
+/*
+ * The minimum size is the end of the last field of the struct's first
+ * version; entries are in ioctl number order, starting at FWCTL_CMD_BASE.
+ */
 #define FWCTL_IOCTL_OP(_ioctl, _fn, _struct, _last)                        \
-	[_IOC_NR(_ioctl) - FWCTL_CMD_BASE] = {                             \
+	{                                                                  \
 		.size = sizeof(_struct) +                                  \
 			BUILD_BUG_ON_ZERO(sizeof(union fwctl_ucmd_buffer) <  \
 					  sizeof(_struct)),                \
@@ -272,6 +275,7 @@ VISIBLE_IF_KUNIT long fwctl_fops_ioctl(struct file *filp, unsigned int cmd,
 	    nr - FWCTL_CMD_BASE >= ARRAY_SIZE(fwctl_ioctl_ops))
 		return -ENOIOCTLCMD;
 	op = &fwctl_ioctl_ops[nr - FWCTL_CMD_BASE];
+	/* Also catches the same number with a size or direction encoded. */
 	if (op->ioctl_num != cmd)
 		return -ENOIOCTLCMD;
 

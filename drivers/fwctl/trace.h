@@ -11,33 +11,29 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(fwctl_rpc,
-	TP_PROTO(const struct fwctl_device *fwctl, u32 scope,
-		 const struct fwctl_rpc_req *req, int result),
-	TP_ARGS(fwctl, scope, req, result),
-	TP_STRUCT__entry(
-		__string(dev, dev_name(&fwctl->dev))
-		__field(pid_t, pid)
-		__array(char, comm, TASK_COMM_LEN)
-		__field(u32, scope)
-		__field(u32, needed)
-		__field(u32, cmd)
-		__field(bool, executed)
-		__field(int, result)
-	),
-	TP_fast_assign(
-		__assign_str(dev);
-		__entry->pid = task_tgid_nr(current);
-		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-		__entry->scope = scope;
-		__entry->needed = req->needed;
-		__entry->cmd = req->cmd;
-		__entry->executed = req->executed;
-		__entry->result = result;
-	),
-	TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x executed=%d result=%d",
-		  __get_str(dev), __entry->pid, __entry->comm, __entry->scope,
-		  __entry->needed, __entry->cmd, __entry->executed,
-		  __entry->result)
+	    TP_PROTO(const struct fwctl_device *fwctl, u32 scope,
+		     const struct fwctl_rpc_req *req, int result),
+	    TP_ARGS(fwctl, scope, req, result),
+	    TP_STRUCT__entry(__string(dev, dev_name(&fwctl->dev))
+			     __field(pid_t, pid)
+			     __array(char, comm, TASK_COMM_LEN)
+			     __field(u32, scope)
+			     __field(u32, needed)
+			     __field(u32, cmd)
+			     __field(bool, executed)
+			     __field(int, result)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->pid = task_tgid_nr(current);
+			   memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
+			   __entry->scope = scope;
+			   __entry->needed = req->needed;
+			   __entry->cmd = req->cmd;
+			   __entry->executed = req->executed;
+			   __entry->result = result;),
+	    TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x executed=%d result=%d",
+		      __get_str(dev), __entry->pid, __entry->comm,
+		      __entry->scope, __entry->needed, __entry->cmd,
+		      __entry->executed, __entry->result)
 );
 
 #endif

@@ -99,7 +99,7 @@ struct fwctl_device {
 	struct device dev;
 	struct cdev cdev;
 	struct rw_semaphore registration_lock;
-	struct mutex uctx_list_lock;
+	struct mutex uctx_list_lock; /* protects uctx_list */
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
 };
@@ -132,13 +132,9 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
  * the reference with fwctl_put().
  */
 #define fwctl_alloc_device(parent, ops, drv_struct, member)                 \
-	({                                                                  \
-		static_assert(__same_type(struct fwctl_device,              \
-					  ((drv_struct *)NULL)->member));   \
-		static_assert(offsetof(drv_struct, member) == 0);           \
-		(drv_struct *)_fwctl_alloc_device(parent, ops,              \
-						  sizeof(drv_struct));      \
-	})
+	((typeof(drv_struct) *)_fwctl_alloc_device(parent, ops,             \
+		sizeof(typeof(drv_struct)) +                                \
+		BUILD_BUG_ON_ZERO(offsetof(typeof(drv_struct), member))))
 
 /**
  * fwctl_get - take a reference on a fwctl device
@@ -160,7 +156,6 @@ static inline void fwctl_put(struct fwctl_device *fwctl)
 {
 	put_device(&fwctl->dev);
 }
-DEFINE_FREE(fwctl, struct fwctl_device *, if (_T) fwctl_put(_T));
 
 int fwctl_register(struct fwctl_device *fwctl);
 void fwctl_unregister(struct fwctl_device *fwctl);

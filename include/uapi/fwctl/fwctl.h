@@ -88,6 +88,7 @@ struct fwctl_info {
 	__u32 device_data_len;
 	__aligned_u64 out_device_data;
 };
+
 #define FWCTL_INFO _IO(FWCTL_TYPE, FWCTL_CMD_INFO)
 
 /**
@@ -131,6 +132,7 @@ struct fwctl_rpc {
 	__aligned_u64 in;
 	__aligned_u64 out;
 };
+
 #define FWCTL_RPC _IO(FWCTL_TYPE, FWCTL_CMD_RPC)
 
 /**

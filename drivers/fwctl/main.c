@@ -13,6 +13,7 @@
 #include <linux/fwctl.h>
 #include <linux/module.h>
 #include <linux/panic.h>
+#include <linux/ratelimit.h>
 #include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -118,15 +119,15 @@ static void fwctl_audit(struct fwctl_device *fwctl, u32 scope,
 			const struct fwctl_rpc_req *req, int ret)
 {
 	trace_fwctl_rpc(fwctl, scope, req, ret);
-	if (!fwctl_rpc_logged(scope, req))
+	if (!fwctl_rpc_logged(scope, req) || !__ratelimit(&fwctl->audit_rs))
 		return;
-	dev_notice_ratelimited(&fwctl->dev,
-			       "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
-			       current->comm, task_tgid_nr(current),
-			       from_kuid(&init_user_ns, current_uid()),
-			       fwctl_scope_name(scope), req->cmd,
-			       fwctl_scope_name(req->needed),
-			       req->executed ? "executed" : "refused", -ret);
+	dev_notice(&fwctl->dev,
+		   "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
+		   current->comm, task_tgid_nr(current),
+		   from_kuid(&init_user_ns, current_uid()),
+		   fwctl_scope_name(scope), req->cmd,
+		   fwctl_scope_name(req->needed),
+		   req->executed ? "executed" : "refused", -ret);
 }
 
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
@@ -420,6 +421,8 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	init_rwsem(&fwctl->registration_lock);
 	mutex_init(&fwctl->uctx_list_lock);
 	INIT_LIST_HEAD(&fwctl->uctx_list);
+	ratelimit_state_init(&fwctl->audit_rs, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	fwctl->ops = ops;
 	device_initialize(&fwctl->dev);
 	/* From here on the release function frees everything. */

@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit_types.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <uapi/fwctl/fwctl.h>
@@ -89,6 +90,8 @@ struct fwctl_ops {
  * @uctx_list_lock: protects @uctx_list
  * @uctx_list: every open context not yet closed
  * @ops: the driver's ops; NULL once unregistered, under @registration_lock
+ * @audit_rs: rate limit of this device's audit log lines, so one noisy
+ *	device cannot hide another's
  *
  * Embedded at the start of the driver's own struct, see
  * fwctl_alloc_device(). Reference counted through @dev: files hold a
@@ -102,6 +105,7 @@ struct fwctl_device {
 	struct mutex uctx_list_lock; /* protects uctx_list */
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
+	struct ratelimit_state audit_rs;
 };
 
 /**

@@ -5,8 +5,10 @@
 #
 # Make SRC a base 6.12 kernel tree carrying the repo's patch series and
 # overlaid files. Idempotent: the tarball is extracted and the series applied
-# only when the series changed; the overlay copies only files whose contents
-# changed, so an edit to one .c in the repo rebuilds only that object.
+# only when the series changed, and the result is synced into SRC by content;
+# the overlay copies only files whose contents changed. Either way only what
+# really changed gets a new mtime, so an edit to one .c in the repo rebuilds
+# only that object.
 set -euo pipefail
 
 repo=$(cd "$1" && pwd)
@@ -32,8 +34,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 			< "$repo/patches/$p"
 	done
 	echo "$want" > "$src.new/.fwctl-series"
-	rm -rf "$src"
-	mv "$src.new" "$src"
+	if [ -d "$src" ]; then
+		# Sync by content, without keeping times: only files the series
+		# change differently get a new mtime, so only they rebuild.
+		rsync -rl --checksum "$src.new/" "$src/"
+		rm -rf "$src.new"
+	else
+		mv "$src.new" "$src"
+	fi
 fi
 
 # Overlay: compare contents, keep the tree's mtime when nothing changed.

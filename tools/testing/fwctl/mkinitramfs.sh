@@ -6,12 +6,14 @@
 # A busybox initramfs with the test init, the selftests from TESTDIR (static
 # binaries) and the given modules.
 set -euo pipefail
+: "${KOUT:?}"
 repo=$1 out=$2 tests=$3
 shift 3
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,fwctl/tests,fwctl/bin,fwctl/modules}
 cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
 cp "$repo/tools/testing/fwctl/initramfs/init" "$root/init"
 for f in "$repo"/tools/testing/fwctl/initramfs/*.sh; do
 	[ -f "$f" ] && cp "$f" "$root/fwctl/"
@@ -22,8 +24,11 @@ done
 if [ -d "$tests/bin" ]; then
 	cp "$tests"/bin/* "$root/fwctl/bin/" 2>/dev/null || true
 fi
+# Modules are signed with the build's key: lockdown refuses unsigned ones.
 for m in "$@"; do
 	cp "$m" "$root/fwctl/modules/"
+	"$KOUT/scripts/sign-file" sha256 "$KOUT/certs/signing_key.pem" \
+		"$KOUT/certs/signing_key.x509" "$root/fwctl/modules/${m##*/}"
 done
 chmod +x "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |

@@ -34,7 +34,7 @@ backing() {
 }
 
 args=(-M q35,cxl=on -m 2G,maxmem=8G,slots=4 -smp 2 -nographic -no-reboot
-      -bios qboot.rom -kernel "$kernel" -initrd "$initrd")
+      -kernel "$kernel" -initrd "$initrd")
 if [ "${FWCTL_KVM:-0}" = 1 ]; then
 	args+=(-accel kvm -cpu host)
 else

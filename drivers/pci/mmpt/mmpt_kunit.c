@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the MMPT mailbox library against a software mailbox: a
+ * register window in memory and a device model, a kthread that watches the
+ * doorbell and answers at once, slowly, never, with bogus lengths, return
+ * codes or all ones, and runs background commands that finish or hang,
+ * with and without interrupts.
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/pci-mmpt.h>
+#include <linux/slab.h>
+
+MODULE_IMPORT_NS(PCI_MMPT);
+
+#define PAYLOAD_SHIFT	11
+#define PAYLOAD		BIT(PAYLOAD_SHIFT)
+#define REGS_SIZE	(PCI_MMPT_PAYLOAD + PAYLOAD)
+
+enum model_mode {
+	ANSWER,		/* echo the input, or out_len bytes of pattern */
+	NEVER,		/* leave the doorbell set */
+	BOGUS_LENGTH,	/* report a reply longer than the payload area */
+	GONE,		/* surprise removal: every register reads all ones */
+	BACKGROUND,	/* start a background operation */
+};
+
+struct model {
+	struct pci_mmpt mbox;
+	u8 *regs;
+	struct task_struct *thread;
+	struct device *dev;
+	/* behaviour, set by the test before ringing */
+	enum model_mode mode;
+	u16 rc;
+	int out_len;		/* -1: echo the input */
+	unsigned int delay_ms;
+	unsigned int bg_steps;	/* 0: hang */
+	bool abortable;
+	/* what it saw */
+	atomic_t doorbells;
+	u16 last_opcode;
+	u32 last_len;
+	u8 last_in[64];
+	/* background state, owned by the thread */
+	bool bg_active;
+	unsigned int bg_step;
+};
+
+static u64 rq(struct model *m, unsigned int off)
+{
+	return READ_ONCE(*(u64 *)(m->regs + off));
+}
+
+static void wq_(struct model *m, unsigned int off, u64 v)
+{
+	WRITE_ONCE(*(u64 *)(m->regs + off), v);
+}
+
+static u32 ctrl(struct model *m)
+{
+	return READ_ONCE(*(u32 *)(m->regs + PCI_MMPT_CTRL));
+}
+
+static void set_ctrl(struct model *m, u32 v)
+{
+	WRITE_ONCE(*(u32 *)(m->regs + PCI_MMPT_CTRL), v);
+}
+
+static void model_irq(struct model *m, u32 enable)
+{
+	if (ctrl(m) & enable)
+		pci_mmpt_irq(0, &m->mbox);
+}
+
+static void model_bg_finish(struct model *m, u16 rc)
+{
+	u64 bg = rq(m, PCI_MMPT_BG_STATUS);
+
+	bg &= ~(PCI_MMPT_BG_PERCENT | PCI_MMPT_BG_RC);
+	bg |= FIELD_PREP(PCI_MMPT_BG_PERCENT, 100) |
+	      FIELD_PREP(PCI_MMPT_BG_RC, rc);
+	wq_(m, PCI_MMPT_BG_STATUS, bg);
+	/* The final status is visible before the running bit clears. */
+	smp_wmb();
+	wq_(m, PCI_MMPT_STATUS, rq(m, PCI_MMPT_STATUS) & ~PCI_MMPT_STATUS_BG);
+	m->bg_active = false;
+	model_irq(m, PCI_MMPT_CTRL_BG_IRQ);
+}
+
+static void model_answer(struct model *m)
+{
+	u64 cmd = rq(m, PCI_MMPT_CMD);
+	u16 opcode = FIELD_GET(PCI_MMPT_CMD_OPCODE, cmd);
+	u32 len = FIELD_GET(PCI_MMPT_CMD_LENGTH, cmd), out, i;
+	u16 rc = m->rc;
+
+	m->last_opcode = opcode;
+	m->last_len = len;
+	memcpy(m->last_in, m->regs + PCI_MMPT_PAYLOAD,
+	       min_t(u32, len, sizeof(m->last_in)));
+	if (m->delay_ms)
+		msleep(m->delay_ms);
+
+	if (opcode == PCI_MMPT_OP_ABORT_BACKGROUND) {
+		if (!m->abortable) {
+			rc = 0x20;
+		} else {
+			rc = 0;
+			if (m->bg_active)
+				model_bg_finish(m, PCI_MMPT_RC_ABORTED);
+		}
+		out = 0;
+	} else if (m->mode == BACKGROUND) {
+		if (m->bg_active) {
+			rc = PCI_MMPT_RC_BUSY;
+		} else {
+			rc = PCI_MMPT_RC_BACKGROUND;
+			m->bg_active = true;
+			m->bg_step = 0;
+			wq_(m, PCI_MMPT_BG_STATUS, FIELD_PREP(PCI_MMPT_BG_OPCODE, opcode));
+			wq_(m, PCI_MMPT_STATUS, PCI_MMPT_STATUS_BG);
+		}
+		out = 0;
+	} else if (m->mode == BOGUS_LENGTH) {
+		out = PAYLOAD + 8;
+	} else {
+		out = m->out_len < 0 ? len : m->out_len;
+		for (i = len; i < out; i++)
+			m->regs[PCI_MMPT_PAYLOAD + i] = i ^ 0xa5;
+	}
+
+	wq_(m, PCI_MMPT_CMD, FIELD_PREP(PCI_MMPT_CMD_OPCODE, opcode) |
+			     FIELD_PREP(PCI_MMPT_CMD_LENGTH, out));
+	wq_(m, PCI_MMPT_STATUS,
+	    (rq(m, PCI_MMPT_STATUS) & PCI_MMPT_STATUS_BG) |
+	    FIELD_PREP(PCI_MMPT_STATUS_RC, rc));
+	if (m->mode == GONE)
+		memset(m->regs, 0xff, REGS_SIZE);
+	/* Registers and payload are visible before the doorbell clears. */
+	smp_wmb();
+	set_ctrl(m, ctrl(m) & ~PCI_MMPT_CTRL_DOORBELL);
+	model_irq(m, PCI_MMPT_CTRL_DOORBELL_IRQ);
+}
+
+static int model_thread(void *data)
+{
+	struct model *m = data;
+	bool busy = false;
+
+	while (!kthread_should_stop()) {
+		if (m->bg_active && m->bg_steps) {
+			u64 bg = rq(m, PCI_MMPT_BG_STATUS) & ~PCI_MMPT_BG_PERCENT;
+
+			if (++m->bg_step >= m->bg_steps)
+				model_bg_finish(m, 0);
+			else
+				wq_(m, PCI_MMPT_BG_STATUS, bg |
+				    FIELD_PREP(PCI_MMPT_BG_PERCENT,
+					       100 * m->bg_step / m->bg_steps));
+		}
+		if (ctrl(m) & PCI_MMPT_CTRL_DOORBELL && ctrl(m) != U32_MAX) {
+			if (!busy) {
+				atomic_inc(&m->doorbells);
+				busy = true;
+				/* Read the command after seeing the doorbell. */
+				smp_rmb();
+				if (m->mode != NEVER) {
+					model_answer(m);
+					busy = false;
+				}
+			}
+		} else {
+			busy = false;
+		}
+		usleep_range(100, 200);
+	}
+	return 0;
+}
+
+static void model_stop(void *data)
+{
+	struct model *m = data;
+
+	kthread_stop(m->thread);
+}
+
+static struct model *model_new(struct kunit *test, u32 caps)
+{
+	struct model *m;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->regs = kunit_kzalloc(test, REGS_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->regs);
+	m->dev = kunit_device_register(test, "mmpt-model");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->dev));
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = caps;
+	m->out_len = -1;
+	m->abortable = true;
+	m->thread = kthread_run(model_thread, m, "mmpt-model");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, model_stop, m), 0);
+	return m;
+}
+
+static const struct pci_mmpt_config fast = {
+	.timeout_ms = 100,
+	.bg_timeout_ms = 500,
+	.ready_timeout_ms = 100,
+};
+
+static struct model *model_up(struct kunit *test, u32 caps, bool irq)
+{
+	struct model *m = model_new(test, caps);
+
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &fast), 0);
+	if (irq)
+		KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
+	return m;
+}
+
+#define CAPS_POLL	PAYLOAD_SHIFT
+#define CAPS_IRQ	(PAYLOAD_SHIFT | PCI_MMPT_CAPS_DOORBELL_IRQ | \
+			 PCI_MMPT_CAPS_BG_IRQ | FIELD_PREP(PCI_MMPT_CAPS_MSGNUM, 7))
+
+static void mmpt_test_init(struct kunit *test)
+{
+	struct model *m = model_new(test, CAPS_IRQ);
+	struct model *bad;
+
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &fast), 0);
+	KUNIT_EXPECT_EQ(test, m->mbox.payload_size, PAYLOAD);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_msgnum(&m->mbox), 7);
+	KUNIT_EXPECT_EQ(test, m->mbox.timeout_ms, 100);
+
+	bad = model_new(test, 7);	/* 128 bytes: below the minimum */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs, &fast),
+			-ENXIO);
+	bad = model_new(test, 21);	/* 2 MiB: above the maximum */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs, &fast),
+			-ENXIO);
+	bad = model_new(test, U32_MAX);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs, &fast),
+			-ENODEV);
+
+	/* No interrupt advertised: polling only. */
+	bad = model_new(test, CAPS_POLL);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs, &fast), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_msgnum(&bad->mbox), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_request_irq(&bad->mbox, 0), -EOPNOTSUPP);
+}
+
+static bool ready_flag;
+
+static bool model_ready(void *ctx)
+{
+	return READ_ONCE(*(bool *)ctx);
+}
+
+static void mmpt_test_init_ready(struct kunit *test)
+{
+	struct pci_mmpt_config cfg = fast;
+	struct model *m = model_new(test, CAPS_POLL);
+
+	/* A doorbell that never clears: not ready within the bound. */
+	m->mode = NEVER;
+	set_ctrl(m, PCI_MMPT_CTRL_DOORBELL);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &fast),
+			-ETIMEDOUT);
+
+	/* The consumer's extra condition is waited for too. */
+	m = model_new(test, CAPS_POLL);
+	ready_flag = false;
+	cfg.ready = model_ready;
+	cfg.ctx = &ready_flag;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &cfg),
+			-ETIMEDOUT);
+	ready_flag = true;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &cfg), 0);
+}
+
+static void mmpt_test_send(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	u8 in[13], out[32];
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4000,
+		.in = in,
+		.in_len = sizeof(in),
+		.out = out,
+		.out_size = sizeof(out),
+	};
+	int i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = i + 1;
+	m->out_len = 20;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x4000);
+	KUNIT_EXPECT_EQ(test, m->last_len, sizeof(in));
+	KUNIT_EXPECT_MEMEQ(test, m->last_in, in, sizeof(in));
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, 20);
+	KUNIT_EXPECT_MEMEQ(test, out, in, sizeof(in));
+	for (i = sizeof(in); i < 20; i++)
+		KUNIT_EXPECT_EQ(test, out[i], i ^ 0xa5);
+	KUNIT_EXPECT_FALSE(test, cmd.background);
+
+	/* A device error is an answer, not a failure; nothing is read. */
+	memset(out, 0, sizeof(out));
+	m->rc = 3;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 3);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, 0);
+	KUNIT_EXPECT_EQ(test, out[0], 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_rc_errno(cmd.return_code), -EOPNOTSUPP);
+}
+
+static void mmpt_test_lengths(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	u8 *big = kunit_kzalloc(test, PAYLOAD + 1, GFP_KERNEL);
+	u8 out[8];
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 1,
+		.in = big,
+		.in_len = PAYLOAD + 1,
+		.out = out,
+		.out_size = sizeof(out),
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -E2BIG);
+	cmd.in = NULL;
+	cmd.in_len = 4;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 0);
+
+	/* A full payload in, a reply larger than the caller's buffer. */
+	memset(big, 0x3c, PAYLOAD);
+	memset(out, 0, sizeof(out));
+	cmd.in = big;
+	cmd.in_len = PAYLOAD;
+	cmd.out_size = 5;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, PAYLOAD);
+	KUNIT_EXPECT_EQ(test, out[4], 0x3c);
+	KUNIT_EXPECT_EQ(test, out[5], 0);
+
+	/* A reported length beyond the payload area: nothing copied. */
+	memset(out, 0, sizeof(out));
+	cmd.out_size = sizeof(out);
+	m->mode = BOGUS_LENGTH;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EIO);
+	KUNIT_EXPECT_EQ(test, out[0], 0);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, 0);
+
+	/* The mailbox still works afterwards. */
+	m->mode = ANSWER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+}
+
+static void mmpt_test_slow(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 2 };
+
+	m->delay_ms = 30;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->mbox.irq_count), 0);
+}
+
+static void mmpt_test_slow_irq(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_IRQ, true);
+	struct pci_mmpt_cmd cmd = { .opcode = 2 };
+
+	KUNIT_EXPECT_EQ(test, ctrl(m), PCI_MMPT_CTRL_DOORBELL_IRQ |
+				       PCI_MMPT_CTRL_BG_IRQ);
+	m->delay_ms = 30;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&m->mbox.irq_count), 0);
+	/* The doorbell write kept the interrupt enables. */
+	KUNIT_EXPECT_EQ(test, ctrl(m), PCI_MMPT_CTRL_DOORBELL_IRQ |
+				       PCI_MMPT_CTRL_BG_IRQ);
+}
+
+static void mmpt_test_stuck(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 3 };
+
+	m->mode = NEVER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, m->mbox.stuck);
+	/* Unusable while the doorbell stays set. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 1);
+
+	/* The device recovers: the mailbox is usable again. */
+	m->mode = ANSWER;
+	set_ctrl(m, 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_FALSE(test, m->mbox.stuck);
+}
+
+static void mmpt_test_stuck_irq(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_IRQ, true);
+	struct pci_mmpt_cmd cmd = { .opcode = 3 };
+
+	m->mode = NEVER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+}
+
+static void mmpt_test_gone(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 4 };
+	struct pci_mmpt_bg_status st;
+
+	m->mode = GONE;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ENODEV);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ENODEV);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), -ENODEV);
+}
+
+static const bool irq_modes[] = { false, true };
+
+static void irq_mode_desc(const bool *irq, char *desc)
+{
+	strscpy(desc, *irq ? "interrupt" : "polling", KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(irq_mode, irq_modes, irq_mode_desc);
+
+static void mmpt_test_background(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND,
+	};
+	struct pci_mmpt_cmd fg = { .opcode = 1 };
+	struct pci_mmpt_bg_status st;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 40;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_TRUE(test, cmd.background);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
+	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+	if (irq)
+		KUNIT_EXPECT_GT(test, atomic_read(&m->mbox.irq_count), 0);
+
+	/* Started without waiting: one at a time, others still run. */
+	m->bg_steps = 400;
+	cmd.flags |= PCI_MMPT_CMD_NO_WAIT;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_BACKGROUND);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+	m->mode = ANSWER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
+	KUNIT_EXPECT_TRUE(test, st.running);
+	KUNIT_EXPECT_EQ(test, st.opcode, 0x4304);
+	KUNIT_EXPECT_LT(test, st.percent, 100);
+
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_wait(&m->mbox, 0, &st), 0);
+	KUNIT_EXPECT_FALSE(test, st.running);
+	KUNIT_EXPECT_EQ(test, st.percent, 100);
+	KUNIT_EXPECT_EQ(test, st.return_code, 0);
+	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+}
+
+static void mmpt_test_background_hang(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4400,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_ABORTABLE,
+		.timeout_ms = 50,
+	};
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
+	/* Aborted: the device saw the request, the slot is free again. */
+	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+
+	/* A device that cannot abort keeps the slot busy. */
+	m->abortable = false;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abort(&m->mbox), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+}
+
+struct worker {
+	struct model *m;
+	struct kunit *test;
+	struct completion done;
+	u16 id;
+	int errors;
+};
+
+static int worker_fn(void *data)
+{
+	struct worker *w = data;
+	u8 in[24], out[24];
+	int i, j;
+
+	for (i = 0; i < 25; i++) {
+		struct pci_mmpt_cmd cmd = {
+			.opcode = w->id,
+			.in = in,
+			.in_len = sizeof(in),
+			.out = out,
+			.out_size = sizeof(out),
+		};
+
+		for (j = 0; j < sizeof(in); j++)
+			in[j] = w->id * 31 + i + j;
+		if (pci_mmpt_send(&w->m->mbox, &cmd) || cmd.out_len != sizeof(in) ||
+		    memcmp(in, out, sizeof(in)))
+			w->errors++;
+	}
+	complete(&w->done);
+	return 0;
+}
+
+static void mmpt_test_threads(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct worker w[8];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		w[i] = (struct worker){ .m = m, .test = test, .id = 0x100 + i };
+		init_completion(&w[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(worker_fn, &w[i],
+							    "mmpt-w%d", i)));
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		wait_for_completion(&w[i].done);
+		KUNIT_EXPECT_EQ(test, w[i].errors, 0);
+	}
+	/* One doorbell per command, every reply matched its request. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 8 * 25);
+}
+
+struct rc_case {
+	u16 rc;
+	int err;
+};
+
+static const struct rc_case rc_cases[] = {
+	{ 0x00, 0 }, { 0x01, -EINPROGRESS }, { 0x02, -EINVAL },
+	{ 0x03, -EOPNOTSUPP }, { 0x06, -EBUSY }, { 0x12, -ECANCELED },
+	{ 0x15, -EOPNOTSUPP }, { 0x16, -EINVAL }, { 0x20, -EOPNOTSUPP },
+	{ 0x21, -EIO }, { 0xffff, -EIO },
+};
+
+static void rc_case_desc(const struct rc_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "rc %#x", c->rc);
+}
+
+KUNIT_ARRAY_PARAM(rc, rc_cases, rc_case_desc);
+
+static void mmpt_test_rc_errno(struct kunit *test)
+{
+	const struct rc_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, pci_mmpt_rc_errno(c->rc), c->err);
+}
+
+static struct kunit_case mmpt_cases[] = {
+	KUNIT_CASE(mmpt_test_init),
+	KUNIT_CASE(mmpt_test_init_ready),
+	KUNIT_CASE(mmpt_test_send),
+	KUNIT_CASE(mmpt_test_lengths),
+	KUNIT_CASE(mmpt_test_slow),
+	KUNIT_CASE(mmpt_test_slow_irq),
+	KUNIT_CASE(mmpt_test_stuck),
+	KUNIT_CASE(mmpt_test_stuck_irq),
+	KUNIT_CASE(mmpt_test_gone),
+	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
+	KUNIT_CASE(mmpt_test_threads),
+	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),
+	{}
+};
+
+static struct kunit_suite mmpt_suite = {
+	.name = "pci_mmpt",
+	.test_cases = mmpt_cases,
+};
+
+kunit_test_suite(mmpt_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the PCI MMPT mailbox library");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * PCIe Management Messaging Pass-Through (MMPT) mailboxes: the register
+ * protocol shared by the CXL mailbox and other PCI management mailboxes.
+ * The library knows the registers and nothing of any command set.
+ */
+#ifndef _LINUX_PCI_MMPT_H
+#define _LINUX_PCI_MMPT_H
+
+#include <linux/bits.h>
+#include <linux/interrupt.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct device;
+struct pci_dev;
+
+/* Register offsets from the start of the mailbox capability. */
+#define PCI_MMPT_CAPS			0x00
+#define   PCI_MMPT_CAPS_PAYLOAD_SIZE	GENMASK(4, 0)
+#define   PCI_MMPT_CAPS_DOORBELL_IRQ	BIT(5)
+#define   PCI_MMPT_CAPS_BG_IRQ		BIT(6)
+#define   PCI_MMPT_CAPS_MSGNUM		GENMASK(10, 7)
+#define   PCI_MMPT_CAPS_READY_TIME	GENMASK(18, 11)
+#define   PCI_MMPT_CAPS_TYPE		GENMASK(22, 19)
+#define PCI_MMPT_CTRL			0x04
+#define   PCI_MMPT_CTRL_DOORBELL	BIT(0)
+#define   PCI_MMPT_CTRL_DOORBELL_IRQ	BIT(1)
+#define   PCI_MMPT_CTRL_BG_IRQ		BIT(2)
+#define PCI_MMPT_CMD			0x08
+#define   PCI_MMPT_CMD_OPCODE		GENMASK_ULL(15, 0)
+#define   PCI_MMPT_CMD_LENGTH		GENMASK_ULL(36, 16)
+#define PCI_MMPT_STATUS			0x10
+#define   PCI_MMPT_STATUS_BG		BIT_ULL(0)
+#define   PCI_MMPT_STATUS_RC		GENMASK_ULL(47, 32)
+#define   PCI_MMPT_STATUS_VENDOR	GENMASK_ULL(63, 48)
+#define PCI_MMPT_BG_STATUS		0x18
+#define   PCI_MMPT_BG_OPCODE		GENMASK_ULL(15, 0)
+#define   PCI_MMPT_BG_PERCENT		GENMASK_ULL(22, 16)
+#define   PCI_MMPT_BG_RC		GENMASK_ULL(47, 32)
+#define   PCI_MMPT_BG_VENDOR		GENMASK_ULL(63, 48)
+#define PCI_MMPT_PAYLOAD		0x20
+
+#define PCI_MMPT_MIN_PAYLOAD		256
+#define PCI_MMPT_MAX_PAYLOAD		SZ_1M
+
+/* Device return codes the library itself acts on. */
+#define PCI_MMPT_RC_SUCCESS		0x00
+#define PCI_MMPT_RC_BACKGROUND		0x01
+#define PCI_MMPT_RC_BUSY		0x06
+#define PCI_MMPT_RC_ABORTED		0x12
+
+/* Generic opcode asking the device to abort its background command. */
+#define PCI_MMPT_OP_ABORT_BACKGROUND	0x0005
+
+/**
+ * enum pci_mmpt_cmd_flags - how pci_mmpt_send() treats a command
+ * @PCI_MMPT_CMD_BACKGROUND: the command may start a background operation.
+ *	Refused with -EBUSY while another runs. When the device starts one,
+ *	pci_mmpt_send() waits for it to finish (see @timeout_ms) and reports
+ *	its final return code.
+ * @PCI_MMPT_CMD_ABORTABLE: on timeout, ask the device to abort the
+ *	background operation with Request Abort Background Operation
+ * @PCI_MMPT_CMD_NO_WAIT: return as soon as the background operation has
+ *	started; the caller waits with pci_mmpt_bg_wait()
+ */
+enum pci_mmpt_cmd_flags {
+	PCI_MMPT_CMD_BACKGROUND = BIT(0),
+	PCI_MMPT_CMD_ABORTABLE = BIT(1),
+	PCI_MMPT_CMD_NO_WAIT = BIT(2),
+};
+
+/**
+ * struct pci_mmpt_cmd - one mailbox command
+ * @opcode: the command's opcode
+ * @flags: &enum pci_mmpt_cmd_flags
+ * @in: input payload, or NULL when @in_len is 0
+ * @in_len: bytes of input; at most the mailbox payload size
+ * @out: buffer for the output payload, or NULL
+ * @out_size: bytes available at @out
+ * @timeout_ms: for a background command, how long to wait for it; 0 means
+ *	the mailbox's default background timeout
+ * @out_len: out: the output length the device reported. At most
+ *	min(@out_size, @out_len) bytes were copied.
+ * @return_code: out: the device's return code (for a background command
+ *	that the library waited for, the final one)
+ * @vendor_status: out: the device's vendor-specific status
+ * @background: out: the device ran the command in the background
+ */
+struct pci_mmpt_cmd {
+	u16 opcode;
+	u32 flags;
+	const void *in;
+	size_t in_len;
+	void *out;
+	size_t out_size;
+	unsigned int timeout_ms;
+	size_t out_len;
+	u16 return_code;
+	u16 vendor_status;
+	bool background;
+};
+
+/**
+ * struct pci_mmpt_bg_status - the Background Command Status register
+ * @opcode: the background command's opcode
+ * @percent: percent complete, 0-100
+ * @return_code: its return code, valid once @running is false
+ * @vendor_status: its vendor-specific status
+ * @running: the device still reports a background operation running
+ */
+struct pci_mmpt_bg_status {
+	u16 opcode;
+	u8 percent;
+	u16 return_code;
+	u16 vendor_status;
+	bool running;
+};
+
+/**
+ * struct pci_mmpt_config - what a consumer tells pci_mmpt_init()
+ * @timeout_ms: how long a doorbell may stay set before the command fails
+ *	with -ETIMEDOUT (default 2000)
+ * @bg_timeout_ms: default wait for a background command (default 60000)
+ * @ready_timeout_ms: bound on the readiness wait at init (default: the
+ *	ready time the device advertises, at least 1000)
+ * @ready: optional extra readiness condition (for example a device status
+ *	bit); polled with the doorbell until both hold
+ * @ctx: argument of @ready
+ */
+struct pci_mmpt_config {
+	unsigned int timeout_ms;
+	unsigned int bg_timeout_ms;
+	unsigned int ready_timeout_ms;
+	bool (*ready)(void *ctx);
+	void *ctx;
+};
+
+/**
+ * struct pci_mmpt - one mailbox; embed it, set it up with pci_mmpt_init()
+ * @dev: the device messages and tracepoints name
+ * @base: the mapped mailbox capability registers
+ * @payload_size: bytes in the payload area
+ * @caps: the Capabilities register as read at init
+ * @timeout_ms: doorbell timeout
+ * @bg_timeout_ms: default background timeout
+ * @irq: the Linux interrupt in use, or 0 when polling
+ * @ctrl: the Control register bits the library keeps set (interrupt
+ *	enables); written with the doorbell so no read-modify-write is needed
+ * @lock: serialises commands; callers are served in the order they arrive
+ * @wq: woken by the mailbox interrupt
+ * @irq_count: interrupts seen, for waiters to notice one arrived
+ * @state_lock: protects @stuck and the background fields
+ * @stuck: a doorbell stayed set past the timeout; commands fail with -EBUSY
+ *	until it is seen clear again
+ * @idle_known: the doorbell was clear after the last command, so the next
+ *	one need not read it first
+ * @bg_running: a background operation started through this mailbox has
+ *	not been seen to finish
+ * @bg_opcode: its opcode
+ * @bg_start: when it started, for the tracepoint
+ */
+struct pci_mmpt {
+	struct device *dev;
+	void __iomem *base;
+	size_t payload_size;
+	u32 caps;
+	unsigned int timeout_ms;
+	unsigned int bg_timeout_ms;
+	int irq;
+	u32 ctrl;
+	struct mutex lock; /* one command at a time */
+	wait_queue_head_t wq;
+	atomic_t irq_count;
+	spinlock_t state_lock; /* background slot */
+	bool stuck;
+	bool idle_known;
+	bool bg_running;
+	u16 bg_opcode;
+	ktime_t bg_start;
+};
+
+int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
+		  void __iomem *base, const struct pci_mmpt_config *cfg);
+void pci_mmpt_destroy(struct pci_mmpt *mbox);
+int pci_mmpt_msgnum(const struct pci_mmpt *mbox);
+int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq);
+irqreturn_t pci_mmpt_irq(int irq, void *mbox);
+int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd);
+int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st);
+int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
+		     struct pci_mmpt_bg_status *st);
+int pci_mmpt_bg_abort(struct pci_mmpt *mbox);
+int pci_mmpt_rc_errno(u16 rc);
+
+#endif

@@ -117,19 +117,24 @@ static void mmpt_read_payload(struct pci_mmpt *mbox, u8 *buf, size_t len)
 /* Claim the mailbox's single background slot. */
 static bool mmpt_bg_claim(struct pci_mmpt *mbox, u16 opcode)
 {
-	guard(spinlock)(&mbox->state_lock);
-	if (mbox->bg_running)
-		return false;
-	mbox->bg_running = true;
-	mbox->bg_opcode = opcode;
-	mbox->bg_start = ktime_get();
-	return true;
+	bool claimed = false;
+
+	spin_lock(&mbox->state_lock);
+	if (!mbox->bg_running) {
+		mbox->bg_running = true;
+		mbox->bg_opcode = opcode;
+		mbox->bg_start = ktime_get();
+		claimed = true;
+	}
+	spin_unlock(&mbox->state_lock);
+	return claimed;
 }
 
 static void mmpt_bg_release(struct pci_mmpt *mbox)
 {
-	guard(spinlock)(&mbox->state_lock);
+	spin_lock(&mbox->state_lock);
 	mbox->bg_running = false;
+	spin_unlock(&mbox->state_lock);
 }
 
 /* One doorbell cycle; called with mbox->lock held. */
@@ -366,10 +371,10 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
 	if (!ret) {
 		ktime_t start;
 
-		scoped_guard(spinlock, &mbox->state_lock) {
-			start = mbox->bg_start;
-			mbox->bg_running = false;
-		}
+		spin_lock(&mbox->state_lock);
+		start = mbox->bg_start;
+		mbox->bg_running = false;
+		spin_unlock(&mbox->state_lock);
 		trace_pci_mmpt_bg(mbox, st,
 				  ktime_to_ns(ktime_sub(ktime_get(), start)),
 				  by_irq, ret);

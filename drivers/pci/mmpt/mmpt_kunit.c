@@ -33,19 +33,22 @@ struct model {
 	u8 *regs;
 	struct task_struct *thread;
 	struct device *dev;
+	char name[24];
 	/* behaviour, set by the test before ringing */
 	enum model_mode mode;
 	u16 rc;
 	int out_len;		/* -1: echo the input */
 	unsigned int delay_ms;
 	unsigned int bg_steps;	/* 0: hang */
+	bool bg_hold;		/* progress paused */
 	bool abortable;
 	/* what it saw */
 	atomic_t doorbells;
 	u16 last_opcode;
 	u32 last_len;
 	u8 last_in[64];
-	/* background state, owned by the thread */
+	/* owned by the thread */
+	bool stuck_seen;
 	bool bg_active;
 	unsigned int bg_step;
 };
@@ -149,10 +152,9 @@ static void model_answer(struct model *m)
 static int model_thread(void *data)
 {
 	struct model *m = data;
-	bool busy = false;
 
 	while (!kthread_should_stop()) {
-		if (m->bg_active && m->bg_steps) {
+		if (m->bg_active && m->bg_steps && !READ_ONCE(m->bg_hold)) {
 			u64 bg = rq(m, PCI_MMPT_BG_STATUS) & ~PCI_MMPT_BG_PERCENT;
 
 			if (++m->bg_step >= m->bg_steps)
@@ -163,18 +165,16 @@ static int model_thread(void *data)
 					       100 * m->bg_step / m->bg_steps));
 		}
 		if (ctrl(m) & PCI_MMPT_CTRL_DOORBELL && ctrl(m) != U32_MAX) {
-			if (!busy) {
+			/* Read the command after seeing the doorbell. */
+			smp_rmb();
+			if (READ_ONCE(m->mode) != NEVER) {
 				atomic_inc(&m->doorbells);
-				busy = true;
-				/* Read the command after seeing the doorbell. */
-				smp_rmb();
-				if (m->mode != NEVER) {
-					model_answer(m);
-					busy = false;
-				}
+				model_answer(m);
+			} else if (!m->stuck_seen) {
+				/* Count a doorbell left set only once. */
+				atomic_inc(&m->doorbells);
+				m->stuck_seen = true;
 			}
-		} else {
-			busy = false;
 		}
 		usleep_range(100, 200);
 	}
@@ -188,6 +188,8 @@ static void model_stop(void *data)
 	kthread_stop(m->thread);
 }
 
+static int model_seq;
+
 static struct model *model_new(struct kunit *test, u32 caps)
 {
 	struct model *m;
@@ -196,7 +198,9 @@ static struct model *model_new(struct kunit *test, u32 caps)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	m->regs = kunit_kzalloc(test, REGS_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m->regs);
-	m->dev = kunit_device_register(test, "mmpt-model");
+	/* One KUnit device, and driver, per model: names must differ. */
+	snprintf(m->name, sizeof(m->name), "mmpt-model%d", model_seq++);
+	m->dev = kunit_device_register(test, m->name);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = caps;
 	m->out_len = -1;
@@ -209,7 +213,7 @@ static struct model *model_new(struct kunit *test, u32 caps)
 
 static const struct pci_mmpt_config fast = {
 	.timeout_ms = 100,
-	.bg_timeout_ms = 500,
+	.bg_timeout_ms = 5000,
 	.ready_timeout_ms = 100,
 };
 
@@ -411,8 +415,8 @@ static void mmpt_test_stuck(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 1);
 
 	/* The device recovers: the mailbox is usable again. */
-	m->mode = ANSWER;
 	set_ctrl(m, 0);
+	WRITE_ONCE(m->mode, ANSWER);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_FALSE(test, m->mbox.stuck);
 }
@@ -469,7 +473,7 @@ static void mmpt_test_background(struct kunit *test)
 		KUNIT_EXPECT_GT(test, atomic_read(&m->mbox.irq_count), 0);
 
 	/* Started without waiting: one at a time, others still run. */
-	m->bg_steps = 400;
+	WRITE_ONCE(m->bg_hold, true);
 	cmd.flags |= PCI_MMPT_CMD_NO_WAIT;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_BACKGROUND);
@@ -481,6 +485,7 @@ static void mmpt_test_background(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.opcode, 0x4304);
 	KUNIT_EXPECT_LT(test, st.percent, 100);
 
+	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_wait(&m->mbox, 0, &st), 0);
 	KUNIT_EXPECT_FALSE(test, st.running);
 	KUNIT_EXPECT_EQ(test, st.percent, 100);

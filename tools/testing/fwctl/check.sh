@@ -23,15 +23,6 @@ tally() { # suite passed failed skipped
 
 stage() { echo; echo "### $*"; }
 
-# --- static checks ----------------------------------------------------
-if [ "${CHECK_STATIC:-1}" = 1 ]; then
-	stage "static checks (checkpatch --strict, kernel-doc, sparse C=2, W=1)"
-	out=$("$here/static-check.sh" 2>&1)
-	echo "$out" | grep -v '^RESULT'
-	set -- $(echo "$out" | sed -n 's/^RESULT //p')
-	tally static "${1:-0}" "${2:-1}" 0
-fi
-
 # --- KUnit ------------------------------------------------------------
 if [ "${CHECK_KUNIT:-1}" = 1 ]; then
 	stage "KUnit (tools/testing/kunit/kunit.py run --arch=x86_64)"
@@ -61,6 +52,15 @@ if [ "${CHECK_KUNIT:-1}" = 1 ]; then
 		f=1
 	fi
 	tally kunit "$p" "$f" "$s"
+fi
+
+# --- static checks ----------------------------------------------------
+if [ "${CHECK_STATIC:-1}" = 1 ]; then
+	stage "static checks (checkpatch --strict, kernel-doc, sparse C=2, W=1)"
+	out=$("$here/static-check.sh" 2>&1)
+	echo "$out" | grep -v '^RESULT'
+	set -- $(echo "$out" | sed -n 's/^RESULT //p')
+	tally static "${1:-0}" "${2:-1}" 0
 fi
 
 # --- end to end in QEMU ---------------------------------------------

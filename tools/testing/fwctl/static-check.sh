@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 : "${SRC:?}" "${KOUT:?}" "${JOBS:=2}"
 passed=0 failed=0
+eobjs=() kobjs=() unbuilt=()
 
 res() { # ok what [details]
 	if [ "$1" = 0 ]; then
@@ -50,17 +51,36 @@ mapfile -t cfiles < <(printf '%s\n' "${kfiles[@]}" | grep -E '\.[ch]$')
 out=$("$SRC/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)
 res $([ -z "$out" ]; echo $?) "kernel-doc -Wall: ${#cfiles[@]} files" "$out"
 
-# sparse and W=1: rebuild our objects so their warnings show.
-objs=()
+# sparse and W=1: rebuild each of our objects, with W=1 C=2, in the build
+# whose configuration compiles it (the guest kernel, else the KUnit
+# kernel); a file no configuration builds fails.
+kunit_out=${BUILD:?}/kunit
 for f in $(printf '%s\n' "${kfiles[@]}" | grep '\.c$'); do
-	objs+=("${f%.c}.o")
-	rm -f "$KOUT/${f%.c}.o"
+	o=${f%.c}.o
+	if [ -f "$KOUT/$o" ]; then
+		rm -f "$KOUT/$o"
+		eobjs+=("$o")
+	elif [ -f "$kunit_out/$o" ]; then
+		rm -f "$kunit_out/$o"
+		kobjs+=("$o")
+	else
+		unbuilt+=("$f")
+	fi
 done
-if [ ${#objs[@]} -gt 0 ]; then
-	out=$(make -s -C "$SRC" O="$KOUT" -j"$JOBS" W=1 C=2 "${objs[@]}" 2>&1)
-	rc=$?
-	warn=$(echo "$out" | grep -E 'warning|error' )
-	res $([ $rc = 0 ] && [ -z "$warn" ]; echo $?) \
-		"sparse C=2 and W=1: ${#objs[@]} objects" "$warn"
+res $([ ${#unbuilt[@]} = 0 ]; echo $?) \
+	"every C file is built by the guest or KUnit configuration" \
+	"$(printf '%s\n' "${unbuilt[@]}")"
+warn=""
+rc=0
+if [ ${#eobjs[@]} -gt 0 ]; then
+	out=$(make -s -C "$SRC" O="$KOUT" -j"$JOBS" W=1 C=2 "${eobjs[@]}" 2>&1) || rc=1
+	warn+=$(echo "$out" | grep -E 'warning|error')
 fi
+if [ ${#kobjs[@]} -gt 0 ]; then
+	out=$(make -s -C "$SRC" O="$kunit_out" ARCH=x86_64 -j"$JOBS" W=1 C=2 \
+		"${kobjs[@]}" 2>&1) || rc=1
+	warn+=$(echo "$out" | grep -E 'warning|error')
+fi
+res $([ $rc = 0 ] && [ -z "$warn" ]; echo $?) \
+	"sparse C=2 and W=1: ${#eobjs[@]} guest and ${#kobjs[@]} KUnit objects" "$warn"
 echo "RESULT $passed $failed"

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The CXL command policy shared by every CXL fwctl driver: Command Effects
+ * Log parsing, effects to scope, tunnels, vendor opcodes and kernel-owned
+ * commands; and the RPC path from fwctl to an MMPT mailbox.
+ */
+#ifndef _CXL_FWCTL_H
+#define _CXL_FWCTL_H
+
+#include <linux/fwctl.h>
+#include <linux/pci-mmpt.h>
+#include <linux/types.h>
+
+/* Command Effects Log effect bits (CXL r3.x table 8-75). */
+#define CXL_CEL_CFG_RESET	BIT(0)	/* config change after cold reset */
+#define CXL_CEL_CFG_IMM		BIT(1)	/* immediate config change */
+#define CXL_CEL_DATA_IMM	BIT(2)	/* immediate data change */
+#define CXL_CEL_POLICY_IMM	BIT(3)	/* immediate policy change */
+#define CXL_CEL_LOG_IMM		BIT(4)	/* immediate log change */
+#define CXL_CEL_SECURITY	BIT(5)	/* security state change */
+#define CXL_CEL_BACKGROUND	BIT(6)	/* background operation */
+#define CXL_CEL_SECONDARY_MBOX	BIT(7)	/* secondary mailbox supported */
+#define CXL_CEL_ABORT		BIT(8)	/* request abort supported */
+#define CXL_CEL_RESET_VALID	BIT(9)	/* bits 10 and 11 valid */
+#define CXL_CEL_CFG_CONV_RESET	BIT(10)	/* config change after conv. reset */
+#define CXL_CEL_CFG_CXL_RESET	BIT(11)	/* config change after CXL reset */
+#define CXL_CEL_RESERVED	GENMASK(15, 12)
+
+/* Opcodes the policy knows by name. */
+#define CXL_OP_IDENTIFY			0x0001
+#define CXL_OP_BG_STATUS		0x0002
+#define CXL_OP_GET_TIMESTAMP		0x0300
+#define CXL_OP_SET_TIMESTAMP		0x0301
+#define CXL_OP_GET_SUPPORTED_LOGS	0x0400
+#define CXL_OP_GET_LOG			0x0401
+#define CXL_OP_IDENTIFY_SWITCH		0x5100
+#define CXL_OP_GET_PORT_STATE		0x5101
+#define CXL_OP_PORT_CONTROL		0x5102
+#define CXL_OP_BIND_VPPB		0x5201
+#define CXL_OP_UNBIND_VPPB		0x5202
+#define CXL_OP_TUNNEL			0x5300
+#define CXL_OP_VENDOR_FIRST		0xc000
+
+/* Tunnels deeper than this are refused: CXL defines two levels. */
+#define CXL_TUNNEL_MAX_DEPTH		2
+#define CXL_TUNNEL_HDR			4	/* port, type, size */
+#define CXL_CCI_MSG_HDR			12
+
+/* A CEL holds at most one entry per opcode. */
+#define CXL_CEL_MAX_ENTRIES		0x10000
+
+/**
+ * struct cxl_cel - a parsed Command Effects Log, sorted by opcode
+ * @count: entries
+ * @duplicates: opcodes the device listed more than once (their effects
+ *	were merged, the union is judged)
+ * @ent: the entries
+ * @ent.opcode: command opcode
+ * @ent.effects: its effects, CXL_CEL_* bits
+ */
+struct cxl_cel {
+	u32 count;
+	u32 duplicates;
+	struct {
+		u16 opcode;
+		u16 effects;
+	} ent[] __counted_by(count);
+};
+
+/**
+ * struct cxl_fwctl_policy - what the policy judges a command against
+ * @cel: the device's CEL; NULL when it could not be read
+ * @kernel_owned: opcodes the kernel drives itself on this device; refused
+ *	with -EBUSY (checked before the CEL)
+ * @nr_kernel_owned: entries of @kernel_owned
+ * @quirk_refused: opcodes never sent to this device because it misbehaves
+ * @nr_quirk_refused: entries of @quirk_refused
+ * @allow_data_writes: immediate data and security changes may run at
+ *	DEBUG_WRITE_FULL (CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES, for BMCs)
+ * @tunnel_cel: the CEL of the component behind a tunnel, named by the
+ *	port or LD IDs of each level in @path; NULL when it cannot be read
+ * @priv: argument of @tunnel_cel
+ */
+struct cxl_fwctl_policy {
+	const struct cxl_cel *cel;
+	const u16 *kernel_owned;
+	unsigned int nr_kernel_owned;
+	const u16 *quirk_refused;
+	unsigned int nr_quirk_refused;
+	bool allow_data_writes;
+	const struct cxl_cel *(*tunnel_cel)(void *priv, const u8 *path,
+					    unsigned int depth);
+	void *priv;
+};
+
+/**
+ * struct cxl_fwctl_verdict - what the policy decided
+ * @needed: the lowest scope that runs the command
+ * @flags: FWCTL_COMMAND_* qualifiers
+ * @effects: the judged command's effects (for a tunnel, the innermost)
+ * @opcode: the judged command (for a tunnel, the innermost)
+ * @depth: tunnel levels crossed
+ */
+struct cxl_fwctl_verdict {
+	enum fwctl_rpc_scope needed;
+	u32 flags;
+	u16 effects;
+	u16 opcode;
+	unsigned int depth;
+};
+
+int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp);
+const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode);
+int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
+		    const void *payload, size_t len,
+		    struct cxl_fwctl_verdict *v);
+struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
+					      bool locked_down, size_t *count);
+
+int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
+		  struct fwctl_rpc_req *req);
+ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
+		       unsigned int depth, u16 opcode, const void *in,
+		       size_t in_len, void *out, size_t out_size);
+int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
+		       unsigned int depth, struct cxl_cel **celp);
+
+#endif

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the CXL command policy: CEL parsing and every rule that
+ * maps a command to a scope, through tunnels too.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+
+#include "cxl_fwctl.h"
+
+MODULE_IMPORT_NS(CXL_FWCTL);
+
+KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
+
+static struct cxl_cel *cel_of(struct kunit *test, const u16 *pairs,
+			      unsigned int n)
+{
+	u8 *raw = kunit_kzalloc(test, 4 * n + 1, GFP_KERNEL);
+	struct cxl_cel *cel;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	for (i = 0; i < n; i++) {
+		put_unaligned_le16(pairs[2 * i], raw + 4 * i);
+		put_unaligned_le16(pairs[2 * i + 1], raw + 4 * i + 2);
+	}
+	KUNIT_ASSERT_EQ(test, cxl_cel_parse(raw, 4 * n, &cel), 0);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, kvfree_action, cel), 0);
+	return cel;
+}
+
+/* QEMU 10.0's switch CCI log, unsorted on purpose. */
+static const u16 switch_cel[] = {
+	0x5300, 0, 0x0001, 0, 0x0002, 0, 0x0300, 0, 0x0301, 0x08,
+	0x0400, 0, 0x0401, 0, 0x5100, 0, 0x5101, 0,
+};
+
+static void cel_parse_valid(struct kunit *test)
+{
+	struct cxl_cel *cel = cel_of(test, switch_cel, 9);
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, cel->count, 9);
+	KUNIT_EXPECT_EQ(test, cel->duplicates, 0);
+	for (i = 1; i < cel->count; i++)
+		KUNIT_EXPECT_LT(test, cel->ent[i - 1].opcode, cel->ent[i].opcode);
+	KUNIT_ASSERT_NOT_NULL(test, cxl_cel_effects(cel, 0x0301));
+	KUNIT_EXPECT_EQ(test, *cxl_cel_effects(cel, 0x0301), 0x08);
+	KUNIT_EXPECT_NOT_NULL(test, cxl_cel_effects(cel, 0x0001));
+	KUNIT_EXPECT_NOT_NULL(test, cxl_cel_effects(cel, 0x5300));
+	KUNIT_EXPECT_NULL(test, cxl_cel_effects(cel, 0x4000));
+	KUNIT_EXPECT_NULL(test, cxl_cel_effects(cel, 0xffff));
+}
+
+static void cel_parse_bad(struct kunit *test)
+{
+	static const u16 dup[] = { 0x0001, 0x0000, 0x4400, 0x0004,
+				   0x0001, 0x0002, 0x4400, 0x0020 };
+	size_t big = (CXL_CEL_MAX_ENTRIES + 1) * 4;
+	struct cxl_cel *cel = NULL;
+	u8 *raw;
+
+	raw = kunit_kzalloc(test, big, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	/* Not whole entries. */
+	KUNIT_EXPECT_EQ(test, cxl_cel_parse(raw, 6, &cel), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cxl_cel_parse(raw, 3, &cel), -EINVAL);
+	/* More entries than there are opcodes. */
+	KUNIT_EXPECT_EQ(test, cxl_cel_parse(raw, big, &cel), -E2BIG);
+	KUNIT_EXPECT_NULL(test, cel);
+	/* Empty is a valid log: the device has no command. */
+	KUNIT_ASSERT_EQ(test, cxl_cel_parse(raw, 0, &cel), 0);
+	KUNIT_EXPECT_EQ(test, cel->count, 0);
+	KUNIT_EXPECT_NULL(test, cxl_cel_effects(cel, 0x0001));
+	kvfree(cel);
+
+	/* Duplicates: merged, the union of effects judged. */
+	cel = cel_of(test, dup, 4);
+	KUNIT_EXPECT_EQ(test, cel->count, 2);
+	KUNIT_EXPECT_EQ(test, cel->duplicates, 2);
+	KUNIT_EXPECT_EQ(test, *cxl_cel_effects(cel, 0x0001), 0x0002);
+	KUNIT_EXPECT_EQ(test, *cxl_cel_effects(cel, 0x4400), 0x0024);
+}
+
+/* --- effects to scope -------------------------------------------------- */
+
+struct effects_case {
+	const char *what;
+	u16 opcode;
+	u16 effects;
+	bool bmc;
+	int err;
+	enum fwctl_rpc_scope needed;
+};
+
+static const struct effects_case effects_cases[] = {
+	{ "no effects", 0x0001, 0, false, 0, FWCTL_RPC_CONFIGURATION },
+	{ "background only", 0x4304, 0x0040, false, 0, FWCTL_RPC_DEBUG_READ_ONLY },
+	{ "config after cold reset", 0x4000, 0x0001, false, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ "config after conventional reset", 0x4000, 0x0600, false, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ "config after CXL reset", 0x4000, 0x0a00, false, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ "immediate config", 0x0103, 0x0002, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "immediate policy", 0x0301, 0x0008, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "immediate log", 0x0101, 0x0010, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "reset and immediate config", 0x4000, 0x0003, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "immediate data", 0x4103, 0x0006, false, -EOPNOTSUPP, 0 },
+	{ "security", 0x4500, 0x0020, false, -EOPNOTSUPP, 0 },
+	{ "sanitize", 0x4400, 0x0064, false, -EOPNOTSUPP, 0 },
+	{ "immediate data, BMC", 0x4103, 0x0006, true, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "security, BMC", 0x4500, 0x0020, true, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "reserved bits", 0x0001, 0x1000, false, -EOPNOTSUPP, 0 },
+	{ "abort and secondary only", 0x0001, 0x0180, false, 0, FWCTL_RPC_CONFIGURATION },
+	{ "vendor, no effects claimed", 0xc000, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "vendor, data effects", 0xffff, 0x0004, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "last standard opcode", 0xbfff, 0, false, 0, FWCTL_RPC_CONFIGURATION },
+};
+
+static void effects_desc(const struct effects_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(effects, effects_cases, effects_desc);
+
+static void policy_effects(struct kunit *test)
+{
+	const struct effects_case *c = test->param_value;
+	u16 pair[2] = { c->opcode, c->effects };
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, pair, 1),
+		.allow_data_writes = c->bmc,
+	};
+	struct cxl_fwctl_verdict v;
+
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, c->opcode, NULL, 0, &v),
+			c->err);
+	if (!c->err) {
+		KUNIT_EXPECT_EQ(test, v.needed, c->needed);
+		KUNIT_EXPECT_EQ(test, v.opcode, c->opcode);
+		KUNIT_EXPECT_EQ(test, v.effects, c->effects);
+	}
+}
+
+static void policy_not_in_cel(struct kunit *test)
+{
+	struct cxl_fwctl_policy pol = { .cel = cel_of(test, switch_cel, 9) };
+	struct cxl_fwctl_verdict v;
+
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4000, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0xc000, NULL, 0, &v),
+			-EOPNOTSUPP);
+	/* No CEL at all: nothing runs. */
+	pol.cel = NULL;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v),
+			-EOPNOTSUPP);
+}
+
+static void policy_kernel_owned_and_quirks(struct kunit *test)
+{
+	static const u16 owned[] = { 0x5102, 0x0001 };
+	static const u16 quirk[] = { 0x0300, 0x0301 };
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, switch_cel, 9),
+		.kernel_owned = owned,
+		.nr_kernel_owned = ARRAY_SIZE(owned),
+		.quirk_refused = quirk,
+		.nr_quirk_refused = ARRAY_SIZE(quirk),
+	};
+	struct fwctl_command_info *cmds;
+	struct cxl_fwctl_verdict v;
+	size_t count, i;
+
+	/* Kernel-owned, listed in the CEL or not: EBUSY. */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5102, NULL, 0, &v), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0400, NULL, 0, &v), 0);
+
+	/* The command list says the same. */
+	cmds = cxl_fwctl_commands(&pol, true, &count);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
+	KUNIT_EXPECT_EQ(test, count, 10);
+	for (i = 0; i < count; i++) {
+		u32 want = 0;
+
+		if (cmds[i].id == 0x0001 || cmds[i].id == 0x5102)
+			want = FWCTL_COMMAND_KERNEL_OWNED | FWCTL_COMMAND_REFUSED;
+		else if (cmds[i].id == 0x0300 || cmds[i].id == 0x0301)
+			want = FWCTL_COMMAND_REFUSED;
+		KUNIT_EXPECT_EQ_MSG(test, cmds[i].flags & ~FWCTL_COMMAND_LOCKDOWN,
+				    want, "opcode %#x", cmds[i].id);
+	}
+	kvfree(cmds);
+}
+
+static void policy_commands_lockdown(struct kunit *test)
+{
+	struct cxl_fwctl_policy pol = { .cel = cel_of(test, switch_cel, 9) };
+	struct fwctl_command_info *cmds;
+	size_t count, i;
+	bool seen = false;
+
+	cmds = cxl_fwctl_commands(&pol, true, &count);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
+	KUNIT_EXPECT_EQ(test, count, 9);
+	for (i = 0; i < count; i++) {
+		if (cmds[i].id != 0x0301) {
+			KUNIT_EXPECT_EQ(test, cmds[i].scope,
+					FWCTL_RPC_CONFIGURATION);
+			KUNIT_EXPECT_EQ(test, cmds[i].flags, 0);
+			continue;
+		}
+		seen = true;
+		KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_DEBUG_WRITE_FULL);
+		KUNIT_EXPECT_EQ(test, cmds[i].flags, FWCTL_COMMAND_LOCKDOWN);
+	}
+	KUNIT_EXPECT_TRUE(test, seen);
+	kvfree(cmds);
+}
+
+/* --- tunnels ----------------------------------------------------------- */
+
+struct tunnel_env {
+	struct cxl_cel *targets[2];	/* CEL at depth 1 and 2 */
+	u8 path[CXL_TUNNEL_MAX_DEPTH];
+	unsigned int calls;
+	unsigned int last_depth;
+};
+
+static const struct cxl_cel *env_cel(void *priv, const u8 *path,
+				     unsigned int depth)
+{
+	struct tunnel_env *env = priv;
+
+	env->calls++;
+	env->last_depth = depth;
+	memcpy(env->path, path, depth);
+	return env->targets[depth - 1];
+}
+
+/* A tunnel payload to port, carrying opcode with plen payload bytes. */
+static size_t tunnel(u8 *buf, u8 port, u16 opcode, const u8 *payload,
+		     size_t plen)
+{
+	u8 *msg = buf + 4;
+
+	buf[0] = port;
+	buf[1] = 0;
+	put_unaligned_le16(12 + plen, buf + 2);
+	memset(msg, 0, 12);
+	msg[3] = opcode & 0xff;
+	msg[4] = opcode >> 8;
+	put_unaligned_le16(plen, msg + 5);
+	msg[7] = plen >> 16;
+	memcpy(msg + 12, payload, plen);
+	return 16 + plen;
+}
+
+static const u16 type3_ld_cel[] = {
+	0x0001, 0, 0x0300, 0, 0x0301, 0x08, 0x0400, 0, 0x0401, 0, 0x5300, 0,
+};
+
+static const u16 type3_cel[] = {
+	0x0001, 0, 0x0400, 0, 0x0401, 0, 0x4400, 0x64, 0x0502, 0x3e,
+};
+
+static void policy_tunnel(struct kunit *test)
+{
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, switch_cel, 9),
+		.tunnel_cel = env_cel,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u8 buf[64], getlog[0x18] = {};
+	size_t len;
+
+	env.targets[0] = cel_of(test, type3_ld_cel, 6);
+	len = tunnel(buf, 1, 0x0001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
+	KUNIT_EXPECT_EQ(test, v.opcode, 0x0001);
+	KUNIT_EXPECT_EQ(test, v.depth, 1);
+	KUNIT_EXPECT_EQ(test, env.path[0], 1);
+
+	/* The tunnelled command's effects decide. */
+	len = tunnel(buf, 0, 0x0301, (u8 *)"12345678", 8);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	len = tunnel(buf, 0, 0x4000, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v),
+			-EOPNOTSUPP);
+
+	/* Target CEL unreadable: only Identify and log reads. */
+	env.targets[0] = NULL;
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
+	len = tunnel(buf, 0, 0x0401, getlog, sizeof(getlog));
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
+	len = tunnel(buf, 0, 0x0300, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v),
+			-EOPNOTSUPP);
+}
+
+static void policy_tunnel_malformed(struct kunit *test)
+{
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, switch_cel, 9),
+		.tunnel_cel = env_cel,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u8 buf[64];
+	size_t len;
+
+	env.targets[0] = cel_of(test, type3_ld_cel, 6);
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	/* Truncated: shorter than the two headers. */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, 15, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, 0, &v), -EINVAL);
+	/* Command size disagrees with what follows (oversized claim). */
+	put_unaligned_le16(0xffff, buf + 2);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), -EINVAL);
+	/* Extra bytes after the message. */
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len + 4, &v),
+			-EINVAL);
+	/* The message's own length field lies. */
+	buf[4 + 5] = 1;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), -EINVAL);
+	/* Background bit in the length field. */
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	buf[4 + 7] = 0x80;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), -EINVAL);
+	/* A response, not a request. */
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	buf[4] = 1;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), -EINVAL);
+	/* Target type other than port/LD. */
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
+	buf[1] = 1;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), -EINVAL);
+	/* None of these reached the target's CEL. */
+	KUNIT_EXPECT_EQ(test, env.calls, 0);
+}
+
+static void policy_tunnel_nested(struct kunit *test)
+{
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, switch_cel, 9),
+		.tunnel_cel = env_cel,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u8 inner[64], mid[96], outer[128];
+	size_t ilen, mlen, olen;
+
+	env.targets[0] = cel_of(test, type3_ld_cel, 6);
+	env.targets[1] = cel_of(test, type3_cel, 5);
+
+	/* switch -> port 1 (FM-owned LD) -> LD 0: Identify. */
+	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
+	olen = tunnel(outer, 1, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.depth, 2);
+	KUNIT_EXPECT_EQ(test, v.opcode, 0x0001);
+	KUNIT_EXPECT_EQ(test, env.last_depth, 2);
+	KUNIT_EXPECT_EQ(test, env.path[0], 1);
+	KUNIT_EXPECT_EQ(test, env.path[1], 0);
+
+	/* Sanitize two levels down: judged by the innermost CEL, refused. */
+	ilen = tunnel(inner, 0, 0x4400, NULL, 0);
+	olen = tunnel(outer, 1, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EOPNOTSUPP);
+
+	/* A malformed inner tunnel is caught at its level. */
+	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
+	inner[1] = 7;
+	olen = tunnel(outer, 1, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EINVAL);
+
+	/* Three levels: deeper than CXL defines. */
+	env.targets[1] = cel_of(test, type3_ld_cel, 6);
+	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
+	mlen = tunnel(mid, 0, 0x5300, inner, ilen);
+	olen = tunnel(outer, 1, 0x5300, mid, mlen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EOPNOTSUPP);
+
+	/* The middle level must list the tunnel command itself. */
+	env.targets[0] = cel_of(test, type3_cel, 5);
+	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
+	olen = tunnel(outer, 1, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EOPNOTSUPP);
+}
+
+static struct kunit_case cxl_policy_cases[] = {
+	KUNIT_CASE(cel_parse_valid),
+	KUNIT_CASE(cel_parse_bad),
+	KUNIT_CASE_PARAM(policy_effects, effects_gen_params),
+	KUNIT_CASE(policy_not_in_cel),
+	KUNIT_CASE(policy_kernel_owned_and_quirks),
+	KUNIT_CASE(policy_commands_lockdown),
+	KUNIT_CASE(policy_tunnel),
+	KUNIT_CASE(policy_tunnel_malformed),
+	KUNIT_CASE(policy_tunnel_nested),
+	{}
+};
+
+static struct kunit_suite cxl_policy_suite = {
+	.name = "cxl_fwctl_policy",
+	.test_cases = cxl_policy_cases,
+};
+
+kunit_test_suite(cxl_policy_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the CXL fwctl command policy");
+MODULE_LICENSE("GPL");

@@ -22,7 +22,9 @@ echo add > /sys/kernel/fwctl_test/add 2>/dev/null
 for f in /sys/class/fwctl/*; do
 	[ -e "$f" ] || continue
 	p=$(readlink "$f/device" 2>/dev/null)
-	echo "  ${f##*/}  /dev/fwctl/${f##*/}  parent: ${p:+${p##*/}}${p:-(none: test device)}"
+	parent="(none: test device)"
+	[ -n "$p" ] && parent=${p##*/}
+	echo "  ${f##*/}  /dev/fwctl/${f##*/}  parent: $parent"
 done
 echo "--- taint: $(cat /proc/sys/kernel/tainted)"
 echo "=== FWCTL-DEMO-END"

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CXL switch mailbox CCI driver against QEMU's emulated switches: the
+ * identity and ports in sysfs and through fwctl match the topology the
+ * harness built (fwh.switches=N switches, each an upstream port with
+ * sn=12345678+s, downstream ports 0 and 1 with type-3 devices of serial
+ * 16*s+1 and 16*s+2), tunnels reach the type-3 devices, every refusal path
+ * gives its errno, and unbind and removal with files open end in ENODEV.
+ */
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "cxl_util.h"
+
+#define DRV "/sys/bus/pci/drivers/cxl_switch_cci"
+#define SERIAL_BASE 12345678ULL
+
+static const uint8_t cel_uuid[16] = {
+	0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
+	0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
+};
+
+static int expected_switches(void)
+{
+	const char *s = cmdline_arg("fwh.switches");
+
+	return s ? atoi(s) : 1;
+}
+
+static int sw_read(const char *bdf, const char *attr, char *buf, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), DRV "/%s/%s", bdf, attr);
+	return read_file(path, buf, len);
+}
+
+static int open_switch(const char *bdf)
+{
+	char dir[128], name[32], path[64];
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", bdf);
+	if (cxl_fwctl_of(dir, name, sizeof(name)))
+		return -1;
+	snprintf(path, sizeof(path), "/dev/fwctl/%s", name);
+	return open(path, O_RDWR);
+}
+
+/* Which switch of the topology this is, from its Identify serial. */
+static int switch_index(int fd)
+{
+	struct cxl_rsp rsp;
+
+	if (cxl_rpc(fd, FWCTL_RPC_CONFIGURATION, 0x0001, NULL, 0, &rsp) ||
+	    rsp.hdr.retval)
+		return -1;
+	return le64(rsp.payload + 8) - SERIAL_BASE;
+}
+
+FIXTURE(sw) {
+	char bdf[16];
+	int fd;
+	int index;
+};
+
+FIXTURE_SETUP(sw)
+{
+	char bdfs[8][16];
+
+	ASSERT_LE(1, cxl_bound("cxl_switch_cci", bdfs, 8));
+	snprintf(self->bdf, sizeof(self->bdf), "%s", bdfs[0]);
+	self->fd = open_switch(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", self->bdf, strerror(errno));
+	self->index = switch_index(self->fd);
+	ASSERT_LE(0, self->index);
+	ASSERT_GT(expected_switches(), self->index);
+}
+
+FIXTURE_TEARDOWN(sw)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST(every_switch_probed)
+{
+	char bdfs[8][16], buf[64];
+	int n, i, fd, seen = 0;
+
+	n = cxl_bound("cxl_switch_cci", bdfs, 8);
+	ASSERT_EQ(expected_switches(), n);
+	for (i = 0; i < n; i++) {
+		fd = open_switch(bdfs[i]);
+		ASSERT_LE(0, fd);
+		/* Each answers for itself: distinct serials 0..n-1. */
+		seen |= 1 << switch_index(fd);
+		ASSERT_LT(0, sw_read(bdfs[i], "cxl_switch/num_physical_ports",
+				     buf, sizeof(buf)));
+		ASSERT_STREQ("3", buf);
+		close(fd);
+	}
+	ASSERT_EQ((1 << n) - 1, seen);
+}
+
+TEST_F(sw, sysfs_identity)
+{
+	char buf[64], want[32];
+
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/vendor_id", buf, sizeof(buf)));
+	ASSERT_STREQ("0x19e5", buf);
+	/* QEMU answers with the upstream port's IDs. */
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/device_id", buf, sizeof(buf)));
+	ASSERT_STREQ("0xa128", buf);
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/serial", buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "0x%016llx", SERIAL_BASE + self->index);
+	ASSERT_STREQ(want, buf);
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/active_ports", buf, sizeof(buf)));
+	ASSERT_STREQ("0-1,33", buf);
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/num_vcs", buf, sizeof(buf)));
+	ASSERT_STREQ("1", buf);
+	ASSERT_LT(0, sw_read(self->bdf, "cxl_switch/cel_entries", buf, sizeof(buf)));
+	ASSERT_STREQ("9", buf);
+}
+
+TEST_F(sw, sysfs_ports)
+{
+	char buf[64];
+	int p;
+
+	for (p = 0; p < 2; p++) {
+		char attr[64];
+
+		snprintf(attr, sizeof(attr), "port%d/state", p);
+		ASSERT_LT(0, sw_read(self->bdf, attr, buf, sizeof(buf)));
+		ASSERT_STREQ("downstream", buf);
+		snprintf(attr, sizeof(attr), "port%d/connected_device", p);
+		ASSERT_LT(0, sw_read(self->bdf, attr, buf, sizeof(buf)));
+		ASSERT_STREQ("type3-mld", buf);
+	}
+	ASSERT_LT(0, sw_read(self->bdf, "port33/state", buf, sizeof(buf)));
+	ASSERT_STREQ("upstream", buf);
+	ASSERT_GT(0, sw_read(self->bdf, "port2/state", buf, sizeof(buf)));
+}
+
+TEST_F(sw, info)
+{
+	struct fwctl_info_cxl data;
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.device_data_len = sizeof(data),
+		.out_device_data = (uintptr_t)&data,
+	};
+
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
+	ASSERT_EQ(FWCTL_DEVICE_TYPE_CXL, info.out_device_type);
+	ASSERT_EQ(sizeof(data), info.device_data_len);
+	ASSERT_EQ(0, data.reserved);
+	ASSERT_EQ(FWCTL_CXL_SWITCH_CCI, data.component);
+	ASSERT_EQ(2048, data.payload_size);
+	ASSERT_EQ(9, data.cel_entries);
+	ASSERT_EQ(0x19e5, data.vendor_id);
+	ASSERT_EQ(0xa123, data.device_id);
+	ASSERT_EQ(SERIAL_BASE + self->index, data.serial);
+}
+
+TEST_F(sw, identify)
+{
+	struct cxl_rsp rsp;
+
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x0001, NULL, 0,
+			     &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(0x12, rsp.hdr.size);
+	ASSERT_EQ(0x19e5, le16(rsp.payload));
+	ASSERT_EQ(0xa128, le16(rsp.payload + 2));
+	ASSERT_EQ(0, rsp.payload[0x11]);	/* component: switch */
+}
+
+TEST_F(sw, identify_switch_and_ports)
+{
+	uint8_t in[4] = { 3, 0, 1, 33 };
+	struct cxl_rsp rsp;
+	const uint8_t *b;
+
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x5100, NULL, 0,
+			     &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(0x49, rsp.hdr.size);
+	ASSERT_EQ(3, rsp.payload[2]);		/* physical ports */
+	ASSERT_EQ(1, rsp.payload[3]);		/* VCSs */
+	ASSERT_EQ(0x03, rsp.payload[4]);	/* ports 0 and 1 */
+	ASSERT_EQ(0x02, rsp.payload[4 + 4]);	/* port 33 */
+
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x5101, in,
+			     sizeof(in), &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(4 + 3 * 16, rsp.hdr.size);
+	ASSERT_EQ(3, rsp.payload[0]);
+	b = rsp.payload + 4;
+	ASSERT_EQ(0, b[0]);
+	ASSERT_EQ(3, b[1] & 0xf);		/* downstream */
+	ASSERT_EQ(5, b[4]);			/* type-3 (QEMU: MLD) */
+	ASSERT_EQ(1, b[16]);
+	ASSERT_EQ(33, b[32]);
+	ASSERT_EQ(4, b[33] & 0xf);		/* upstream */
+}
+
+TEST_F(sw, command_effects_log)
+{
+	uint8_t in[0x18];
+	struct cxl_rsp rsp;
+	uint32_t size, i;
+
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x0400, NULL, 0,
+			     &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(1, le16(rsp.payload));
+	ASSERT_EQ(0, memcmp(rsp.payload + 8, cel_uuid, 16));
+	size = le32(rsp.payload + 8 + 16);
+	ASSERT_EQ(36, size);
+
+	memcpy(in, cel_uuid, 16);
+	memset(in + 16, 0, 8);
+	in[20] = size;
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x0401, in,
+			     sizeof(in), &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(size, rsp.hdr.size);
+	for (i = 0; i < size; i += 4)
+		if (le16(rsp.payload + i) == 0x0301)
+			ASSERT_EQ(0x08, le16(rsp.payload + i + 2));
+}
+
+/* Identify through the tunnel; returns the inner payload at out. */
+static int tunnel_identify(int fd, uint8_t port, int nested,
+			   struct cxl_rsp *rsp, const uint8_t **id)
+{
+	uint8_t inner[64], outer[96];
+	size_t len;
+	int ret;
+
+	len = cxl_tunnel(inner, 0, 0x0001, NULL, 0);
+	if (nested)
+		len = cxl_tunnel(outer, port, 0x5300, inner, len);
+	else
+		len = cxl_tunnel(outer, port, 0x0001, NULL, 0);
+	ret = cxl_rpc(fd, FWCTL_RPC_CONFIGURATION, 0x5300, outer, len, rsp);
+	if (ret || rsp->hdr.retval)
+		return ret ?: 1000 + rsp->hdr.retval;
+	/* response length, reserved, then the CCI response message */
+	*id = rsp->payload + 4;
+	if (nested)
+		*id += 12 + 4;
+	/* category response, tag echoed, inner return code */
+	if (((*id)[0] & 0xf) != 1 || (*id)[1] != 0x42 || le16(*id + 8))
+		return 2000 + le16(*id + 8);
+	*id += 12;
+	return 0;
+}
+
+TEST_F(sw, tunnel_identify_type3)
+{
+	const uint8_t *id;
+	struct cxl_rsp rsp;
+	int port;
+
+	for (port = 0; port < 2; port++) {
+		ASSERT_EQ(0, tunnel_identify(self->fd, port, 0, &rsp, &id));
+		ASSERT_EQ(0x8086, le16(id));
+		ASSERT_EQ(0x0d93, le16(id + 2));
+		ASSERT_EQ(16 * self->index + 1 + port, le64(id + 8));
+		ASSERT_EQ(3, id[0x11]);		/* component: type-3 */
+	}
+}
+
+TEST_F(sw, tunnel_nested_identify)
+{
+	const uint8_t *id;
+	struct cxl_rsp rsp;
+
+	ASSERT_EQ(0, tunnel_identify(self->fd, 1, 1, &rsp, &id));
+	ASSERT_EQ(0x8086, le16(id));
+	ASSERT_EQ(0x0d93, le16(id + 2));
+	ASSERT_EQ(3, id[0x11]);
+}
+
+TEST_F(sw, refusals)
+{
+	uint8_t buf[64], ts[8] = { 0 };
+	struct cxl_rsp rsp;
+	size_t len;
+
+	/*
+	 * The policy's verdicts, at a scope below DEBUG_WRITE_FULL so that
+	 * lockdown (which refuses that scope first) does not hide them.
+	 * QEMU's switch CCI aborts on timestamps: never sent to it.
+	 */
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       0x0300, NULL, 0, &rsp));
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       0x0301, ts, sizeof(ts), &rsp));
+	/* Not in the switch's CEL. */
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       0x4000, NULL, 0, &rsp));
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       0xc000, NULL, 0, &rsp));
+	/* Would pull host devices from under their drivers. */
+	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x5102,
+				  buf, 2, &rsp));
+	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x5202,
+				  buf, 4, &rsp));
+	/* A tunnelled command the target does not list. */
+	len = cxl_tunnel(buf, 0, 0x4400, NULL, 0);
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       0x5300, buf, len, &rsp));
+	/* A malformed tunnel. */
+	len = cxl_tunnel(buf, 0, 0x0001, NULL, 0);
+	buf[1] = 1;
+	ASSERT_EQ(-EINVAL, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x5300,
+				   buf, len, &rsp));
+	ASSERT_EQ(-EINVAL, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, 0x5300,
+				   buf, 10, &rsp));
+}
+
+static int raw_rpc(int fd, struct cxl_req *req, uint32_t in_len,
+		   uint32_t out_len)
+{
+	struct cxl_rsp rsp;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.in_len = in_len,
+		.out_len = out_len,
+		.in = (uintptr_t)req,
+		.out = (uintptr_t)&rsp,
+	};
+
+	return ioctl(fd, FWCTL_RPC, &rpc) ? -errno : 0;
+}
+
+TEST_F(sw, malformed_requests)
+{
+	struct cxl_req req = { .hdr = { .opcode = 0x0001 } };
+
+	ASSERT_EQ(0, raw_rpc(self->fd, &req, 16, 8 + 0x12));
+	/* out_len too small for the reply header. */
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16, 7));
+	/* in_len shorter than the header. */
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 15, 64));
+	/* op_size disagrees with in_len. */
+	req.hdr.op_size = 4;
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16, 64));
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 24, 64));
+	/* op_size over the payload area. */
+	req.hdr.op_size = 2049;
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16 + 2049, 64));
+	req.hdr.op_size = 0;
+	req.hdr.flags = 1;
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16, 64));
+	req.hdr.flags = 0;
+	req.hdr.reserved1 = 1;
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16, 64));
+	req.hdr.reserved1 = 0;
+	req.hdr.opcode = 0x10001;
+	ASSERT_EQ(-EINVAL, raw_rpc(self->fd, &req, 16, 64));
+}
+
+TEST_F(sw, truncated_reply)
+{
+	struct cxl_req req = { .hdr = { .opcode = 0x0001 } };
+	uint8_t out[12];
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.in_len = 16,
+		.out_len = sizeof(out),
+		.in = (uintptr_t)&req,
+		.out = (uintptr_t)out,
+	};
+
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_RPC, &rpc));
+	ASSERT_EQ(8 + 0x12, rpc.out_len);
+	ASSERT_EQ(0x12, le32(out));
+	ASSERT_EQ(0x19e5, le16(out + 8));
+}
+
+TEST_F(sw, commands_query)
+{
+	struct fwctl_command_info cmds[32];
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.flags = FWCTL_INFO_FLAG_COMMANDS,
+		.device_data_len = sizeof(cmds),
+		.out_device_data = (uintptr_t)cmds,
+	};
+	unsigned int i, n, seen = 0;
+
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
+	n = info.device_data_len / sizeof(cmds[0]);
+	ASSERT_EQ(9 + 3, n);	/* the CEL and the kernel-owned commands */
+	for (i = 0; i < n; i++) {
+		switch (cmds[i].id) {
+		case 0x0001:
+		case 0x5300:
+			ASSERT_EQ(FWCTL_RPC_CONFIGURATION, cmds[i].scope);
+			ASSERT_EQ(0, cmds[i].flags);
+			seen |= 1;
+			break;
+		case 0x0300:
+		case 0x0301:
+			ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			seen |= 2;
+			break;
+		case 0x5102:
+			ASSERT_EQ(FWCTL_COMMAND_REFUSED |
+				  FWCTL_COMMAND_KERNEL_OWNED, cmds[i].flags);
+			seen |= 4;
+			break;
+		}
+	}
+	ASSERT_EQ(7, seen);
+}
+
+static int identify_without_rawio(int fd)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+	struct cxl_rsp rsp;
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		if (syscall(SYS_capget, &h, d))
+			_exit(200);
+		d[0].effective &= ~(1u << CAP_SYS_RAWIO);
+		if (syscall(SYS_capset, &h, d))
+			_exit(201);
+		_exit(-cxl_rpc(fd, FWCTL_RPC_DEBUG_WRITE_FULL, 0x0001, NULL, 0,
+			       &rsp));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+TEST_F(sw, scopes)
+{
+	struct cxl_rsp rsp;
+
+	ASSERT_EQ(-EPERM, identify_without_rawio(self->fd));
+	if (strcmp(lockdown_level(), "none")) {
+		ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					  0x0001, NULL, 0, &rsp));
+	} else {
+		ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+				     0x0001, NULL, 0, &rsp));
+	}
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x0001, NULL, 0,
+			     &rsp));
+}
+
+/* Unbind and rebind the driver, with a file open across it. */
+TEST_F(sw, unbind_with_open_file)
+{
+	struct cxl_rsp rsp;
+	int fd;
+
+	ASSERT_EQ(0, write_file(DRV "/unbind", self->bdf));
+	ASSERT_EQ(-ENODEV, cxl_rpc(self->fd, 0, 0x0001, NULL, 0, &rsp));
+	ASSERT_EQ(0, write_file(DRV "/bind", self->bdf));
+	fd = open_switch(self->bdf);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cxl_rpc(fd, 0, 0x0001, NULL, 0, &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	close(fd);
+	ASSERT_EQ(-ENODEV, cxl_rpc(self->fd, 0, 0x0001, NULL, 0, &rsp));
+}
+
+/* Remove the PCI function with a file open, then rescan. */
+TEST_F(sw, remove_with_open_file)
+{
+	char path[128];
+	struct cxl_rsp rsp;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove",
+		 self->bdf);
+	ASSERT_EQ(0, write_file(path, "1"));
+	ASSERT_EQ(-ENODEV, cxl_rpc(self->fd, 0, 0x0001, NULL, 0, &rsp));
+	ASSERT_EQ(0, write_file("/sys/bus/pci/rescan", "1"));
+	fd = open_switch(self->bdf);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cxl_rpc(fd, 0, 0x0001, NULL, 0, &rsp));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers of the CXL fwctl selftests: find devices, send mailbox RPCs. */
+#ifndef _CXL_UTIL_H
+#define _CXL_UTIL_H
+
+#include <dirent.h>
+#include <sys/ioctl.h>
+
+#include <fwctl/cxl.h>
+#include <fwctl/fwctl.h>
+
+#include "fwctl_util.h"
+
+#define CXL_PAYLOAD_MAX 2048
+
+struct cxl_req {
+	struct fwctl_rpc_cxl hdr;
+	uint8_t payload[CXL_PAYLOAD_MAX];
+};
+
+struct cxl_rsp {
+	struct fwctl_rpc_cxl_out hdr;
+	uint8_t payload[CXL_PAYLOAD_MAX];
+};
+
+/*
+ * Send opcode with len payload bytes at scope. Returns 0 with the device's
+ * return code in rsp->hdr.retval, or -errno.
+ */
+static inline int cxl_rpc(int fd, uint32_t scope, uint16_t opcode,
+			  const void *in, size_t len, struct cxl_rsp *rsp)
+{
+	struct cxl_req req = { .hdr = { .opcode = opcode, .op_size = len } };
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = scope,
+		.in_len = sizeof(req.hdr) + len,
+		.out_len = sizeof(*rsp),
+		.in = (uintptr_t)&req,
+		.out = (uintptr_t)rsp,
+	};
+
+	if (len)
+		memcpy(req.payload, in, len);
+	memset(rsp, 0, sizeof(*rsp));
+	if (ioctl(fd, FWCTL_RPC, &rpc))
+		return -errno;
+	return 0;
+}
+
+/* A tunnel request to port carrying opcode and its payload; returns size. */
+static inline size_t cxl_tunnel(uint8_t *buf, uint8_t port, uint16_t opcode,
+				const void *payload, size_t plen)
+{
+	uint8_t *msg = buf + 4;
+
+	buf[0] = port;
+	buf[1] = 0;
+	buf[2] = (12 + plen) & 0xff;
+	buf[3] = (12 + plen) >> 8;
+	memset(msg, 0, 12);
+	msg[1] = 0x42;	/* tag, echoed */
+	msg[3] = opcode & 0xff;
+	msg[4] = opcode >> 8;
+	msg[5] = plen & 0xff;
+	msg[6] = (plen >> 8) & 0xff;
+	msg[7] = (plen >> 16) & 0x1f;
+	if (plen)
+		memcpy(msg + 12, payload, plen);
+	return 16 + plen;
+}
+
+static inline uint16_t le16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static inline uint32_t le32(const uint8_t *p)
+{
+	return le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+static inline uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/*
+ * The PCI functions bound to driver, in directory order; returns how many
+ * names were stored in bdf[].
+ */
+static inline int cxl_bound(const char *driver, char bdf[][16], int max)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) && n < max) {
+		if (strncmp(de->d_name, "0000:", 5))
+			continue;
+		snprintf(bdf[n++], 16, "%s", de->d_name);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* The fwctl class device of a parent device directory: "fwctlN". */
+static inline int cxl_fwctl_of(const char *devdir, char *name, size_t len)
+{
+	char path[256];
+	struct dirent *de;
+	DIR *dir;
+
+	name[0] = 0;
+	snprintf(path, sizeof(path), "%s/fwctl", devdir);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "fwctl", 5))
+			snprintf(name, len, "%s", de->d_name);
+	closedir(dir);
+	return name[0] ? 0 : -ENOENT;
+}
+
+#endif

@@ -176,27 +176,81 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 	return ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+/*
+ * The core's rules around one RPC: the scope, the driver's judgement and
+ * execution, the taint, the audit trail. Called with the registration lock
+ * held and the ops present. On failure nothing is left in req->out.
+ */
+static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	struct fwctl_device *fwctl = uctx->fwctl;
+	int ret;
+
+	lockdep_assert_held(&fwctl->registration_lock);
+	req->needed = FWCTL_RPC_CONFIGURATION;
+	req->executed = false;
+	req->out = NULL;
+	ret = fwctl_scope_allowed(req->scope);
+	if (ret == -EOPNOTSUPP)
+		return ret;
+	if (!ret) {
+		ret = fwctl->ops->fw_rpc(uctx, req);
+		if (fwctl_rpc_taints(req))
+			add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+		if (!ret && req->out_len > U32_MAX)
+			ret = -EOVERFLOW;
+	}
+	fwctl_audit(fwctl, req->scope, req, ret);
+	if (ret && req->out != req->in)
+		kvfree(req->out);
+	if (ret)
+		req->out = NULL;
+	return ret;
+}
+
+/**
+ * fwctl_rpc_kernel() - run an RPC for a driver's own compatibility interface
+ * @uctx: a context the driver set up itself (not opened through the fwctl
+ *	node), with @uctx->fwctl pointing at its registered device
+ * @req: the RPC: @req->scope, @req->in and @req->in_len filled in, and
+ *	@req->out_len the space the caller can take
+ *
+ * Gives a legacy interface of a driver (such as a character device speaking
+ * an older ioctl) exactly what FWCTL_RPC gets: the lifetime rules, the
+ * scope rules with capability and lockdown checks, the driver's policy,
+ * the taint and the audit trail.
+ *
+ * Context: process context; takes the registration lock for read.
+ * Return: 0 with the reply in @req->out (kvfree() it when it is not
+ * @req->in), -ENODEV once the device is unregistered, -EMSGSIZE, or the
+ * errno of the scope rules or the driver.
+ */
+int fwctl_rpc_kernel(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	guard(rwsem_read)(&uctx->fwctl->registration_lock);
+	if (!uctx->fwctl->ops)
+		return -ENODEV;
+	if (req->in_len > FWCTL_MAX_RPC_LEN || req->out_len > FWCTL_MAX_RPC_LEN)
+		return -EMSGSIZE;
+	return fwctl_do_rpc(uctx, req);
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_kernel, FWCTL);
+
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
-	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	struct fwctl_rpc *cmd = ucmd->cmd;
 	struct fwctl_rpc_req req = {
 		.scope = cmd->scope,
 		.in_len = cmd->in_len,
 		.out_len = cmd->out_len,
-		.needed = FWCTL_RPC_CONFIGURATION,
 	};
 	void *in __free(kvfree) = NULL;
 	int ret;
 
 	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
 		return -EMSGSIZE;
-
-	ret = fwctl_scope_allowed(cmd->scope);
-	if (ret == -EOPNOTSUPP)
-		return ret;
-	if (ret)
-		goto audit;
+	if (cmd->scope > FWCTL_RPC_DEBUG_WRITE_FULL)
+		return -EOPNOTSUPP;
 
 	in = kvzalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
 	if (!in)
@@ -205,25 +259,18 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 		return -EFAULT;
 	req.in = in;
 
-	ret = fwctl->ops->fw_rpc(ucmd->uctx, &req);
-	if (fwctl_rpc_taints(&req))
-		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-	if (!ret) {
-		if (req.out_len > U32_MAX) {
-			ret = -EOVERFLOW;
-		} else if (copy_to_user(u64_to_user_ptr(cmd->out), req.out,
-					min_t(size_t, cmd->out_len,
-					      req.out_len))) {
-			ret = -EFAULT;
-		} else {
-			cmd->out_len = req.out_len;
-			ret = ucmd_respond(ucmd, sizeof(*cmd));
-		}
+	ret = fwctl_do_rpc(ucmd->uctx, &req);
+	if (ret)
+		return ret;
+	if (copy_to_user(u64_to_user_ptr(cmd->out), req.out,
+			 min_t(size_t, cmd->out_len, req.out_len))) {
+		ret = -EFAULT;
+	} else {
+		cmd->out_len = req.out_len;
+		ret = ucmd_respond(ucmd, sizeof(*cmd));
 	}
 	if (req.out != in)
 		kvfree(req.out);
-audit:
-	fwctl_audit(fwctl, cmd->scope, &req, ret);
 	return ret;
 }
 

@@ -163,5 +163,6 @@ static inline void fwctl_put(struct fwctl_device *fwctl)
 
 int fwctl_register(struct fwctl_device *fwctl);
 void fwctl_unregister(struct fwctl_device *fwctl);
+int fwctl_rpc_kernel(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req);
 
 #endif

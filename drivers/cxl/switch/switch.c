@@ -14,58 +14,7 @@
 
 #include "../cxl.h"
 #include "../cxlpci.h"
-#include "../fwctl/cxl_fwctl.h"
-
-#define PCI_CLASS_SERIAL_CXL_SWITCH_CCI	0x0c0b
-#define CXL_IDENTIFY_LEN		0x12
-#define CXL_IDENTIFY_SWITCH_LEN		0x49
-#define CXL_PORT_STATE_LEN		0x10
-#define CXL_PORT_STATE_HDR		4
-/* Tunnel targets whose CEL is cached at most. */
-#define CXL_SWITCH_MAX_TARGETS		64
-
-/* What the switch told at probe. */
-struct cxl_switch_id {
-	u16 vendor;
-	u16 device;
-	u16 subsys_vendor;
-	u16 subsys_id;
-	u64 serial;
-	u8 max_msg_shift;
-	u8 component;
-	u8 ingress_port;
-	u8 num_ports;
-	u8 num_vcs;
-	DECLARE_BITMAP(active_ports, 256);
-	u16 total_vppbs;
-	u16 bound_vppbs;
-	u8 hdm_decoders;
-};
-
-/*
- * The CEL of a component behind one or two tunnels, and the port state it
- * was read under: a change of that state means another device.
- */
-struct cxl_switch_target {
-	struct list_head entry;
-	u8 path[CXL_TUNNEL_MAX_DEPTH];
-	unsigned int depth;
-	u8 port_key[3];
-	struct cxl_cel *cel;
-};
-
-struct cxl_switch {
-	struct fwctl_device fwctl;	/* first, see fwctl_alloc_device() */
-	struct pci_dev *pdev;
-	struct pci_mmpt mbox;
-	struct cxl_cel *cel;
-	struct cxl_fwctl_policy pol;
-	struct cxl_switch_id id;
-	struct mutex target_lock;	/* protects targets, held across RPCs */
-	struct list_head targets;
-	unsigned int nr_targets;
-	struct attribute_group *port_groups;
-};
+#include "switch.h"
 
 /*
  * Commands that change which host devices sit behind the switch's ports.
@@ -553,6 +502,9 @@ static int cxl_switch_probe(struct pci_dev *pdev,
 	ret = devm_add_action_or_reset(dev, sw_unregister, &sw->fwctl);
 	if (ret)
 		return ret;
+	ret = cxl_switch_compat_add(sw);
+	if (ret)
+		return ret;
 
 	dev_info(dev, "CXL switch %04x:%04x serial 0x%llx, %u ports, %u commands, %s\n",
 		 sw->id.vendor, sw->id.device, sw->id.serial, sw->id.num_ports,
@@ -571,7 +523,28 @@ static struct pci_driver cxl_switch_driver = {
 	.id_table = cxl_switch_pci_tbl,
 	.probe = cxl_switch_probe,
 };
-module_pci_driver(cxl_switch_driver);
+
+static int __init cxl_switch_init(void)
+{
+	int ret;
+
+	ret = cxl_switch_compat_init();
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&cxl_switch_driver);
+	if (ret)
+		cxl_switch_compat_exit();
+	return ret;
+}
+
+static void __exit cxl_switch_exit(void)
+{
+	pci_unregister_driver(&cxl_switch_driver);
+	cxl_switch_compat_exit();
+}
+
+module_init(cxl_switch_init);
+module_exit(cxl_switch_exit);
 
 MODULE_DESCRIPTION("CXL switch mailbox CCI driver");
 MODULE_LICENSE("GPL");

@@ -8,6 +8,8 @@
  * gives its errno, and unbind and removal with files open end in ENODEV.
  */
 #include <linux/capability.h>
+#include <linux/cxl_mem.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -288,7 +290,7 @@ TEST_F(sw, tunnel_nested_identify)
 
 TEST_F(sw, refusals)
 {
-	uint8_t buf[64], ts[8] = { 0 };
+	uint8_t buf[64] = {}, ts[8] = { 0 };
 	struct cxl_rsp rsp;
 	size_t len;
 
@@ -494,6 +496,243 @@ TEST_F(sw, remove_with_open_file)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, cxl_rpc(fd, 0, 0x0001, NULL, 0, &rsp));
 	close(fd);
+}
+
+/* --- /dev/cxl/switchN: the raw interface existing tools use ---------- */
+
+static int open_raw(const char *bdf)
+{
+	char path[300];
+	struct dirent *de;
+	DIR *dir;
+	int fd = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/cxl_switch_raw",
+		 bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "switch", 6)) {
+			snprintf(path, sizeof(path), "/dev/cxl/%s", de->d_name);
+			fd = open(path, O_RDWR);
+			break;
+		}
+	closedir(dir);
+	return fd;
+}
+
+/* As libcxlmi's ioctl transport does it: RAW, opcode, sizes, retval. */
+static int raw_send(int fd, uint16_t opcode, const void *in, uint32_t in_size,
+		    void *out, uint32_t *out_size, uint32_t *retval)
+{
+	struct cxl_send_command cmd = {
+		.id = CXL_MEM_COMMAND_ID_RAW,
+		.raw.opcode = opcode,
+		.in.size = in_size,
+		.in.payload = (uintptr_t)in,
+		.out.size = *out_size,
+		.out.payload = (uintptr_t)out,
+	};
+
+	if (ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd))
+		return -errno;
+	*out_size = cmd.out.size;
+	*retval = cmd.retval;
+	return 0;
+}
+
+TEST_F(sw, raw_node_identify_logs_ports)
+{
+	uint8_t out[2048], in[0x18], ports[3] = { 2, 0, 1 };
+	uint32_t size = sizeof(out), rv = 0;
+	int fd = open_raw(self->bdf);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_send(fd, 0x0001, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(0x12, size);
+	ASSERT_EQ(0x19e5, le16(out));
+	ASSERT_EQ(SERIAL_BASE + self->index, le64(out + 8));
+
+	size = sizeof(out);
+	ASSERT_EQ(0, raw_send(fd, 0x0400, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(0, memcmp(out + 8, cel_uuid, 16));
+	memcpy(in, cel_uuid, 16);
+	memset(in + 16, 0, 8);
+	in[20] = 36;
+	size = sizeof(out);
+	ASSERT_EQ(0, raw_send(fd, 0x0401, in, sizeof(in), out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(36, size);
+
+	size = sizeof(out);
+	ASSERT_EQ(0, raw_send(fd, 0x5100, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(3, out[2]);
+	size = sizeof(out);
+	ASSERT_EQ(0, raw_send(fd, 0x5101, ports, sizeof(ports), out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(2, out[0]);
+
+	/* A reply longer than the buffer: truncated, the copied size back. */
+	size = 4;
+	ASSERT_EQ(0, raw_send(fd, 0x0001, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(4, size);
+	close(fd);
+}
+
+TEST_F(sw, raw_node_tunnel)
+{
+	uint8_t req[64], out[256];
+	uint32_t size = sizeof(out), rv = 0;
+	size_t len = cxl_tunnel(req, 0, 0x0001, NULL, 0);
+	int fd = open_raw(self->bdf);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_send(fd, 0x5300, req, len, out, &size, &rv));
+	ASSERT_EQ(0, rv);
+	ASSERT_EQ(0, le16(out + 4 + 8));		/* inner return code */
+	ASSERT_EQ(0x8086, le16(out + 4 + 12));
+	ASSERT_EQ(3, out[4 + 12 + 0x11]);
+	close(fd);
+}
+
+TEST_F(sw, raw_node_refusals)
+{
+	struct cxl_send_command cmd = { .id = CXL_MEM_COMMAND_ID_RAW };
+	uint8_t out[64], in[8] = {};
+	uint32_t size = sizeof(out), rv = 0;
+	int fd = open_raw(self->bdf);
+
+	ASSERT_LE(0, fd);
+	/* Refused by the policy: EPERM, as the raw path of memdevs. */
+	ASSERT_EQ(-EPERM, raw_send(fd, 0x0300, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(-EPERM, raw_send(fd, 0x0301, in, 8, out, &size, &rv));
+	ASSERT_EQ(-EPERM, raw_send(fd, 0x5102, in, 2, out, &size, &rv));
+	ASSERT_EQ(-EPERM, raw_send(fd, 0x4000, NULL, 0, out, &size, &rv));
+
+	cmd.id = CXL_MEM_COMMAND_ID_IDENTIFY;
+	ASSERT_EQ(-1, ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(ENOTTY, errno);
+	cmd.id = CXL_MEM_COMMAND_ID_RAW;
+	cmd.raw.opcode = 1;
+	cmd.flags = 1;
+	ASSERT_EQ(-1, ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(EINVAL, errno);
+	cmd.flags = 0;
+	cmd.in.size = 2049;
+	ASSERT_EQ(-1, ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, ioctl(fd, CXL_MEM_QUERY_COMMANDS, &cmd));
+	ASSERT_EQ(ENOTTY, errno);
+	close(fd);
+}
+
+TEST_F(sw, raw_node_unbind)
+{
+	uint8_t out[64];
+	uint32_t size = sizeof(out), rv = 0;
+	int fd = open_raw(self->bdf);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, write_file(DRV "/unbind", self->bdf));
+	ASSERT_EQ(-ENODEV, raw_send(fd, 0x0001, NULL, 0, out, &size, &rv));
+	ASSERT_EQ(0, write_file(DRV "/bind", self->bdf));
+	close(fd);
+	fd = open_raw(self->bdf);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_send(fd, 0x0001, NULL, 0, out, &size, &rv));
+	close(fd);
+}
+
+/* RPCs from several threads while the driver is unbound under them. */
+struct hammer {
+	int fd;
+	int ok;
+	int gone;
+	int bad;
+};
+
+static void *hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+	struct cxl_rsp rsp;
+	int i, ret;
+
+	for (i = 0; i < 400; i++) {
+		ret = cxl_rpc(h->fd, 0, 0x0001, NULL, 0, &rsp);
+		if (!ret && !rsp.hdr.retval)
+			h->ok++;
+		else if (ret == -ENODEV)
+			h->gone++;
+		else
+			h->bad++;
+	}
+	return NULL;
+}
+
+TEST_F(sw, unbind_with_rpcs_in_flight)
+{
+	struct hammer h[4];
+	pthread_t th[4];
+	int i, fd;
+
+	for (i = 0; i < 4; i++) {
+		h[i] = (struct hammer){ .fd = self->fd };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_fn, &h[i]));
+	}
+	usleep(20000);
+	ASSERT_EQ(0, write_file(DRV "/unbind", self->bdf));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		/* Each RPC either ran whole or found the device gone. */
+		ASSERT_EQ(0, h[i].bad);
+		ASSERT_EQ(400, h[i].ok + h[i].gone);
+		ASSERT_LT(0, h[i].gone);
+	}
+	ASSERT_EQ(0, write_file(DRV "/bind", self->bdf));
+	fd = open_switch(self->bdf);
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
+/* Refused and read-only commands at write scopes never taint. */
+TEST_F(sw, no_taint_without_an_accepted_write)
+{
+	uint8_t ts[8] = {};
+	struct cxl_rsp rsp;
+
+	ASSERT_FALSE(kernel_tainted_fwctl());
+	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x0301,
+				       ts, sizeof(ts), &rsp));
+	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x5102, ts,
+				  2, &rsp));
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x0001, NULL, 0,
+			     &rsp));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/* The mailbox library traces every command; this switch polls. */
+TEST_F(sw, mailbox_tracepoint)
+{
+	char buf[16384];
+	struct cxl_rsp rsp;
+	int fd, n;
+
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/trace", ""));
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_cmd/enable", "1"));
+	ASSERT_EQ(0, cxl_rpc(self->fd, 0, 0x5100, NULL, 0, &rsp));
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_cmd/enable", "0"));
+	fd = open("/sys/kernel/tracing/trace", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	ASSERT_TRUE(strstr(buf, "opcode=0x5100 in=0 out=73 rc=0x0 ") &&
+		    strstr(buf, " poll err=0")) TH_LOG("trace:\n%s", buf);
 }
 
 TEST_HARNESS_MAIN

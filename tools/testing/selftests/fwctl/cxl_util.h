@@ -103,7 +103,7 @@ static inline int cxl_bound(const char *driver, char bdf[][16], int max)
 	while ((de = readdir(dir)) && n < max) {
 		if (strncmp(de->d_name, "0000:", 5))
 			continue;
-		snprintf(bdf[n++], 16, "%s", de->d_name);
+		snprintf(bdf[n++], 16, "%.15s", de->d_name);
 	}
 	closedir(dir);
 	return n;
@@ -123,7 +123,7 @@ static inline int cxl_fwctl_of(const char *devdir, char *name, size_t len)
 		return -errno;
 	while ((de = readdir(dir)))
 		if (!strncmp(de->d_name, "fwctl", 5))
-			snprintf(name, len, "%s", de->d_name);
+			snprintf(name, len, "%.24s", de->d_name);
 	closedir(dir);
 	return name[0] ? 0 : -ENOENT;
 }

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct device;
 struct pci_dev;
@@ -63,7 +64,8 @@ struct pci_dev;
  * @PCI_MMPT_CMD_ABORTABLE: on timeout, ask the device to abort the
  *	background operation with Request Abort Background Operation
  * @PCI_MMPT_CMD_NO_WAIT: return as soon as the background operation has
- *	started; the caller waits with pci_mmpt_bg_wait()
+ *	started; the caller waits with pci_mmpt_bg_wait() or asks to be
+ *	called back with pci_mmpt_bg_notify()
  */
 enum pci_mmpt_cmd_flags {
 	PCI_MMPT_CMD_BACKGROUND = BIT(0),
@@ -118,6 +120,19 @@ struct pci_mmpt_bg_status {
 	bool running;
 };
 
+struct pci_mmpt;
+
+/**
+ * typedef pci_mmpt_bg_done_t - called when a background operation ended
+ * @mbox: the mailbox
+ * @st: its final status (valid when @err is 0)
+ * @err: 0, or the errno of pci_mmpt_bg_wait(): -ETIMEDOUT, -ENODEV
+ * @ctx: the caller's argument of pci_mmpt_bg_notify()
+ */
+typedef void (*pci_mmpt_bg_done_t)(struct pci_mmpt *mbox,
+				   const struct pci_mmpt_bg_status *st,
+				   int err, void *ctx);
+
 /**
  * struct pci_mmpt_config - what a consumer tells pci_mmpt_init()
  * @timeout_ms: how long a doorbell may stay set before the command fails
@@ -160,6 +175,10 @@ struct pci_mmpt_config {
  *	not been seen to finish
  * @bg_opcode: its opcode
  * @bg_start: when it started, for the tracepoint
+ * @bg_work: waits for the background operation for pci_mmpt_bg_notify()
+ * @bg_done: the callback of a pending notification, NULL when none
+ * @bg_ctx: its argument
+ * @bg_notify_ms: its timeout
  */
 struct pci_mmpt {
 	struct device *dev;
@@ -179,6 +198,10 @@ struct pci_mmpt {
 	bool bg_running;
 	u16 bg_opcode;
 	ktime_t bg_start;
+	struct work_struct bg_work;
+	pci_mmpt_bg_done_t bg_done;
+	void *bg_ctx;
+	unsigned int bg_notify_ms;
 };
 
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
@@ -192,6 +215,8 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st);
 int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
 		     struct pci_mmpt_bg_status *st);
 int pci_mmpt_bg_abort(struct pci_mmpt *mbox);
+int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
+		       pci_mmpt_bg_done_t done, void *ctx);
 int pci_mmpt_rc_errno(u16 rc);
 
 #endif

@@ -411,6 +411,60 @@ int pci_mmpt_bg_abort(struct pci_mmpt *mbox)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_abort, PCI_MMPT);
 
+static void mmpt_bg_work(struct work_struct *work)
+{
+	struct pci_mmpt *mbox = container_of(work, struct pci_mmpt, bg_work);
+	struct pci_mmpt_bg_status st = {};
+	pci_mmpt_bg_done_t done;
+	void *ctx;
+	int ret;
+
+	ret = pci_mmpt_bg_wait(mbox, mbox->bg_notify_ms, &st);
+	spin_lock(&mbox->state_lock);
+	done = mbox->bg_done;
+	ctx = mbox->bg_ctx;
+	mbox->bg_done = NULL;
+	spin_unlock(&mbox->state_lock);
+	done(mbox, &st, ret, ctx);
+}
+
+/**
+ * pci_mmpt_bg_notify() - be called back when the background operation ends
+ * @mbox: the mailbox
+ * @timeout_ms: how long to wait for it; 0 means the mailbox's default
+ * @done: called once, from a workqueue, with the final status or the
+ *	errno of the wait
+ * @ctx: passed to @done
+ *
+ * For callers that started a command with %PCI_MMPT_CMD_NO_WAIT and do not
+ * want to block: the wait happens on a workqueue, woken by the
+ * background-complete interrupt or polling as pci_mmpt_bg_wait() does.
+ *
+ * Return: 0; -ENOENT when no background operation is running; -EBUSY when
+ * a notification is already pending.
+ */
+int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
+		       pci_mmpt_bg_done_t done, void *ctx)
+{
+	int ret = 0;
+
+	spin_lock(&mbox->state_lock);
+	if (!mbox->bg_running) {
+		ret = -ENOENT;
+	} else if (mbox->bg_done) {
+		ret = -EBUSY;
+	} else {
+		mbox->bg_done = done;
+		mbox->bg_ctx = ctx;
+		mbox->bg_notify_ms = timeout_ms;
+	}
+	spin_unlock(&mbox->state_lock);
+	if (!ret)
+		queue_work(system_long_wq, &mbox->bg_work);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, PCI_MMPT);
+
 /**
  * pci_mmpt_irq() - the mailbox interrupt handler
  * @irq: the interrupt
@@ -530,6 +584,8 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	init_waitqueue_head(&mbox->wq);
 	atomic_set(&mbox->irq_count, 0);
 	spin_lock_init(&mbox->state_lock);
+	INIT_WORK(&mbox->bg_work, mmpt_bg_work);
+	mbox->bg_done = NULL;
 
 	ready_ms = cfg->ready_timeout_ms ?:
 		   max(1000U, 1000U * FIELD_GET(PCI_MMPT_CAPS_READY_TIME,
@@ -562,10 +618,12 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, PCI_MMPT);
  * pci_mmpt_destroy() - stop using a mailbox
  * @mbox: a mailbox set up by pci_mmpt_init()
  *
- * Disables the mailbox interrupts; no command may be in flight.
+ * Waits for a pending background notification, then disables the
+ * mailbox interrupts; no command may be in flight.
  */
 void pci_mmpt_destroy(struct pci_mmpt *mbox)
 {
+	cancel_work_sync(&mbox->bg_work);
 	if (mbox->ctrl) {
 		mbox->ctrl = 0;
 		writel(0, mbox->base + PCI_MMPT_CTRL);

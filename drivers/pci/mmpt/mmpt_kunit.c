@@ -518,6 +518,66 @@ static void mmpt_test_background_hang(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
 }
 
+struct notified {
+	struct completion done;
+	struct pci_mmpt_bg_status st;
+	int err;
+	int calls;
+};
+
+static void on_bg_done(struct pci_mmpt *mbox,
+			const struct pci_mmpt_bg_status *st, int err, void *ctx)
+{
+	struct notified *n = ctx;
+
+	n->st = *st;
+	n->err = err;
+	n->calls++;
+	complete(&n->done);
+}
+
+static void mmpt_test_background_notify(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+	struct notified n = {};
+
+	init_completion(&n.done);
+	/* Nothing running yet. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n),
+			-ENOENT);
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 20;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n),
+			-EBUSY);
+	/* The caller is not blocked: nothing has been reported yet. */
+	KUNIT_EXPECT_EQ(test, n.calls, 0);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, n.err, 0);
+	KUNIT_EXPECT_EQ(test, n.st.opcode, 0x4304);
+	KUNIT_EXPECT_EQ(test, n.st.percent, 100);
+	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+
+	/* An operation that never ends: the callback reports the timeout. */
+	reinit_completion(&n.done);
+	m->bg_steps = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 50, on_bg_done, &n), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, n.err, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, n.calls, 2);
+	pci_mmpt_destroy(&m->mbox);
+}
+
 struct worker {
 	struct model *m;
 	struct kunit *test;
@@ -609,6 +669,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_gone),
 	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_threads),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),
 	{}

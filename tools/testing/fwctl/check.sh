@@ -77,6 +77,7 @@ boot() { # name topology append
 if [ "${CHECK_E2E:-1}" = 1 ]; then
 	boot default default ""
 	boot lockdown default "lockdown=integrity"
+	boot three-switches three "fwh.tests=topology,cxl_switch"
 fi
 
 echo

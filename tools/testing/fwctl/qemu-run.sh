@@ -71,7 +71,9 @@ three)
 	switch 2 92 32
 	switches=3
 	args[3]=6G,maxmem=16G,slots=8
-	fmw="-M cxl-fmw.0.targets.0=cxl.0,cxl-fmw.0.targets.1=cxl.1,cxl-fmw.0.targets.2=cxl.2,cxl-fmw.0.size=4G,cxl-fmw.0.interleave-granularity=4k"
+	fmw="-M cxl-fmw.0.targets.0=cxl.0,cxl-fmw.0.size=4G,cxl-fmw.0.interleave-granularity=4k"
+	fmw="$fmw,cxl-fmw.1.targets.0=cxl.1,cxl-fmw.1.size=4G,cxl-fmw.1.interleave-granularity=4k"
+	fmw="$fmw,cxl-fmw.2.targets.0=cxl.2,cxl-fmw.2.size=4G,cxl-fmw.2.interleave-granularity=4k"
 	;;
 *)
 	echo "qemu-run: unknown topology $topology" >&2

@@ -86,25 +86,6 @@ FIXTURE_TEARDOWN(sw)
 		close(self->fd);
 }
 
-TEST(every_switch_probed)
-{
-	char bdfs[8][16], buf[64];
-	int n, i, fd, seen = 0;
-
-	n = cxl_bound("cxl_switch_cci", bdfs, 8);
-	ASSERT_EQ(expected_switches(), n);
-	for (i = 0; i < n; i++) {
-		fd = open_switch(bdfs[i]);
-		ASSERT_LE(0, fd);
-		/* Each answers for itself: distinct serials 0..n-1. */
-		seen |= 1 << switch_index(fd);
-		ASSERT_LT(0, sw_read(bdfs[i], "cxl_switch/num_physical_ports",
-				     buf, sizeof(buf)));
-		ASSERT_STREQ("3", buf);
-		close(fd);
-	}
-	ASSERT_EQ((1 << n) - 1, seen);
-}
 
 TEST_F(sw, sysfs_identity)
 {
@@ -260,6 +241,38 @@ static int tunnel_identify(int fd, uint8_t port, int nested,
 		return 2000 + le16(*id + 8);
 	*id += 12;
 	return 0;
+}
+
+/*
+ * Every switch of the topology probed, answers for itself and reaches its
+ * own type-3 devices.
+ */
+TEST(every_switch_probed)
+{
+	char bdfs[8][16], buf[64];
+	int n, i, fd, idx, port, seen = 0;
+	const uint8_t *id;
+	struct cxl_rsp rsp;
+
+	n = cxl_bound("cxl_switch_cci", bdfs, 8);
+	ASSERT_EQ(expected_switches(), n);
+	for (i = 0; i < n; i++) {
+		fd = open_switch(bdfs[i]);
+		ASSERT_LE(0, fd);
+		idx = switch_index(fd);
+		ASSERT_LE(0, idx);
+		seen |= 1 << idx;
+		ASSERT_LT(0, sw_read(bdfs[i], "cxl_switch/num_physical_ports",
+				     buf, sizeof(buf)));
+		ASSERT_STREQ("3", buf);
+		for (port = 0; port < 2; port++) {
+			ASSERT_EQ(0, tunnel_identify(fd, port, 0, &rsp, &id));
+			ASSERT_EQ(16 * idx + 1 + port, le64(id + 8));
+		}
+		close(fd);
+	}
+	/* Distinct serials 0..n-1: no switch answered for another. */
+	ASSERT_EQ((1 << n) - 1, seen);
 }
 
 TEST_F(sw, tunnel_identify_type3)

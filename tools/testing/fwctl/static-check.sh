@@ -46,6 +46,13 @@ for p in "${patches[@]}"; do
 done
 res $([ -z "$out" ]; echo $?) "checkpatch --strict: ${#patches[@]} patches of the series" "$out"
 
+# The series carries MAINTAINERS' entry: it must be the file's content.
+want=$(sed 's/^/+/' MAINTAINERS)
+got=$(grep -A1000 '^+FWCTL SUBSYSTEM' patches/*-MAINTAINERS-*.patch |
+      sed -n '/^+/p' | head -n "$(wc -l < MAINTAINERS)")
+res $([ "$want" = "$got" ]; echo $?) "patches/*MAINTAINERS* adds MAINTAINERS as it is" \
+	"$(diff <(echo "$want") <(echo "$got"))"
+
 # kernel-doc: every documented symbol complete, no malformed comment.
 mapfile -t cfiles < <(printf '%s\n' "${kfiles[@]}" | grep -E '\.[ch]$')
 out=$("$SRC/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)

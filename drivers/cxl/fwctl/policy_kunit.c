@@ -269,14 +269,21 @@ static const u16 type3_cel[] = {
 	0x0001, 0, 0x0400, 0, 0x0401, 0, 0x4400, 0x64, 0x0502, 0x3e,
 };
 
+/* The switch's policy, its tunnel targets answered by env. */
+static struct cxl_fwctl_policy tunnel_policy(struct kunit *test,
+					     struct tunnel_env *env)
+{
+	return (struct cxl_fwctl_policy){
+		.cel = cel_of(test, switch_cel, 9),
+		.tunnel_cel = env_cel,
+		.priv = env,
+	};
+}
+
 static void policy_tunnel(struct kunit *test)
 {
 	struct tunnel_env env = {};
-	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, switch_cel, 9),
-		.tunnel_cel = env_cel,
-		.priv = &env,
-	};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
 	struct cxl_fwctl_verdict v;
 	u8 buf[64], getlog[0x18] = {};
 	size_t len;
@@ -311,11 +318,7 @@ static void policy_tunnel(struct kunit *test)
 static void policy_tunnel_malformed(struct kunit *test)
 {
 	struct tunnel_env env = {};
-	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, switch_cel, 9),
-		.tunnel_cel = env_cel,
-		.priv = &env,
-	};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
 	struct cxl_fwctl_verdict v;
 	u8 buf[64];
 	size_t len;
@@ -354,11 +357,7 @@ static void policy_tunnel_malformed(struct kunit *test)
 static void policy_tunnel_nested(struct kunit *test)
 {
 	struct tunnel_env env = {};
-	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, switch_cel, 9),
-		.tunnel_cel = env_cel,
-		.priv = &env,
-	};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
 	struct cxl_fwctl_verdict v;
 	u8 inner[64], mid[96], outer[128];
 	size_t ilen, mlen, olen;

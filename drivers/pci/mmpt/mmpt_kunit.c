@@ -526,7 +526,7 @@ struct notified {
 };
 
 static void on_bg_done(struct pci_mmpt *mbox,
-			const struct pci_mmpt_bg_status *st, int err, void *ctx)
+		       const struct pci_mmpt_bg_status *st, int err, void *ctx)
 {
 	struct notified *n = ctx;
 

@@ -7,11 +7,8 @@
  * 16*s+1 and 16*s+2), tunnels reach the type-3 devices, every refusal path
  * gives its errno, and unbind and removal with files open end in ENODEV.
  */
-#include <linux/capability.h>
 #include <linux/cxl_mem.h>
 #include <pthread.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "cxl_util.h"
@@ -85,7 +82,6 @@ FIXTURE_TEARDOWN(sw)
 	if (self->fd >= 0)
 		close(self->fd);
 }
-
 
 TEST_F(sw, sysfs_identity)
 {
@@ -436,35 +432,18 @@ TEST_F(sw, commands_query)
 	ASSERT_EQ(7, seen);
 }
 
-static int identify_without_rawio(int fd)
+static int identify_full(int fd)
 {
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
 	struct cxl_rsp rsp;
-	pid_t pid = fork();
-	int status;
 
-	if (pid == 0) {
-		if (syscall(SYS_capget, &h, d))
-			_exit(200);
-		d[0].effective &= ~(1u << CAP_SYS_RAWIO);
-		if (syscall(SYS_capset, &h, d))
-			_exit(201);
-		_exit(-cxl_rpc(fd, FWCTL_RPC_DEBUG_WRITE_FULL, 0x0001, NULL, 0,
-			       &rsp));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
+	return cxl_rpc(fd, FWCTL_RPC_DEBUG_WRITE_FULL, 0x0001, NULL, 0, &rsp);
 }
 
 TEST_F(sw, scopes)
 {
 	struct cxl_rsp rsp;
 
-	ASSERT_EQ(-EPERM, identify_without_rawio(self->fd));
+	ASSERT_EQ(-EPERM, without_rawio(identify_full, self->fd));
 	if (strcmp(lockdown_level(), "none")) {
 		ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 					  0x0001, NULL, 0, &rsp));

@@ -6,13 +6,10 @@
  * flight, allocation failures with fail-nth, and a random ioctl fuzzer.
  * Built twice: natively and as a 32-bit program for compat_ioctl.
  */
-#include <linux/capability.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include <fwctl/fwctl.h>
@@ -99,30 +96,6 @@ static int echo(int fd, uint32_t scope, uint32_t needed)
 	uint32_t len = sizeof(out);
 
 	return do_rpc(fd, scope, FWCTL_TEST_ECHO, needed, 0, out, &len);
-}
-
-/* Run fn in a child whose effective capabilities lack CAP_SYS_RAWIO. */
-static int without_rawio(int (*fn)(int fd), int fd)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		struct __user_cap_header_struct h = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct d[2];
-
-		if (syscall(SYS_capget, &h, d))
-			_exit(200);
-		d[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
-		if (syscall(SYS_capset, &h, d))
-			_exit(201);
-		_exit(-fn(fd));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
 }
 
 static int echo_full(int fd)

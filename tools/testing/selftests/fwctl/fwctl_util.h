@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 /* Read a small sysfs/procfs file into buf; returns bytes or -errno. */
 static inline int read_file(const char *path, char *buf, size_t len)
@@ -87,6 +90,30 @@ static inline const char *lockdown_level(void)
 static inline bool kernel_tainted_fwctl(void)
 {
 	return (read_long("/proc/sys/kernel/tainted") >> 19) & 1;
+}
+
+/* Run fn in a child whose effective capabilities lack CAP_SYS_RAWIO. */
+static inline int without_rawio(int (*fn)(int fd), int fd)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(200);
+		d[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
+		if (syscall(SYS_capset, &h, d))
+			_exit(201);
+		_exit(-fn(fd));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
 }
 
 #endif

@@ -22,7 +22,7 @@ export BUILD SRC KOUT JOBS QEMU FWCTL_KVM KCC
 OWNED	:= $(shell git ls-files -co --exclude-standard drivers include \
 		Documentation tools samples patches 2>/dev/null)
 
-.PHONY: all help deps tree config kernel kernel-path selftests initramfs \
+.PHONY: all help deps tree config kernel kernel-path selftests fwctl-cli initramfs \
 	check demo shell patches clean distclean
 
 all: kernel
@@ -64,11 +64,16 @@ kernel-path:
 	@echo $(BZIMAGE)
 
 selftests: kernel
-	@rm -rf $(STDIR) && mkdir -p $(STDIR)
+	@rm -rf $(STDIR) && mkdir -p $(STDIR)/bin
 	@$(MAKE) -s -C $(SRC)/tools/testing/selftests/fwctl OUTPUT=$(STDIR) \
 		KHDR_INCLUDES="-isystem $(KOUT)/usr/include" all
 
-initramfs: selftests
+fwctl-cli: selftests
+	@mkdir -p $(STDIR)/bin
+	@$(MAKE) -s -C tools/fwctl OUTPUT=$(STDIR)/bin LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $(KOUT)/usr/include"
+
+initramfs: selftests fwctl-cli
 	@$(H)/mkinitramfs.sh $(CURDIR) $(INITRD) $(STDIR) \
 		$(shell find $(KOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)
 

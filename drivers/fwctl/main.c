@@ -115,8 +115,12 @@ VISIBLE_IF_KUNIT bool fwctl_rpc_logged(u32 scope,
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_logged);
 
+/*
+ * judged: the driver decided which scope the command needs (it ran, or was
+ * refused only for the scope); otherwise the log says "needs=-".
+ */
 static void fwctl_audit(struct fwctl_device *fwctl, u32 scope,
-			const struct fwctl_rpc_req *req, int ret)
+			const struct fwctl_rpc_req *req, int ret, bool judged)
 {
 	trace_fwctl_rpc(fwctl, scope, req, ret);
 	if (!fwctl_rpc_logged(scope, req) || !__ratelimit(&fwctl->audit_rs))
@@ -126,7 +130,7 @@ static void fwctl_audit(struct fwctl_device *fwctl, u32 scope,
 		   current->comm, task_tgid_nr(current),
 		   from_kuid(&init_user_ns, current_uid()),
 		   fwctl_scope_name(scope), req->cmd,
-		   fwctl_scope_name(req->needed),
+		   judged ? fwctl_scope_name(req->needed) : "-",
 		   req->executed ? "executed" : "refused", -ret);
 }
 
@@ -184,6 +188,7 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 {
 	struct fwctl_device *fwctl = uctx->fwctl;
+	bool judged = false;
 	int ret;
 
 	lockdep_assert_held(&fwctl->registration_lock);
@@ -195,12 +200,13 @@ static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 		return ret;
 	if (!ret) {
 		ret = fwctl->ops->fw_rpc(uctx, req);
+		judged = !ret || ret == -EPERM || req->executed;
 		if (fwctl_rpc_taints(req))
 			add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
 		if (!ret && req->out_len > U32_MAX)
 			ret = -EOVERFLOW;
 	}
-	fwctl_audit(fwctl, req->scope, req, ret);
+	fwctl_audit(fwctl, req->scope, req, ret, judged);
 	if (ret && req->out != req->in)
 		kvfree(req->out);
 	if (ret)

@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The tour "make demo" shows: the emulated CXL fabric and what fwctl offers.
+# The tour "make demo" shows: the emulated CXL fabric and what fwctl offers,
+# through the fwctl command-line tool.
 echo "=== FWCTL-DEMO"
-echo "--- kernel: $(uname -r), lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null)"
-echo "--- CXL fabric on the PCI bus (vendor:device class driver)"
+say() { echo; echo "### $*"; }
+run() { echo "\$ $*"; "$@"; echo "(exit $?)"; }
+
+say "kernel $(uname -r), lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null)"
+say "the CXL fabric on the PCI bus"
 for d in /sys/bus/pci/devices/*; do
-	v=$(cat "$d/vendor") dv=$(cat "$d/device") c=$(cat "$d/class")
+	v=$(cat "$d/vendor") dv=$(cat "$d/device")
 	case "$v:$dv" in
 	0x19e5:0xa123) what="CXL switch mailbox CCI" ;;
 	0x19e5:0xa128) what="CXL switch upstream port" ;;
@@ -14,17 +18,25 @@ for d in /sys/bus/pci/devices/*; do
 	*) continue ;;
 	esac
 	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
-	echo "  ${d##*/}  ${v#0x}:${dv#0x} $c ${drv:--}  $what"
+	echo "  ${d##*/}  ${v#0x}:${dv#0x} ${drv:--}  $what"
 done
-echo "--- CXL memory devices: $(ls /sys/bus/cxl/devices 2>/dev/null | grep -c '^mem')"
-echo "--- fwctl devices"
-echo add > /sys/kernel/fwctl_test/add 2>/dev/null
-for f in /sys/class/fwctl/*; do
-	[ -e "$f" ] || continue
-	p=$(readlink "$f/device" 2>/dev/null)
-	parent="(none: test device)"
-	[ -n "$p" ] && parent=${p##*/}
-	echo "  ${f##*/}  /dev/fwctl/${f##*/}  parent: $parent"
-done
-echo "--- taint: $(cat /proc/sys/kernel/tainted)"
+
+dev=$(ls /sys/bus/pci/drivers/cxl_switch_cci/*/fwctl 2>/dev/null | grep fwctl | head -n1)
+say "fwctl devices"
+run fwctl -H list
+say "the switch identifies itself"
+run fwctl identify "$dev"
+say "its ports"
+run fwctl -H switch "$dev"
+say "its Command Effects Log, and the scope each command needs here"
+run fwctl cel "$dev"
+say "Identify of the type-3 device behind port 0, through a tunnel"
+run fwctl tunnel "$dev" 0 identify
+say "refused: Physical Port Control would pull host devices away"
+run fwctl rpc "$dev" --opcode 0x5102 --scope debug-write-full --hex 0001
+say "refused: QEMU's switch aborts on Set Timestamp, so it is never sent"
+run fwctl rpc "$dev" --opcode 0x0301 --scope debug-write-full --hex 0000000000000000
+say "what the audit trail recorded"
+dmesg | grep "fwctl.*audit" | tail -n 3
+say "taint: $(cat /proc/sys/kernel/tainted) (QEMU's switch offers no write command that fwctl accepts)"
 echo "=== FWCTL-DEMO-END"

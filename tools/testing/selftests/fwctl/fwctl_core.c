@@ -108,11 +108,6 @@ static bool locked_down(void)
 	return strcmp(lockdown_level(), "none") != 0;
 }
 
-static bool contains(const char *haystack, const char *needle)
-{
-	return strstr(haystack, needle);
-}
-
 /*
  * The kernel log is never cleared (the harness scans all of it): a test
  * opens /dev/kmsg at its end first, then looks at what came after.

@@ -15,6 +15,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+static inline bool contains(const char *haystack, const char *needle)
+{
+	return strstr(haystack, needle);
+}
+
 /* Read a small sysfs/procfs file into buf; returns bytes or -errno. */
 static inline int read_file(const char *path, char *buf, size_t len)
 {

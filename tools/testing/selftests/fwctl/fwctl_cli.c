@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fwctl command-line tool (tools/fwctl) in the guest: its JSON matches
+ * the emulated topology (the switch's serial, ports, devices behind them),
+ * refusals name their reason and exit 3, bad arguments exit 1.
+ */
+#include <json.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "cxl_util.h"
+
+#define SERIAL "0x0000000000bc614e"	/* sn=12345678 of the first switch */
+
+/* Run "fwctl ARGS"; its stdout parsed as JSON in *out, stderr in err. */
+static int run_cli(const char *args, struct json_object **out, char *err,
+		   size_t errlen)
+{
+	char cmd[512], buf[65536];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "fwctl %s 2>/tmp/fwctl.err", args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = 0;
+	st = pclose(p);
+	if (out)
+		*out = json_tokener_parse(buf);
+	if (err && read_file("/tmp/fwctl.err", err, errlen) < 0)
+		err[0] = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	       json_object_get_string(v) : "";
+}
+
+static int num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int(v) : -1;
+}
+
+/* The fwctl device of the first switch CCI, from "fwctl list". */
+static int switch_dev(char *name, size_t len)
+{
+	struct json_object *list;
+	size_t i;
+	int found = -1;
+
+	if (run_cli("list", &list, NULL, 0) || !list)
+		return -1;
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *d = json_object_array_get_idx(list, i);
+
+		if (!strcmp(str(d, "driver"), "cxl_switch_cci") &&
+		    !strcmp(str(d, "parent"), "0000:0d:00.1")) {
+			snprintf(name, len, "%s", str(d, "name"));
+			found = 0;
+		}
+	}
+	json_object_put(list);
+	return found;
+}
+
+TEST(list)
+{
+	struct json_object *list, *d = NULL, *c;
+	size_t i;
+
+	ASSERT_EQ(0, run_cli("list", &list, NULL, 0));
+	ASSERT_TRUE(!!list);
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (!strcmp(str(json_object_array_get_idx(list, i), "driver"),
+			    "cxl_switch_cci"))
+			d = json_object_array_get_idx(list, i);
+	ASSERT_TRUE(!!d);
+	ASSERT_STREQ("cxl", str(d, "type"));
+	ASSERT_STREQ("0000:0d:00.1", str(d, "parent"));
+	ASSERT_TRUE(json_object_object_get_ex(d, "commands", &c));
+	/*
+	 * QEMU's switch CEL lists 9 commands: Get and Set Timestamp are
+	 * refused by the quirk, the other 7 run at CONFIGURATION; the 3
+	 * kernel-owned commands are listed as refused too.
+	 */
+	ASSERT_EQ(7, num(c, "configuration"));
+	ASSERT_EQ(5, num(c, "refused"));
+	json_object_put(list);
+}
+
+TEST(identify_switch_and_tunnel)
+{
+	struct json_object *o, *ports, *p;
+	char dev[32], args[64];
+	size_t i;
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+	snprintf(args, sizeof(args), "identify %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_STREQ("0x19e5", str(o, "vendor_id"));
+	ASSERT_STREQ(SERIAL, str(o, "serial"));
+	ASSERT_STREQ("switch", str(o, "component_type"));
+	json_object_put(o);
+
+	snprintf(args, sizeof(args), "switch %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_EQ(3, num(o, "num_physical_ports"));
+	ASSERT_TRUE(json_object_object_get_ex(o, "ports", &ports));
+	ASSERT_EQ(3, json_object_array_length(ports));
+	for (i = 0; i < 3; i++) {
+		p = json_object_array_get_idx(ports, i);
+		if (num(p, "port") == 33) {
+			ASSERT_STREQ("upstream", str(p, "state"));
+		} else {
+			ASSERT_STREQ("downstream", str(p, "state"));
+			ASSERT_STREQ("type3-mld", str(p, "connected_device"));
+		}
+	}
+	json_object_put(o);
+
+	for (i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args), "tunnel %s %zu identify", dev, i);
+		ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+		ASSERT_STREQ("0x8086", str(o, "vendor_id"));
+		ASSERT_STREQ("0x0d93", str(o, "device_id"));
+		ASSERT_STREQ(i ? "0x0000000000000002" : "0x0000000000000001",
+			     str(o, "serial"));
+		ASSERT_STREQ("type3", str(o, "component_type"));
+		json_object_put(o);
+	}
+}
+
+TEST(cel_and_info)
+{
+	struct json_object *o, *ents, *e;
+	char dev[32], args[64];
+	size_t i;
+	int seen = 0;
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+	snprintf(args, sizeof(args), "cel %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_TRUE(json_object_object_get_ex(o, "entries", &ents));
+	ASSERT_EQ(9, json_object_array_length(ents));
+	for (i = 0; i < 9; i++) {
+		e = json_object_array_get_idx(ents, i);
+		if (!strcmp(str(e, "opcode"), "0x0301")) {
+			ASSERT_STREQ("0x0008", str(e, "effects"));
+			ASSERT_STREQ("refused", str(e, "scope"));
+			seen++;
+		}
+		if (!strcmp(str(e, "opcode"), "0x5100")) {
+			ASSERT_STREQ("configuration", str(e, "scope"));
+			seen++;
+		}
+	}
+	ASSERT_EQ(2, seen);
+	json_object_put(o);
+
+	snprintf(args, sizeof(args), "info %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_STREQ("switch-cci", str(o, "component"));
+	ASSERT_EQ(2048, num(o, "payload_size"));
+	ASSERT_STREQ(SERIAL, str(o, "serial"));
+	json_object_put(o);
+}
+
+TEST(refusals_and_usage)
+{
+	char dev[32], args[96], err[512];
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x4000", dev);
+	ASSERT_EQ(3, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "not in the device's Command Effects Log"));
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x5102 --hex 0000", dev);
+	ASSERT_EQ(3, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "the kernel owns this command"));
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x0001 --scope debug-write", dev);
+	ASSERT_EQ(0, run_cli(args, NULL, NULL, 0));
+
+	ASSERT_EQ(1, run_cli("", NULL, NULL, 0));
+	ASSERT_EQ(1, run_cli("frobnicate fwctl0", NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "unknown command"));
+	snprintf(args, sizeof(args), "rpc %s --scope everything --opcode 1", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, NULL, 0));
+	snprintf(args, sizeof(args), "tunnel %s 300 identify", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, NULL, 0));
+	ASSERT_EQ(2, run_cli("identify fwctl999", NULL, NULL, 0));
+	ASSERT_EQ(0, run_cli("--help", NULL, NULL, 0));
+	ASSERT_EQ(0, run_cli("rpc --help", NULL, NULL, 0));
+}
+
+TEST_HARNESS_MAIN

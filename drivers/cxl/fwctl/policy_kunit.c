@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the CXL command policy: CEL parsing and every rule that
- * maps a command to a scope, through tunnels too.
+ * maps a command to a scope, through tunnels too; and reading a CEL larger
+ * than the payload area from a software mailbox.
  */
+#include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
 #include "cxl_fwctl.h"
 
 MODULE_IMPORT_NS(CXL_FWCTL);
+MODULE_IMPORT_NS(PCI_MMPT);
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 
@@ -404,6 +410,110 @@ static void policy_tunnel_nested(struct kunit *test)
 			-EOPNOTSUPP);
 }
 
+/* --- reading a CEL larger than the payload area, in chunks ------------ */
+
+#define MB_PAYLOAD	256
+#define MB_CEL_ENTRIES	100
+
+struct mailbox_model {
+	u8 regs[PCI_MMPT_PAYLOAD + MB_PAYLOAD];
+	struct pci_mmpt mbox;
+	struct task_struct *thread;
+	u32 offsets[8];
+	unsigned int get_logs;
+};
+
+static void mbm_answer(struct mailbox_model *m)
+{
+	u8 *pl = m->regs + PCI_MMPT_PAYLOAD;
+	u64 cmd = READ_ONCE(*(u64 *)(m->regs + PCI_MMPT_CMD));
+	u16 opcode = cmd & 0xffff;
+	u32 out = 0, off, len, i;
+
+	if (opcode == CXL_OP_GET_SUPPORTED_LOGS) {
+		static const u8 uuid[16] = {
+			0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
+			0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
+		};
+
+		memset(pl, 0, 8 + 0x14);
+		pl[0] = 1;
+		memcpy(pl + 8, uuid, 16);
+		put_unaligned_le32(4 * MB_CEL_ENTRIES, pl + 24);
+		out = 8 + 0x14;
+	} else if (opcode == CXL_OP_GET_LOG) {
+		off = get_unaligned_le32(pl + 16);
+		len = get_unaligned_le32(pl + 20);
+		if (m->get_logs < ARRAY_SIZE(m->offsets))
+			m->offsets[m->get_logs] = off;
+		m->get_logs++;
+		/* Entry i: opcode 0x4000 + i, effects i & 1 (cold reset). */
+		for (i = 0; i < len; i += 4) {
+			put_unaligned_le16(0x4000 + (off + i) / 4, pl + i);
+			put_unaligned_le16(((off + i) / 4) & 1, pl + i + 2);
+		}
+		out = len;
+	}
+	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_CMD),
+		   (cmd & 0xffff) | (u64)out << 16);
+	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_STATUS), 0);
+	/* Reply and status visible before the doorbell clears. */
+	smp_wmb();
+	WRITE_ONCE(*(u32 *)(m->regs + PCI_MMPT_CTRL), 0);
+}
+
+static int mbm_thread(void *data)
+{
+	struct mailbox_model *m = data;
+
+	while (!kthread_should_stop()) {
+		if (READ_ONCE(*(u32 *)(m->regs + PCI_MMPT_CTRL)) &
+		    PCI_MMPT_CTRL_DOORBELL) {
+			/* The command is read after the doorbell. */
+			smp_rmb();
+			mbm_answer(m);
+		}
+		usleep_range(50, 100);
+	}
+	return 0;
+}
+
+static void mbm_stop(void *data)
+{
+	kthread_stop(data);
+}
+
+static void cel_read_in_chunks(struct kunit *test)
+{
+	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct device *dev = kunit_device_register(test, "cxl-fwctl-mbox");
+	struct cxl_cel *cel;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
+					    (void __iomem *)m->regs, NULL), 0);
+	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-mbox");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
+
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	/* 400 bytes through a 256-byte payload area: two chunks. */
+	KUNIT_EXPECT_EQ(test, m->get_logs, 2);
+	KUNIT_EXPECT_EQ(test, m->offsets[0], 0);
+	KUNIT_EXPECT_EQ(test, m->offsets[1], MB_PAYLOAD);
+	KUNIT_ASSERT_EQ(test, cel->count, MB_CEL_ENTRIES);
+	for (i = 0; i < MB_CEL_ENTRIES; i++) {
+		KUNIT_EXPECT_EQ(test, cel->ent[i].opcode, 0x4000 + i);
+		KUNIT_EXPECT_EQ(test, cel->ent[i].effects, i & 1);
+	}
+	kvfree(cel);
+	pci_mmpt_destroy(&m->mbox);
+}
+
 static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(cel_parse_valid),
 	KUNIT_CASE(cel_parse_bad),
@@ -414,6 +524,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel),
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
+	KUNIT_CASE(cel_read_in_chunks),
 	{}
 };
 

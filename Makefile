@@ -72,6 +72,7 @@ fwctl-cli: selftests
 	@mkdir -p $(STDIR)/bin
 	@$(MAKE) -s -C tools/fwctl OUTPUT=$(STDIR)/bin LDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $(KOUT)/usr/include"
+	@cp $(KOUT)/samples/fwctl/fwctl-sample $(STDIR)/bin/
 
 initramfs: selftests fwctl-cli
 	@$(H)/mkinitramfs.sh $(CURDIR) $(INITRD) $(STDIR) \

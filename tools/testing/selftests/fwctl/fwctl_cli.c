@@ -200,4 +200,23 @@ TEST(refusals_and_usage)
 	ASSERT_EQ(0, run_cli("rpc --help", NULL, NULL, 0));
 }
 
+/* The sample vendor tool of samples/fwctl, built with the kernel. */
+TEST(sample_vendor_tool)
+{
+	char dev[32], cmd[96], out[512] = "";
+	size_t n;
+	FILE *p;
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+	snprintf(cmd, sizeof(cmd), "fwctl-sample /dev/fwctl/%s", dev);
+	p = popen(cmd, "r");
+	ASSERT_TRUE(!!p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	ASSERT_EQ(0, WEXITSTATUS(pclose(p)));
+	ASSERT_TRUE(contains(out, "device type 2,"));
+	ASSERT_TRUE(contains(out, "vendor 0x19e5 device 0xa128 serial " SERIAL));
+	ASSERT_NE(0, WEXITSTATUS(system("fwctl-sample 2>/dev/null")));
+}
+
 TEST_HARNESS_MAIN

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 : "${SRC:?}" "${KOUT:?}" "${JOBS:=2}"
 passed=0 failed=0
-eobjs=() kobjs=() unbuilt=()
+eobjs=() kobjs=() unbuilt=() uprogs=()
 
 res() { # ok what [details]
 	if [ "$1" = 0 ]; then
@@ -53,6 +53,17 @@ got=$(grep -A1000 '^+FWCTL SUBSYSTEM' patches/*-MAINTAINERS-*.patch |
 res $([ "$want" = "$got" ]; echo $?) "patches/*MAINTAINERS* adds MAINTAINERS as it is" \
 	"$(diff <(echo "$want") <(echo "$got"))"
 
+# Every Kconfig file of the slice is listed in the top-level Kconfig and
+# sourced by its parent in the patched base tree (the series' hooks).
+out=""
+for k in $(printf '%s\n' "${kfiles[@]}" | grep '/Kconfig$'); do
+	grep -q "^source \"$k\"" Kconfig || out+="$k: not in ./Kconfig"$'\n'
+	grep -rqs "^\s*source \"$k\"" "$SRC/$(dirname "$(dirname "$k")")/Kconfig" \
+		"$SRC/samples/Kconfig" ||
+		out+="$k: no hook in the base tree"$'\n'
+done
+res $([ -z "$out" ]; echo $?) "./Kconfig and the series' hooks reach every Kconfig file" "$out"
+
 # kernel-doc: every documented symbol complete, no malformed comment.
 mapfile -t cfiles < <(printf '%s\n' "${kfiles[@]}" | grep -E '\.[ch]$')
 out=$("$SRC/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)
@@ -64,18 +75,28 @@ res $([ -z "$out" ]; echo $?) "kernel-doc -Wall: ${#cfiles[@]} files" "$out"
 kunit_out=${BUILD:?}/kunit
 for f in $(printf '%s\n' "${kfiles[@]}" | grep '\.c$'); do
 	o=${f%.c}.o
-	if [ -f "$KOUT/$o" ]; then
+	if [[ $f == *_kunit.c ]]; then
+		# KUnit suites only ever build in the KUnit configuration.
+		if [ -f "$kunit_out/$o" ]; then
+			rm -f "$kunit_out/$o"
+			kobjs+=("$o")
+		else
+			unbuilt+=("$f")
+		fi
+	elif [ -x "$KOUT/${f%.c}" ]; then
+		# A userspace program of samples/ (kbuild userprogs), built
+		# with the guest kernel: not a kernel object, so neither
+		# sparse nor W=1 applies.
+		uprogs+=("$f")
+	elif [ -f "$KOUT/$o" ]; then
 		rm -f "$KOUT/$o"
 		eobjs+=("$o")
-	elif [ -f "$kunit_out/$o" ]; then
-		rm -f "$kunit_out/$o"
-		kobjs+=("$o")
 	else
 		unbuilt+=("$f")
 	fi
 done
 res $([ ${#unbuilt[@]} = 0 ]; echo $?) \
-	"every C file is built by the guest or KUnit configuration" \
+	"every C file is built by the guest or KUnit configuration (${#uprogs[@]} sample programs)" \
 	"$(printf '%s\n' "${unbuilt[@]}")"
 warn=""
 rc=0

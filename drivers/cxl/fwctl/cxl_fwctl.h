@@ -109,6 +109,40 @@ struct cxl_fwctl_verdict {
 	unsigned int depth;
 };
 
+/* Tunnel targets whose CEL a cache keeps at most. */
+#define CXL_TUNNEL_CACHE_MAX		64
+
+/**
+ * struct cxl_tunnel_cache - the CELs of the components behind tunnels
+ * @lock: the owner holds it across a judgement that consults the cache
+ * @targets: cached targets, each with the state of its first port when
+ *	its CEL was read
+ * @nr: entries in @targets
+ * @port_key: fills a key that changes when the device behind @port does
+ *	(config state, connected device type, LTSSM state); returns 0 or errno
+ * @read_cel: reads the CEL of the component at @path
+ * @priv: argument of the callbacks
+ */
+struct cxl_tunnel_cache {
+	struct mutex lock; /* held across judgements */
+	struct list_head targets;
+	unsigned int nr;
+	int (*port_key)(void *priv, u8 port, u8 key[3]);
+	int (*read_cel)(void *priv, const u8 *path, unsigned int depth,
+			struct cxl_cel **celp);
+	void *priv;
+};
+
+void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
+			   int (*port_key)(void *priv, u8 port, u8 key[3]),
+			   int (*read_cel)(void *priv, const u8 *path,
+					   unsigned int depth,
+					   struct cxl_cel **celp),
+			   void *priv);
+void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc);
+const struct cxl_cel *cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc,
+					   const u8 *path, unsigned int depth);
+
 int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp);
 const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode);
 int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,

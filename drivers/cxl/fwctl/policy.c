@@ -18,7 +18,9 @@
  *                                                judged against the CEL of
  *                                                the component behind it
  */
+#include <linux/list.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
@@ -280,6 +282,111 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 	return cmds;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, CXL_FWCTL);
+
+struct cxl_tunnel_target {
+	struct list_head entry;
+	u8 path[CXL_TUNNEL_MAX_DEPTH];
+	unsigned int depth;
+	u8 port_key[3];
+	struct cxl_cel *cel;
+};
+
+/**
+ * cxl_tunnel_cache_init() - set up an empty tunnel target cache
+ * @tc: the cache
+ * @port_key: how to learn the state of a first-level port
+ * @read_cel: how to read the CEL of a tunnel target
+ * @priv: argument of the callbacks
+ */
+void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
+			   int (*port_key)(void *priv, u8 port, u8 key[3]),
+			   int (*read_cel)(void *priv, const u8 *path,
+					   unsigned int depth,
+					   struct cxl_cel **celp),
+			   void *priv)
+{
+	mutex_init(&tc->lock);
+	INIT_LIST_HEAD(&tc->targets);
+	tc->nr = 0;
+	tc->port_key = port_key;
+	tc->read_cel = read_cel;
+	tc->priv = priv;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, CXL_FWCTL);
+
+static void tunnel_cache_clear(struct cxl_tunnel_cache *tc)
+{
+	struct cxl_tunnel_target *t, *tmp;
+
+	list_for_each_entry_safe(t, tmp, &tc->targets, entry) {
+		list_del(&t->entry);
+		kvfree(t->cel);
+		kfree(t);
+	}
+	tc->nr = 0;
+}
+
+/**
+ * cxl_tunnel_cache_destroy() - free every cached CEL
+ * @tc: the cache
+ */
+void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc)
+{
+	tunnel_cache_clear(tc);
+	mutex_destroy(&tc->lock);
+}
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, CXL_FWCTL);
+
+/**
+ * cxl_tunnel_cache_get() - the CEL of the component behind a tunnel path
+ * @tc: the cache, its lock held
+ * @path: port or LD ID of each level
+ * @depth: levels in @path
+ *
+ * Reads the state of the first port every time; the CEL is read through
+ * the tunnel the first time and again whenever that state changed (another
+ * device, or a link that went down and up). An unreadable CEL is remembered
+ * as such until the port's state changes. The cache holds at most
+ * %CXL_TUNNEL_CACHE_MAX targets and starts over when full.
+ *
+ * Return: the CEL, valid while the lock is held, or NULL.
+ */
+const struct cxl_cel *cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc,
+					   const u8 *path, unsigned int depth)
+{
+	struct cxl_tunnel_target *t;
+	u8 key[3];
+
+	lockdep_assert_held(&tc->lock);
+	if (!depth || depth > CXL_TUNNEL_MAX_DEPTH ||
+	    tc->port_key(tc->priv, path[0], key))
+		return NULL;
+
+	list_for_each_entry(t, &tc->targets, entry) {
+		if (t->depth != depth || memcmp(t->path, path, depth))
+			continue;
+		if (!memcmp(t->port_key, key, sizeof(key)))
+			return t->cel;
+		kvfree(t->cel);
+		t->cel = NULL;
+		goto read;
+	}
+	if (tc->nr >= CXL_TUNNEL_CACHE_MAX)
+		tunnel_cache_clear(tc);
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	memcpy(t->path, path, depth);
+	t->depth = depth;
+	list_add(&t->entry, &tc->targets);
+	tc->nr++;
+read:
+	memcpy(t->port_key, key, sizeof(key));
+	if (tc->read_cel(tc->priv, path, depth, &t->cel))
+		t->cel = NULL;
+	return t->cel;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, CXL_FWCTL);
 
 MODULE_DESCRIPTION("CXL fwctl command policy and mailbox RPC");
 MODULE_LICENSE("GPL");

@@ -514,6 +514,113 @@ static void cel_read_in_chunks(struct kunit *test)
 	pci_mmpt_destroy(&m->mbox);
 }
 
+/* --- the tunnel target cache -------------------------------------------- */
+
+struct cache_env {
+	u8 keys[256][3];
+	int key_err;
+	int read_err;
+	unsigned int key_calls;
+	unsigned int reads;
+};
+
+static int fake_port_key(void *priv, u8 port, u8 key[3])
+{
+	struct cache_env *env = priv;
+
+	env->key_calls++;
+	if (env->key_err)
+		return env->key_err;
+	memcpy(key, env->keys[port], 3);
+	return 0;
+}
+
+/* A one-entry CEL naming the path it was read for and the read count. */
+static int fake_read_cel(void *priv, const u8 *path, unsigned int depth,
+			 struct cxl_cel **celp)
+{
+	struct cache_env *env = priv;
+	u8 raw[4];
+
+	env->reads++;
+	if (env->read_err)
+		return env->read_err;
+	put_unaligned_le16(path[0] << 8 | (depth == 2 ? path[1] : 0xff), raw);
+	put_unaligned_le16(env->reads, raw + 2);
+	return cxl_cel_parse(raw, sizeof(raw), celp);
+}
+
+static void tunnel_cache(struct kunit *test)
+{
+	struct cache_env env = {};
+	struct cxl_tunnel_cache tc;
+	const struct cxl_cel *cel;
+	u8 path[2] = { 0, 0 };
+	unsigned int i;
+
+	cxl_tunnel_cache_init(&tc, fake_port_key, fake_read_cel, &env);
+	mutex_lock(&tc.lock);
+
+	/* Read once, then served from the cache while the port is the same. */
+	cel = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cel);
+	KUNIT_EXPECT_EQ(test, cel->ent[0].opcode, 0x00ff);
+	KUNIT_EXPECT_PTR_EQ(test, cxl_tunnel_cache_get(&tc, path, 1), cel);
+	KUNIT_EXPECT_EQ(test, env.reads, 1);
+	KUNIT_EXPECT_EQ(test, env.key_calls, 2);
+
+	/* Another port, and a second level behind port 0: their own CELs. */
+	path[0] = 1;
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->ent[0].opcode,
+			0x01ff);
+	path[0] = 0;
+	path[1] = 2;
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->ent[0].opcode,
+			0x0002);
+	KUNIT_EXPECT_EQ(test, env.reads, 3);
+
+	/* Port 0 changed (another device): both its entries re-read. */
+	env.keys[0][1] = 4;
+	cel = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cel);
+	KUNIT_EXPECT_EQ(test, cel->ent[0].effects, 4);
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->ent[0].effects, 5);
+	KUNIT_EXPECT_EQ(test, env.reads, 5);
+	path[0] = 1;
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->ent[0].effects, 2);
+	KUNIT_EXPECT_EQ(test, env.reads, 5);
+
+	/* An unreadable CEL stays unreadable until the port changes. */
+	path[0] = 2;
+	env.read_err = -EIO;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
+	env.read_err = 0;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
+	KUNIT_EXPECT_EQ(test, env.reads, 6);
+	env.keys[2][2] = 4;	/* the link trained */
+	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
+	KUNIT_EXPECT_EQ(test, env.reads, 7);
+
+	/* No port state, no CEL; bad depths never reach the device. */
+	env.key_err = -ENODEV;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
+	env.key_err = 0;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 0));
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 3));
+	KUNIT_EXPECT_EQ(test, env.reads, 7);
+
+	/* Bounded: more targets than it keeps, and it still answers. */
+	for (i = 0; i < 2 * CXL_TUNNEL_CACHE_MAX; i++) {
+		path[0] = 3 + i / 4;
+		path[1] = i % 4;
+		KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 2));
+		KUNIT_EXPECT_LE(test, tc.nr, CXL_TUNNEL_CACHE_MAX);
+	}
+
+	mutex_unlock(&tc.lock);
+	cxl_tunnel_cache_destroy(&tc);
+}
+
 static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(cel_parse_valid),
 	KUNIT_CASE(cel_parse_bad),
@@ -525,6 +632,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
 	KUNIT_CASE(cel_read_in_chunks),
+	KUNIT_CASE(tunnel_cache),
 	{}
 };
 

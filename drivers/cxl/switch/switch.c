@@ -56,61 +56,36 @@ static int sw_port_state(struct cxl_switch *sw, u8 port, u8 *blk)
 	return 0;
 }
 
-static void sw_free_targets(struct cxl_switch *sw)
+/* The cache's view of a port: what changes when its device does. */
+static int sw_port_key(void *priv, u8 port, u8 key[3])
 {
-	struct cxl_switch_target *t, *tmp;
+	u8 blk[CXL_PORT_STATE_LEN];
+	int ret;
 
-	list_for_each_entry_safe(t, tmp, &sw->targets, entry) {
-		list_del(&t->entry);
-		kvfree(t->cel);
-		kfree(t);
-	}
-	sw->nr_targets = 0;
+	ret = sw_port_state(priv, port, blk);
+	if (ret)
+		return ret;
+	key[0] = blk[1];	/* config state */
+	key[1] = blk[4];	/* connected device type */
+	key[2] = blk[11];	/* LTSSM state */
+	return 0;
 }
 
-/*
- * The policy's view of the component behind a tunnel: its CEL, read
- * through the tunnel and cached per path; re-read when the state of the
- * first port changed (a different device, or a link that went down).
- * Called with target_lock held.
- */
+static int sw_read_cel(void *priv, const u8 *path, unsigned int depth,
+		       struct cxl_cel **celp)
+{
+	struct cxl_switch *sw = priv;
+
+	return cxl_fwctl_read_cel(&sw->mbox, path, depth, celp);
+}
+
+/* The policy's view of a tunnel target; tunnels.lock is held. */
 static const struct cxl_cel *sw_tunnel_cel(void *priv, const u8 *path,
 					   unsigned int depth)
 {
 	struct cxl_switch *sw = priv;
-	struct cxl_switch_target *t;
-	u8 blk[CXL_PORT_STATE_LEN], key[3];
 
-	lockdep_assert_held(&sw->target_lock);
-	if (sw_port_state(sw, path[0], blk))
-		return NULL;
-	key[0] = blk[1];	/* config state */
-	key[1] = blk[4];	/* connected device type */
-	key[2] = blk[11];	/* LTSSM state */
-
-	list_for_each_entry(t, &sw->targets, entry) {
-		if (t->depth != depth || memcmp(t->path, path, depth))
-			continue;
-		if (!memcmp(t->port_key, key, sizeof(key)))
-			return t->cel;
-		kvfree(t->cel);
-		t->cel = NULL;
-		goto read;
-	}
-	if (sw->nr_targets >= CXL_SWITCH_MAX_TARGETS)
-		sw_free_targets(sw);
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return NULL;
-	memcpy(t->path, path, depth);
-	t->depth = depth;
-	list_add(&t->entry, &sw->targets);
-	sw->nr_targets++;
-read:
-	memcpy(t->port_key, key, sizeof(key));
-	if (cxl_fwctl_read_cel(&sw->mbox, path, depth, &t->cel))
-		t->cel = NULL;
-	return t->cel;
+	return cxl_tunnel_cache_get(&sw->tunnels, path, depth);
 }
 
 static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
@@ -150,7 +125,7 @@ static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 
 	/* Tunnels consult and refresh the target CEL cache. */
 	if (req->in_len >= sizeof(*in) && in->opcode == CXL_OP_TUNNEL) {
-		guard(mutex)(&sw->target_lock);
+		guard(mutex)(&sw->tunnels.lock);
 		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
 	}
 	return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
@@ -390,9 +365,8 @@ static void sw_put(void *data)
 {
 	struct cxl_switch *sw = data;
 
-	sw_free_targets(sw);
+	cxl_tunnel_cache_destroy(&sw->tunnels);
 	kvfree(sw->cel);
-	mutex_destroy(&sw->target_lock);
 	fwctl_put(&sw->fwctl);
 }
 
@@ -449,8 +423,7 @@ static int cxl_switch_probe(struct pci_dev *pdev,
 	if (!sw)
 		return -ENOMEM;
 	sw->pdev = pdev;
-	mutex_init(&sw->target_lock);
-	INIT_LIST_HEAD(&sw->targets);
+	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_read_cel, sw);
 	ret = devm_add_action_or_reset(dev, sw_put, sw);
 	if (ret)
 		return ret;

@@ -13,8 +13,6 @@
 #define CXL_IDENTIFY_SWITCH_LEN		0x49
 #define CXL_PORT_STATE_LEN		0x10
 #define CXL_PORT_STATE_HDR		4
-/* Tunnel targets whose CEL is cached at most. */
-#define CXL_SWITCH_MAX_TARGETS		64
 
 /* What the switch told at probe. */
 struct cxl_switch_id {
@@ -34,18 +32,6 @@ struct cxl_switch_id {
 	u8 hdm_decoders;
 };
 
-/*
- * The CEL of a component behind one or two tunnels, and the port state it
- * was read under: a change of that state means another device.
- */
-struct cxl_switch_target {
-	struct list_head entry;
-	u8 path[CXL_TUNNEL_MAX_DEPTH];
-	unsigned int depth;
-	u8 port_key[3];
-	struct cxl_cel *cel;
-};
-
 struct cxl_switch {
 	struct fwctl_device fwctl;	/* first, see fwctl_alloc_device() */
 	struct pci_dev *pdev;
@@ -53,9 +39,7 @@ struct cxl_switch {
 	struct cxl_cel *cel;
 	struct cxl_fwctl_policy pol;
 	struct cxl_switch_id id;
-	struct mutex target_lock;	/* protects targets, held across RPCs */
-	struct list_head targets;
-	unsigned int nr_targets;
+	struct cxl_tunnel_cache tunnels;
 	struct attribute_group *port_groups;
 	struct cxl_switch_compat *compat;
 };

@@ -493,6 +493,34 @@ static void mmpt_test_background(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
 }
 
+/* A command the caller did not expect to go to the background. */
+static void mmpt_test_background_unannounced(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x0200 };
+	struct pci_mmpt_cmd bg = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 20;
+	/* Still waited for, and the slot held meanwhile. */
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_TRUE(test, cmd.background);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
+	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+
+	WRITE_ONCE(m->bg_hold, true);
+	cmd.flags = PCI_MMPT_CMD_NO_WAIT;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
+	/* A background command asked for now is refused before the device. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &bg), -EBUSY);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 2);
+	WRITE_ONCE(m->bg_hold, false);
+}
+
 static void mmpt_test_background_hang(struct kunit *test)
 {
 	bool irq = *(const bool *)test->param_value;
@@ -669,6 +697,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_gone),
 	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
+	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_threads),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),

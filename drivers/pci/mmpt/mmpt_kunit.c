@@ -12,6 +12,8 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/pci-mmpt.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 MODULE_IMPORT_NS(PCI_MMPT);
@@ -443,6 +445,27 @@ static void mmpt_test_gone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), -ENODEV);
 }
 
+struct killed_waiter {
+	struct model *m;
+	struct completion started, done;
+	int ret;
+};
+
+static int killed_waiter_fn(void *data)
+{
+	struct killed_waiter *w = data;
+	struct pci_mmpt_bg_status st;
+
+	allow_signal(SIGKILL);
+	complete(&w->started);
+	w->ret = pci_mmpt_bg_wait(&w->m->mbox, 5000, &st);
+	complete(&w->done);
+	/* Wait to be reaped by kthread_stop(). */
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
 static const bool irq_modes[] = { false, true };
 
 static void irq_mode_desc(const bool *irq, char *desc)
@@ -519,6 +542,36 @@ static void mmpt_test_background_unannounced(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &bg), -EBUSY);
 	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 2);
 	WRITE_ONCE(m->bg_hold, false);
+}
+
+/* A fatal signal ends a background wait; the operation goes on. */
+static void mmpt_test_background_killed(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+	struct killed_waiter w = { .m = m };
+	struct task_struct *t;
+
+	init_completion(&w.started);
+	init_completion(&w.done);
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	t = kthread_run(killed_waiter_fn, &w, "mmpt-killed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&w.started);
+	msleep(20);
+	send_sig(SIGKILL, t, 1);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, 2 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, w.ret, -EINTR);
+	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
+	kthread_stop(t);
+	put_task_struct(t);
 }
 
 static void mmpt_test_background_hang(struct kunit *test)
@@ -698,6 +751,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_unannounced),
+	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_threads),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),

@@ -136,44 +136,33 @@ static void fwctl_audit(struct fwctl_device *fwctl, u32 scope,
 
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 {
+	void *data __free(kvfree) = NULL;
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	const struct fwctl_ops *ops = fwctl->ops;
 	struct fwctl_info *cmd = ucmd->cmd;
-	void *data = NULL;
-	size_t len = 0;
+	size_t len = 0, count = 0;
 
 	if (cmd->flags & ~FWCTL_INFO_FLAG_COMMANDS)
 		return -EOPNOTSUPP;
 
 	if (cmd->flags & FWCTL_INFO_FLAG_COMMANDS) {
-		size_t count = 0;
-
 		if (!ops->commands)
 			return -EOPNOTSUPP;
 		data = ops->commands(ucmd->uctx, &count);
-		if (!IS_ERR(data) &&
-		    check_mul_overflow(count, sizeof(struct fwctl_command_info),
-				       &len)) {
-			kvfree(data);
-			return -EOVERFLOW;
-		}
 	} else if (ops->info) {
 		data = ops->info(ucmd->uctx, &len);
 	}
 	if (IS_ERR(data))
 		return PTR_ERR(data);
-
-	if (len > U32_MAX) {
-		kvfree(data);
+	if ((cmd->flags & FWCTL_INFO_FLAG_COMMANDS) &&
+	    check_mul_overflow(count, sizeof(struct fwctl_command_info), &len))
 		return -EOVERFLOW;
-	}
+	if (len > U32_MAX)
+		return -EOVERFLOW;
 	if (cmd->device_data_len && len &&
 	    copy_to_user(u64_to_user_ptr(cmd->out_device_data), data,
-			 min_t(size_t, cmd->device_data_len, len))) {
-		kvfree(data);
+			 min_t(size_t, cmd->device_data_len, len)))
 		return -EFAULT;
-	}
-	kvfree(data);
 
 	cmd->out_device_type = ops->device_type;
 	cmd->device_data_len = len;
@@ -207,10 +196,11 @@ static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 			ret = -EOVERFLOW;
 	}
 	fwctl_audit(fwctl, req->scope, req, ret, judged);
-	if (ret && req->out != req->in)
-		kvfree(req->out);
-	if (ret)
+	if (ret) {
+		if (req->out != req->in)
+			kvfree(req->out);
 		req->out = NULL;
+	}
 	return ret;
 }
 

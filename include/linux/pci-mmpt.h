@@ -169,6 +169,7 @@ struct pci_mmpt_config {
  * @state_lock: protects @stuck and the background fields
  * @stuck: a doorbell stayed set past the timeout; commands fail with -EBUSY
  *	until it is seen clear again
+ * @dying: pci_mmpt_destroy() runs; background waits end with -ESHUTDOWN
  * @idle_known: the doorbell was clear after the last command, so the next
  *	one need not read it first
  * @bg_running: a background operation started through this mailbox has
@@ -194,6 +195,7 @@ struct pci_mmpt {
 	atomic_t irq_count;
 	spinlock_t state_lock; /* background slot */
 	bool stuck;
+	bool dying;
 	bool idle_known;
 	bool bg_running;
 	u16 bg_opcode;

@@ -231,8 +231,10 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 {
 	bool by_irq, bg = cmd->flags & PCI_MMPT_CMD_BACKGROUND;
+	/* Time the command only for the tracepoint: off, it costs nothing. */
+	bool traced = trace_pci_mmpt_cmd_enabled();
+	ktime_t start = traced ? ktime_get() : 0;
 	struct pci_mmpt_bg_status st;
-	ktime_t start = ktime_get();
 	int ret;
 
 	cmd->out_len = 0;
@@ -248,8 +250,10 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 
 	scoped_guard(mutex, &mbox->lock)
 		ret = mmpt_exec(mbox, cmd, &by_irq);
-	trace_pci_mmpt_cmd(mbox, cmd, ktime_to_ns(ktime_sub(ktime_get(), start)),
-			   by_irq, ret);
+	if (traced)
+		trace_pci_mmpt_cmd(mbox, cmd,
+				   ktime_to_ns(ktime_sub(ktime_get(), start)),
+				   by_irq, ret);
 
 	if (ret || cmd->return_code != PCI_MMPT_RC_BACKGROUND) {
 		if (bg)
@@ -316,6 +320,10 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, PCI_MMPT);
 static bool mmpt_bg_done(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
 			 int *ret)
 {
+	if (READ_ONCE(mbox->dying)) {
+		*ret = -ESHUTDOWN;
+		return true;
+	}
 	*ret = mmpt_read_bg(mbox, st);
 	return *ret || !st->running;
 }
@@ -331,7 +339,8 @@ static bool mmpt_bg_done(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
  * the mailbox's background slot once the operation is seen to finish.
  *
  * Context: process context, may sleep; a fatal signal ends the wait.
- * Return: 0, -ETIMEDOUT (still running), -EINTR, or -ENODEV.
+ * Return: 0, -ETIMEDOUT (still running), -EINTR, -ENODEV, or -ESHUTDOWN
+ * when pci_mmpt_destroy() ended the wait.
  */
 int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
 		     struct pci_mmpt_bg_status *st)
@@ -579,6 +588,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->irq = 0;
 	mbox->ctrl = 0;
 	mbox->stuck = false;
+	mbox->dying = false;
 	mbox->bg_running = false;
 	mutex_init(&mbox->lock);
 	init_waitqueue_head(&mbox->wq);
@@ -618,11 +628,14 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, PCI_MMPT);
  * pci_mmpt_destroy() - stop using a mailbox
  * @mbox: a mailbox set up by pci_mmpt_init()
  *
- * Waits for a pending background notification, then disables the
- * mailbox interrupts; no command may be in flight.
+ * Ends the wait of a pending background notification (its callback gets
+ * -ESHUTDOWN) and waits for the callback, then disables the mailbox
+ * interrupts; no command may be in flight.
  */
 void pci_mmpt_destroy(struct pci_mmpt *mbox)
 {
+	WRITE_ONCE(mbox->dying, true);
+	wake_up_all(&mbox->wq);
 	cancel_work_sync(&mbox->bg_work);
 	if (mbox->ctrl) {
 		mbox->ctrl = 0;

@@ -659,6 +659,37 @@ static void mmpt_test_background_notify(struct kunit *test)
 	pci_mmpt_destroy(&m->mbox);
 }
 
+/*
+ * Removal with a notification pending on an operation that never ends:
+ * pci_mmpt_destroy() ends the wait, the callback has run with -ESHUTDOWN
+ * when it returns, and it returns at once rather than after the timeout.
+ */
+static void mmpt_test_destroy_ends_notify(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4400,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+	struct notified n = {};
+	unsigned long start;
+
+	init_completion(&n.done);
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, UINT_MAX, on_bg_done,
+						 &n), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, n.calls, 0);
+	start = jiffies;
+	pci_mmpt_destroy(&m->mbox);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, n.calls, 1);
+	KUNIT_EXPECT_EQ(test, n.err, -ESHUTDOWN);
+}
+
 struct worker {
 	struct model *m;
 	struct kunit *test;
@@ -753,6 +784,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_destroy_ends_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_threads),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),
 	{}

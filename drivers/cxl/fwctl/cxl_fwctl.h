@@ -33,6 +33,9 @@
 #define CXL_OP_SET_TIMESTAMP		0x0301
 #define CXL_OP_GET_SUPPORTED_LOGS	0x0400
 #define CXL_OP_GET_LOG			0x0401
+#define CXL_OP_GET_SUPPORTED_FEATURES	0x0500
+#define CXL_OP_GET_FEATURE		0x0501
+#define CXL_OP_SET_FEATURE		0x0502
 #define CXL_OP_IDENTIFY_SWITCH		0x5100
 #define CXL_OP_GET_PORT_STATE		0x5101
 #define CXL_OP_PORT_CONTROL		0x5102
@@ -67,6 +70,31 @@ struct cxl_cel {
 	} ent[] __counted_by(count);
 };
 
+/* Set Feature input: UUID, flags, offset, version, reserved; then data. */
+#define CXL_SET_FEATURE_HDR		0x20
+/* Supported Feature Entry: attribute flag bit 0, the feature is changeable. */
+#define CXL_FEATURE_CHANGEABLE		BIT(0)
+#define CXL_FEATURE_ENTRY		0x30
+
+/**
+ * struct cxl_feature - one entry of Get Supported Features
+ * @uuid: the feature, in wire byte order
+ * @flags: attribute flags, CXL_FEATURE_CHANGEABLE and others
+ * @set_effects: what Set Feature of it does, CXL_CEL_* bits
+ * @get_size: bytes Get Feature returns
+ * @set_size: bytes Set Feature takes
+ * @kernel_owned: the kernel drives this feature itself; Set Feature of it
+ *	is refused with -EBUSY
+ */
+struct cxl_feature {
+	u8 uuid[16];
+	u32 flags;
+	u16 set_effects;
+	u16 get_size;
+	u16 set_size;
+	bool kernel_owned;
+};
+
 /**
  * struct cxl_fwctl_policy - what the policy judges a command against
  * @cel: the device's CEL; NULL when it could not be read
@@ -80,6 +108,11 @@ struct cxl_cel {
  * @tunnel_cel: the CEL of the component behind a tunnel, named by the
  *	port or LD IDs of each level in @path; NULL when it cannot be read
  * @priv: argument of @tunnel_cel
+ * @features: judge the feature commands by feature rather than by their CEL
+ *	effects: Get Supported Features and Get Feature at CONFIGURATION,
+ *	Set Feature by the effects and flags of the feature it names
+ * @feats: the device's features, from Get Supported Features
+ * @nr_feats: entries of @feats
  */
 struct cxl_fwctl_policy {
 	const struct cxl_cel *cel;
@@ -91,6 +124,9 @@ struct cxl_fwctl_policy {
 	const struct cxl_cel *(*tunnel_cel)(void *priv, const u8 *path,
 					    unsigned int depth);
 	void *priv;
+	bool features;
+	const struct cxl_feature *feats;
+	unsigned int nr_feats;
 };
 
 /**
@@ -151,8 +187,24 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
 					      bool locked_down, size_t *count);
 
+/**
+ * typedef cxl_fwctl_send_t - run one mailbox command for an RPC
+ * @priv: the driver's argument
+ * @cmd: the command, as for pci_mmpt_send()
+ *
+ * For drivers that share the mailbox with other kernel users and must
+ * serialise with them; returns like pci_mmpt_send().
+ */
+typedef int (*cxl_fwctl_send_t)(void *priv, struct pci_mmpt_cmd *cmd);
+
 int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
 		  struct fwctl_rpc_req *req);
+int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
+		       const struct cxl_fwctl_policy *pol,
+		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
+		       void *priv);
+int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
+			    unsigned int *nr);
 ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
 		       size_t in_len, void *out, size_t out_size);

@@ -14,6 +14,13 @@
  *  vendor opcode (0xc000-0xffff)                 DEBUG_WRITE_FULL
  *  reserved effect bits set                      refused
  *  kernel-owned on this device                   refused, EBUSY
+ *  Get Supported Features, Get Feature           CONFIGURATION
+ *  Set Feature                                   by the named feature: not
+ *                                                listed or not changeable:
+ *                                                refused; immediate config,
+ *                                                data, policy or log change:
+ *                                                DEBUG_WRITE_FULL; otherwise
+ *                                                DEBUG_WRITE
  *  tunnel                                        the tunnelled command,
  *                                                judged against the CEL of
  *                                                the component behind it
@@ -145,6 +152,37 @@ static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 	return 0;
 }
 
+/* Set Feature: judged by the feature it names, as mainline does. */
+static int judge_set_feature(const struct cxl_fwctl_policy *pol, const u8 *p,
+			     size_t len, struct cxl_fwctl_verdict *v)
+{
+	const struct cxl_feature *f = NULL;
+	unsigned int i;
+
+	if (len < CXL_SET_FEATURE_HDR)
+		return -EINVAL;
+	for (i = 0; i < pol->nr_feats; i++) {
+		if (!memcmp(pol->feats[i].uuid, p, sizeof(f->uuid))) {
+			f = &pol->feats[i];
+			break;
+		}
+	}
+	if (!f || !(f->flags & CXL_FEATURE_CHANGEABLE) ||
+	    (f->set_effects & CXL_CEL_RESERVED))
+		return -EOPNOTSUPP;
+	v->effects = f->set_effects;
+	if (f->kernel_owned) {
+		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		return -EBUSY;
+	}
+	if (f->set_effects & (CXL_CEL_CFG_IMM | CXL_CEL_DATA_IMM |
+			      CXL_CEL_POLICY_IMM | CXL_CEL_LOG_IMM))
+		v->needed = max(v->needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	else
+		v->needed = max(v->needed, FWCTL_RPC_DEBUG_WRITE);
+	return 0;
+}
+
 static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
 		 u16 opcode, const u8 *p, size_t len,
 		 struct cxl_fwctl_verdict *v, u8 *path, unsigned int depth)
@@ -180,6 +218,15 @@ static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
 	if (!eff)
 		return -EOPNOTSUPP;
 	v->effects = *eff;
+	if (!depth && pol->features) {
+		switch (opcode) {
+		case CXL_OP_GET_SUPPORTED_FEATURES:
+		case CXL_OP_GET_FEATURE:
+			return 0;
+		case CXL_OP_SET_FEATURE:
+			return judge_set_feature(pol, p, len, v);
+		}
+	}
 	ret = effects_scope(pol, opcode, *eff, &needed, &v->flags);
 	if (ret)
 		return ret;
@@ -233,6 +280,33 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, CXL_FWCTL);
 
+/*
+ * A feature command in the commands list: Set Feature is listed with the
+ * lowest scope any of the device's features allows, refused when none may
+ * be set; each request is judged by the feature it names.
+ */
+static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
+			      enum fwctl_rpc_scope *needed, u32 *flags)
+{
+	struct cxl_fwctl_verdict v;
+	u8 hdr[CXL_SET_FEATURE_HDR] = {};
+	bool any = false;
+	unsigned int i;
+
+	if (op != CXL_OP_SET_FEATURE)
+		return;
+	for (i = 0; i < pol->nr_feats; i++) {
+		v = (struct cxl_fwctl_verdict){ .needed = FWCTL_RPC_CONFIGURATION };
+		memcpy(hdr, pol->feats[i].uuid, sizeof(pol->feats[i].uuid));
+		if (judge_set_feature(pol, hdr, sizeof(hdr), &v))
+			continue;
+		*needed = any ? min(*needed, v.needed) : v.needed;
+		any = true;
+	}
+	if (!any)
+		*flags |= FWCTL_COMMAND_REFUSED;
+}
+
 /**
  * cxl_fwctl_commands() - every command of the device and the scope it needs
  * @pol: the device's policy inputs
@@ -263,8 +337,12 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 		if (op_in(pol->kernel_owned, pol->nr_kernel_owned, op))
 			c->flags |= FWCTL_COMMAND_KERNEL_OWNED |
 				    FWCTL_COMMAND_REFUSED;
-		else if (op_in(pol->quirk_refused, pol->nr_quirk_refused, op) ||
-			 effects_scope(pol, op, pol->cel->ent[i].effects,
+		else if (op_in(pol->quirk_refused, pol->nr_quirk_refused, op))
+			c->flags |= FWCTL_COMMAND_REFUSED;
+		else if (pol->features && op >= CXL_OP_GET_SUPPORTED_FEATURES &&
+			 op <= CXL_OP_SET_FEATURE)
+			feature_cmd_scope(pol, op, &needed, &c->flags);
+		else if (effects_scope(pol, op, pol->cel->ent[i].effects,
 				       &needed, &c->flags))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		c->scope = needed;

@@ -229,6 +229,117 @@ static void policy_commands_lockdown(struct kunit *test)
 	kvfree(cmds);
 }
 
+/* --- features ---------------------------------------------------------- */
+
+static const u16 memdev_cel[] = {
+	0x0500, 0, 0x0501, 0, 0x0502, 0x3e, 0x4000, 0,
+};
+
+/* Five features: uuid[0] names each; what Set Feature of each needs. */
+static const struct cxl_feature feats[] = {
+	{ .uuid = { 1 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0202 },
+	{ .uuid = { 2 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0001 },
+	{ .uuid = { 3 }, .flags = 0, .set_effects = 0 },
+	{ .uuid = { 4 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x1000 },
+	{ .uuid = { 5 }, .flags = CXL_FEATURE_CHANGEABLE, .kernel_owned = true },
+	{ .uuid = { 6 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0004 },
+};
+
+static int judge_set(const struct cxl_fwctl_policy *pol, u8 which,
+		     size_t len, struct cxl_fwctl_verdict *v)
+{
+	u8 in[CXL_SET_FEATURE_HDR + 4] = { which };
+
+	return cxl_fwctl_judge(pol, CXL_OP_SET_FEATURE, in, len, v);
+}
+
+static void policy_features(struct kunit *test)
+{
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, memdev_cel, 4),
+		.features = true,
+		.feats = feats,
+		.nr_feats = ARRAY_SIZE(feats),
+	};
+	struct cxl_fwctl_verdict v;
+
+	/* Reads at CONFIGURATION, whatever the CEL says. */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_GET_SUPPORTED_FEATURES,
+					      NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_GET_FEATURE, NULL, 0,
+					      &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
+
+	/* Immediate config change: full scope. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 1, CXL_SET_FEATURE_HDR + 2, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	KUNIT_EXPECT_EQ(test, v.effects, 0x0202);
+	/* Only after a reset: DEBUG_WRITE. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 2, CXL_SET_FEATURE_HDR, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
+	/* Immediate data change follows the feature too (mainline does). */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 6, CXL_SET_FEATURE_HDR, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	/* Not changeable, reserved effects, unknown: refused. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 3, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 4, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 9, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	/* The kernel's own feature. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 5, CXL_SET_FEATURE_HDR, &v), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+	/* No room for the header. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 1, CXL_SET_FEATURE_HDR - 1, &v),
+			-EINVAL);
+
+	/* Without the feature table the CEL's effects decide: data, refused. */
+	pol.features = false;
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 1, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+}
+
+static void policy_features_commands(struct kunit *test)
+{
+	struct cxl_fwctl_policy pol = {
+		.cel = cel_of(test, memdev_cel, 4),
+		.features = true,
+		.feats = feats,
+		.nr_feats = ARRAY_SIZE(feats),
+	};
+	struct fwctl_command_info *cmds;
+	size_t count, i;
+	unsigned int seen = 0;
+
+	cmds = cxl_fwctl_commands(&pol, false, &count);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
+	for (i = 0; i < count; i++) {
+		if (cmds[i].id == CXL_OP_SET_FEATURE) {
+			/* The lowest any feature allows. */
+			KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_DEBUG_WRITE);
+			KUNIT_EXPECT_EQ(test, cmds[i].flags, 0);
+			seen++;
+		} else if (cmds[i].id == CXL_OP_GET_FEATURE) {
+			KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_CONFIGURATION);
+			seen++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, seen, 2);
+	kvfree(cmds);
+
+	/* No feature may be set: Set Feature is listed as refused. */
+	pol.feats = &feats[2];
+	pol.nr_feats = 1;
+	cmds = cxl_fwctl_commands(&pol, false, &count);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
+	for (i = 0; i < count; i++)
+		if (cmds[i].id == CXL_OP_SET_FEATURE)
+			KUNIT_EXPECT_TRUE(test, cmds[i].flags & FWCTL_COMMAND_REFUSED);
+	kvfree(cmds);
+}
+
 /* --- tunnels ----------------------------------------------------------- */
 
 struct tunnel_env {
@@ -421,6 +532,10 @@ struct mailbox_model {
 	struct task_struct *thread;
 	u32 offsets[8];
 	unsigned int get_logs;
+	u16 nr_feats;		/* features the model supports */
+	bool feats_lie;		/* report more entries than it returns */
+	u16 feat_starts[8];
+	unsigned int get_feats;
 };
 
 static void mbm_answer(struct mailbox_model *m)
@@ -453,6 +568,26 @@ static void mbm_answer(struct mailbox_model *m)
 			put_unaligned_le16(((off + i) / 4) & 1, pl + i + 2);
 		}
 		out = len;
+	} else if (opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
+		u32 count = get_unaligned_le32(pl);
+		u16 start = get_unaligned_le16(pl + 4), n = 0;
+
+		if (m->get_feats < ARRAY_SIZE(m->feat_starts))
+			m->feat_starts[m->get_feats] = start;
+		m->get_feats++;
+		while (start + n < m->nr_feats &&
+		       8 + (n + 1) * CXL_FEATURE_ENTRY <= count) {
+			u8 *e = pl + 8 + n * CXL_FEATURE_ENTRY;
+
+			memset(e, 0, CXL_FEATURE_ENTRY);
+			e[0] = start + n;
+			put_unaligned_le32(CXL_FEATURE_CHANGEABLE, e + 0x16);
+			put_unaligned_le16(0x0200 | (start + n), e + 0x1c);
+			n++;
+		}
+		put_unaligned_le16(n, pl);
+		put_unaligned_le16(m->nr_feats + m->feats_lie, pl + 2);
+		out = 8 + n * CXL_FEATURE_ENTRY;
 	}
 	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_CMD),
 		   (cmd & 0xffff) | (u64)out << 16);
@@ -511,6 +646,50 @@ static void cel_read_in_chunks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cel->ent[i].effects, i & 1);
 	}
 	kvfree(cel);
+	pci_mmpt_destroy(&m->mbox);
+}
+
+/* Get Supported Features in pages of what the payload area holds. */
+static void features_read_in_pages(struct kunit *test)
+{
+	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct device *dev = kunit_device_register(test, "cxl-fwctl-feats");
+	struct cxl_feature *f;
+	unsigned int n, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
+					    (void __iomem *)m->regs, NULL), 0);
+	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-feats");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
+
+	/* None: no table, no error. */
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), 0);
+	KUNIT_EXPECT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, n, 0);
+
+	/* Seven through a 256-byte area (five entries a page): two pages. */
+	m->nr_feats = 7;
+	m->get_feats = 0;
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), 0);
+	KUNIT_EXPECT_EQ(test, m->get_feats, 2);
+	KUNIT_EXPECT_EQ(test, m->feat_starts[1], 5);
+	KUNIT_ASSERT_EQ(test, n, 7);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, f[i].uuid[0], i);
+		KUNIT_EXPECT_EQ(test, f[i].flags, CXL_FEATURE_CHANGEABLE);
+		KUNIT_EXPECT_EQ(test, f[i].set_effects, 0x0200 | i);
+	}
+	kvfree(f);
+
+	/* A device that claims more than it ever lists: -EIO, no table. */
+	m->feats_lie = true;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), -EIO);
+	KUNIT_EXPECT_NULL(test, f);
 	pci_mmpt_destroy(&m->mbox);
 }
 
@@ -631,7 +810,10 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel),
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
+	KUNIT_CASE(policy_features),
+	KUNIT_CASE(policy_features_commands),
 	KUNIT_CASE(cel_read_in_chunks),
+	KUNIT_CASE(features_read_in_pages),
 	KUNIT_CASE(tunnel_cache),
 	{}
 };

@@ -17,17 +17,21 @@
 #define CXL_TUNNEL_OVERHEAD (CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR)
 
 /**
- * cxl_fwctl_rpc() - run one fwctl RPC on a CXL mailbox
+ * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
  * @mbox: the mailbox
  * @pol: the device's policy inputs
  * @req: the RPC, see &struct fwctl_rpc_req
+ * @send: runs the command; NULL for pci_mmpt_send() on @mbox
+ * @priv: argument of @send
  *
  * Return: 0 with the reply in @req, -EINVAL for a malformed request, the
  * policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is too low, or the
  * mailbox's errno.
  */
-int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
-		  struct fwctl_rpc_req *req)
+int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
+		       const struct cxl_fwctl_policy *pol,
+		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
+		       void *priv)
 {
 	const struct fwctl_rpc_cxl *in = req->in;
 	struct fwctl_rpc_cxl_out *out;
@@ -65,7 +69,7 @@ int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
 		if (v.effects & CXL_CEL_ABORT)
 			cmd.flags |= PCI_MMPT_CMD_ABORTABLE;
 	}
-	ret = pci_mmpt_send(mbox, &cmd);
+	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	/* Refused by the library before the doorbell rang: nothing ran. */
 	req->executed = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
 	if (ret) {
@@ -77,6 +81,21 @@ int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
 	req->out = out;
 	req->out_len = sizeof(*out) + cmd.out_len;
 	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, CXL_FWCTL);
+
+/**
+ * cxl_fwctl_rpc() - run one fwctl RPC on a mailbox the caller owns alone
+ * @mbox: the mailbox
+ * @pol: the device's policy inputs
+ * @req: the RPC, see &struct fwctl_rpc_req
+ *
+ * Return: as cxl_fwctl_rpc_send().
+ */
+int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
+		  struct fwctl_rpc_req *req)
+{
+	return cxl_fwctl_rpc_send(mbox, pol, req, NULL, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, CXL_FWCTL);
 
@@ -269,3 +288,74 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	return cxl_cel_parse(log, size, celp);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, CXL_FWCTL);
+
+#define CXL_FEATS_IN		8
+#define CXL_FEATS_HDR		8
+/* More than any device lists; bounds a device that keeps answering. */
+#define CXL_FEATS_MAX		1024
+
+/**
+ * cxl_fwctl_read_features() - read the device's supported features
+ * @mbox: the mailbox
+ * @featsp: the features, kvfree() it; NULL when there are none
+ * @nr: entries of @featsp
+ *
+ * Get Supported Features from index 0 until the device has listed all it
+ * says it supports, as many entries per command as the payload holds.
+ *
+ * Return: 0, -EIO for a malformed answer, or the errno of a failed command.
+ */
+int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
+			    unsigned int *nr)
+{
+	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
+	u8 *buf __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
+	struct cxl_feature *feats __free(kvfree) = NULL;
+	unsigned int total = 0, n = 0, got, i;
+	u8 in[CXL_FEATS_IN] = {};
+	ssize_t len;
+
+	*featsp = NULL;
+	*nr = 0;
+	if (!buf)
+		return -ENOMEM;
+	do {
+		put_unaligned_le32(CXL_FEATS_HDR + room * CXL_FEATURE_ENTRY, in);
+		put_unaligned_le16(n, in + 4);
+		len = cxl_fwctl_xfer(mbox, NULL, 0, CXL_OP_GET_SUPPORTED_FEATURES,
+				     in, sizeof(in), buf, mbox->payload_size);
+		if (len < 0)
+			return len;
+		if (len < CXL_FEATS_HDR)
+			return -EIO;
+		got = get_unaligned_le16(buf);
+		if (!feats) {
+			total = get_unaligned_le16(buf + 2);
+			if (!total)
+				return 0;
+			if (total > CXL_FEATS_MAX)
+				return -EIO;
+			feats = kvcalloc(total, sizeof(*feats), GFP_KERNEL);
+			if (!feats)
+				return -ENOMEM;
+		}
+		if (!got || got > total - n ||
+		    CXL_FEATS_HDR + got * CXL_FEATURE_ENTRY > len)
+			return -EIO;
+		for (i = 0; i < got; i++) {
+			const u8 *e = buf + CXL_FEATS_HDR + i * CXL_FEATURE_ENTRY;
+			struct cxl_feature *f = &feats[n + i];
+
+			memcpy(f->uuid, e, sizeof(f->uuid));
+			f->get_size = get_unaligned_le16(e + 0x12);
+			f->set_size = get_unaligned_le16(e + 0x14);
+			f->flags = get_unaligned_le32(e + 0x16);
+			f->set_effects = get_unaligned_le16(e + 0x1c);
+		}
+		n += got;
+	} while (n < total);
+	*featsp = no_free_ptr(feats);
+	*nr = n;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, CXL_FWCTL);

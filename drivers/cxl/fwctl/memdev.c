@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fwctl for CXL memory devices: one fwctl device per memdev on the primary
+ * mailbox that cxl_pci drives through the MMPT library, judged by the
+ * shared CXL command policy plus what the kernel keeps consistent itself.
+ * Built into cxl_pci, which shares the mailbox with the CXL core.
+ */
+#include <linux/fwctl.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <uapi/fwctl/cxl.h>
+#include <cxl/mailbox.h>
+
+#include "../cxlmem.h"
+#include "cxl_fwctl.h"
+#include "memdev.h"
+
+static unsigned int fwctl_bg_timeout_ms = 60000;
+module_param(fwctl_bg_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(fwctl_bg_timeout_ms,
+		 "how long an fwctl RPC waits for its background command (ms)");
+
+/*
+ * Commands whose effects the kernel caches or sequences itself; through
+ * fwctl they would leave the kernel's view of the device wrong.
+ */
+static const u16 cxl_memdev_kernel_owned[] = {
+	0x0101,	/* Clear Event Records: the kernel drains the event logs */
+	0x0103,	/* Set Event Interrupt Policy: the kernel routes events */
+	0x0201,	/* Transfer FW: firmware upload via fw_upload */
+	0x0202,	/* Activate FW */
+	0x4101,	/* Set Partition Info: the kernel maps the partitions */
+	0x4103,	/* Set LSA: labels the kernel's nvdimm layer caches */
+	0x4204,	/* Set Shutdown State: the kernel tracks dirty shutdown */
+	0x4301,	/* Inject Poison: the kernel tracks poison (debugfs) */
+	0x4302,	/* Clear Poison */
+	0x4400,	/* Sanitize: the kernel fences the memory while it runs */
+	0x4401,	/* Secure Erase */
+	0x4501,	/* Set Passphrase: security state is the kernel's (keys) */
+	0x4502,	/* Disable Passphrase */
+	0x4503,	/* Unlock */
+	0x4504,	/* Freeze Security State */
+	0x4505,	/* Passphrase Secure Erase */
+	0x4600,	/* Security Send */
+	0x4601,	/* Security Receive */
+};
+
+/**
+ * struct cxl_memdev_fwctl - the fwctl device of one memory device
+ * @fwctl: the fwctl device, parented by the memdev
+ * @cxlds: the device state cxl_pci shares with the CXL core
+ * @cel: the mailbox's Command Effects Log
+ * @feats: its supported features
+ * @pol: what the policy judges against
+ */
+struct cxl_memdev_fwctl {
+	struct fwctl_device fwctl;
+	struct cxl_dev_state *cxlds;
+	struct cxl_cel *cel;
+	struct cxl_feature *feats;
+	struct cxl_fwctl_policy pol;
+};
+
+static struct cxl_memdev_fwctl *to_mf(struct fwctl_uctx *uctx)
+{
+	return container_of(uctx->fwctl, struct cxl_memdev_fwctl, fwctl);
+}
+
+static void memdev_bg_abandoned(struct pci_mmpt *mbox,
+				const struct pci_mmpt_bg_status *st, int err,
+				void *ctx)
+{
+	if (!err)
+		dev_info(mbox->dev, "background command %#06x ended after its fwctl caller stopped waiting, rc %#x\n",
+			 st->opcode, st->return_code);
+}
+
+/*
+ * Serialise with the kernel's own commands and respect its sanitize fence
+ * for the doorbell; wait for a background command without holding the
+ * mailbox, so the kernel's commands keep running meanwhile.
+ */
+static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
+{
+	struct cxl_memdev_fwctl *mf = priv;
+	struct cxl_dev_state *cxlds = mf->cxlds;
+	struct cxl_memdev_state *mds = to_cxl_memdev_state(cxlds);
+	struct cxl_mailbox *cxl_mbox = &cxlds->cxl_mbox;
+	struct pci_mmpt *mbox = cxlds->mmpt;
+	struct pci_mmpt_bg_status st;
+	int ret;
+
+	cmd->flags |= PCI_MMPT_CMD_NO_WAIT;
+	scoped_guard(mutex, &cxl_mbox->mbox_mutex) {
+		if (mds->security.sanitize_active)
+			return -EBUSY;
+		ret = pci_mmpt_send(mbox, cmd);
+	}
+	if (ret || !cmd->background)
+		return ret;
+
+	ret = pci_mmpt_bg_wait(mbox, READ_ONCE(fwctl_bg_timeout_ms), &st);
+	if (ret) {
+		if (ret == -ETIMEDOUT && (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
+		    !pci_mmpt_bg_abort(mbox))
+			return ret;
+		/* Still running: it keeps the background slot until it ends. */
+		pci_mmpt_bg_notify(mbox, 0, memdev_bg_abandoned, NULL);
+		return ret;
+	}
+	cmd->return_code = st.return_code;
+	cmd->vendor_status = st.vendor_status;
+	return 0;
+}
+
+static int memdev_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+
+	return cxl_fwctl_rpc_send(mf->cxlds->mmpt, &mf->pol, req, memdev_send,
+				  mf);
+}
+
+static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
+{
+	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+	struct pci_dev *pdev = to_pci_dev(mf->cxlds->dev);
+	struct fwctl_info_cxl *info;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->component = FWCTL_CXL_MEMDEV;
+	info->payload_size = mf->cxlds->mmpt->payload_size;
+	info->cel_entries = mf->cel->count;
+	info->vendor_id = pdev->vendor;
+	info->device_id = pdev->device;
+	info->serial = mf->cxlds->serial;
+	*length = sizeof(*info);
+	return info;
+}
+
+static struct fwctl_command_info *memdev_commands(struct fwctl_uctx *uctx,
+						  size_t *count)
+{
+	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
+
+	return cxl_fwctl_commands(&to_mf(uctx)->pol, locked, count);
+}
+
+static const struct fwctl_ops cxl_memdev_fwctl_ops = {
+	.device_type = FWCTL_DEVICE_TYPE_CXL,
+	.uctx_size = sizeof(struct fwctl_uctx),
+	.info = memdev_info,
+	.commands = memdev_commands,
+	.fw_rpc = memdev_rpc,
+};
+
+static void memdev_fwctl_put(void *data)
+{
+	struct cxl_memdev_fwctl *mf = data;
+
+	kvfree(mf->feats);
+	kvfree(mf->cel);
+	fwctl_put(&mf->fwctl);
+}
+
+static void memdev_fwctl_unregister(void *data)
+{
+	fwctl_unregister(data);
+}
+
+/**
+ * devm_cxl_memdev_fwctl_add() - give a memory device's mailbox a fwctl device
+ * @host: the device whose unbinding removes it (the PCI function)
+ * @cxlmd: the memdev, parent of the fwctl device
+ *
+ * Reads the Command Effects Log and the supported features, then registers
+ * /dev/fwctl/fwctlN for the mailbox that cxl_pci set up.
+ *
+ * Return: 0 or an errno; the memory device works without it.
+ */
+int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
+{
+	struct cxl_dev_state *cxlds = cxlmd->cxlds;
+	struct cxl_memdev_fwctl *mf;
+	int ret;
+
+	if (!cxlds->mmpt)
+		return -ENODEV;
+	mf = fwctl_alloc_device(&cxlmd->dev, &cxl_memdev_fwctl_ops,
+				struct cxl_memdev_fwctl, fwctl);
+	if (!mf)
+		return -ENOMEM;
+	mf->cxlds = cxlds;
+	ret = devm_add_action_or_reset(host, memdev_fwctl_put, mf);
+	if (ret)
+		return ret;
+
+	ret = cxl_fwctl_read_cel(cxlds->mmpt, NULL, 0, &mf->cel);
+	if (ret)
+		return ret;
+	if (mf->cel->duplicates)
+		dev_warn(&cxlmd->dev, "CEL lists %u opcodes twice, their effects merged\n",
+			 mf->cel->duplicates);
+	mf->pol = (struct cxl_fwctl_policy){
+		.cel = mf->cel,
+		.kernel_owned = cxl_memdev_kernel_owned,
+		.nr_kernel_owned = ARRAY_SIZE(cxl_memdev_kernel_owned),
+		.allow_data_writes =
+			IS_ENABLED(CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES),
+		.features = true,
+	};
+	if (cxl_cel_effects(mf->cel, CXL_OP_GET_SUPPORTED_FEATURES)) {
+		ret = cxl_fwctl_read_features(cxlds->mmpt, &mf->feats,
+					      &mf->pol.nr_feats);
+		if (ret)
+			dev_warn(&cxlmd->dev, "supported features unreadable (%d), Set Feature refused\n",
+				 ret);
+		mf->pol.feats = mf->feats;
+	}
+
+	ret = fwctl_register(&mf->fwctl);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(host, memdev_fwctl_unregister,
+				       &mf->fwctl);
+	if (ret)
+		return ret;
+	dev_info(&cxlmd->dev, "%u commands, %u features, %s\n", mf->cel->count,
+		 mf->pol.nr_feats, dev_name(&mf->fwctl.dev));
+	return 0;
+}

@@ -24,6 +24,16 @@ done
 if [ -d "$tests/bin" ]; then
 	cp "$tests"/bin/* "$root/fwctl/bin/" 2>/dev/null || true
 fi
+# ndctl's cxl (Debian's, dynamically linked) with the libraries it loads,
+# so the guest runs the distribution's tool unchanged.
+if [ -x /usr/bin/cxl ]; then
+	mkdir -p "$root/usr/bin"
+	cp /usr/bin/cxl "$root/usr/bin/cxl"
+	for lib in $(ldd /usr/bin/cxl | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 # Modules are signed with the build's key: lockdown refuses unsigned ones.
 for m in "$@"; do
 	cp "$m" "$root/fwctl/modules/"

@@ -248,7 +248,8 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	if (cmd->scope > FWCTL_RPC_DEBUG_WRITE_FULL)
 		return -EOPNOTSUPP;
 
-	in = kvzalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+	/* Not zeroed: copy_from_user() fills it or the RPC fails. */
+	in = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
 	if (!in)
 		return -ENOMEM;
 	if (copy_from_user(in, u64_to_user_ptr(cmd->in), cmd->in_len))
@@ -535,6 +536,11 @@ static int __init fwctl_init(void)
 		unregister_chrdev_region(fwctl_dev, FWCTL_MAX_DEVICES);
 		return ret;
 	}
+#ifdef FWCTL_COMPAT_TAINT
+	/* Out-of-tree build: say which fallbacks this kernel needed. */
+	pr_info("out-of-tree build: %s, %s\n", FWCTL_COMPAT_TAINT,
+		FWCTL_COMPAT_LOCKDOWN);
+#endif
 	return 0;
 }
 

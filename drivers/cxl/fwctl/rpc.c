@@ -37,6 +37,7 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	struct fwctl_rpc_cxl_out *out;
 	struct cxl_fwctl_verdict v;
 	struct pci_mmpt_cmd cmd;
+	size_t out_size;
 	int ret;
 
 	if (req->in_len < sizeof(*in) || req->out_len < sizeof(*out) ||
@@ -53,7 +54,14 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	if (req->scope < v.needed)
 		return -EPERM;
 
-	out = kvzalloc(sizeof(*out) + mbox->payload_size, GFP_KERNEL_ACCOUNT);
+	/*
+	 * Room for what the caller can take, not zeroed: only the bytes the
+	 * device returned are copied out (the core copies at most
+	 * min(req->out_len, the caller's length)), and a longer reply still
+	 * reports its full length.
+	 */
+	out_size = min(mbox->payload_size, req->out_len - sizeof(*out));
+	out = kvmalloc(sizeof(*out) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	cmd = (struct pci_mmpt_cmd){
@@ -61,7 +69,7 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 		.in = in->payload,
 		.in_len = in->op_size,
 		.out = out->payload,
-		.out_size = mbox->payload_size,
+		.out_size = out_size,
 	};
 	/* Background operations of this mailbox, not of a tunnel's target. */
 	if (!v.depth && (v.effects & CXL_CEL_BACKGROUND)) {
@@ -308,9 +316,9 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, CXL_FWCTL);
 int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr)
 {
-	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	u8 *buf __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
 	struct cxl_feature *feats __free(kvfree) = NULL;
+	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned int total = 0, n = 0, got, i;
 	u8 in[CXL_FEATS_IN] = {};
 	ssize_t len;

@@ -468,3 +468,4 @@ EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, CXL_FWCTL);
 
 MODULE_DESCRIPTION("CXL fwctl command policy and mailbox RPC");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(PCI_MMPT);

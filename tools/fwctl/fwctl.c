@@ -449,11 +449,61 @@ static int cmd_info(int fd)
 	return 0;
 }
 
+/* The CXL component behind fd: FWCTL_CXL_SWITCH_CCI, _MEMDEV, or 0. */
+static uint32_t cxl_component(int fd)
+{
+	uint8_t data[256] = {};
+	uint32_t len = sizeof(data), type = 0;
+
+	if (get_info(fd, 0, data, &len, &type) || type != FWCTL_DEVICE_TYPE_CXL ||
+	    len < sizeof(struct fwctl_info_cxl))
+		return 0;
+	return ((struct fwctl_info_cxl *)data)->component;
+}
+
+/* Identify Memory Device (4000h): firmware, capacities, label area. */
+static int identify_memdev(int fd)
+{
+	const uint64_t unit = 256ULL << 20;
+	struct json_object *o;
+	char fw[17] = {};
+	struct reply r;
+	int ret = cxl_cmd(fd, FWCTL_RPC_CONFIGURATION, 0x4000, NULL, 0, &r);
+
+	if (ret)
+		return ret;
+	if (r.hdr.size < 0x43) {
+		fprintf(stderr, "fwctl: Identify Memory Device: short reply\n");
+		return EXIT_DEVICE;
+	}
+	memcpy(fw, r.payload, 16);
+	o = json_object_new_object();
+	json_object_object_add(o, "firmware_revision", jstr(fw));
+	json_object_object_add(o, "total_capacity",
+			       json_object_new_int64(le64(r.payload + 0x10) * unit));
+	json_object_object_add(o, "volatile_only_capacity",
+			       json_object_new_int64(le64(r.payload + 0x18) * unit));
+	json_object_object_add(o, "persistent_only_capacity",
+			       json_object_new_int64(le64(r.payload + 0x20) * unit));
+	json_object_object_add(o, "partition_alignment",
+			       json_object_new_int64(le64(r.payload + 0x28) * unit));
+	json_object_object_add(o, "label_storage_size",
+			       json_object_new_int64(le32(r.payload + 0x38)));
+	json_object_object_add(o, "poison_list_max",
+			       jint(le32(r.payload + 0x3c) & 0xffffff));
+	emit(o);
+	return 0;
+}
+
 static int cmd_identify(int fd)
 {
 	struct reply r;
-	int ret = cxl_cmd(fd, FWCTL_RPC_CONFIGURATION, 0x0001, NULL, 0, &r);
+	int ret;
 
+	/* Memory devices answer Identify Memory Device, not Identify. */
+	if (cxl_component(fd) == FWCTL_CXL_MEMDEV)
+		return identify_memdev(fd);
+	ret = cxl_cmd(fd, FWCTL_RPC_CONFIGURATION, 0x0001, NULL, 0, &r);
 	if (ret)
 		return ret;
 	if (r.hdr.size < 0x12) {
@@ -772,12 +822,12 @@ static const struct {
 } commands[] = {
 	{ "list", "", "list fwctl devices, their parents, drivers and commands per scope" },
 	{ "info", "DEV", "FWCTL_INFO of a device, decoded for CXL" },
-	{ "identify", "DEV", "CXL Identify" },
+	{ "identify", "DEV", "CXL Identify (Identify Memory Device on a memdev)" },
 	{ "logs", "DEV", "CXL Get Supported Logs" },
 	{ "cel", "DEV", "the Command Effects Log: effects and the scope each command needs" },
 	{ "switch", "DEV", "CXL switch identity and port states" },
 	{ "tunnel", "DEV PORT identify", "Identify the component behind a switch port" },
-	{ "features", "DEV", "CXL Get Supported Features" },
+	{ "features", "DEV", "CXL Get Supported Features (memory devices)" },
 	{ "rpc", "DEV --opcode N [--scope S] [--hex BYTES | --in FILE]",
 	  "any CXL mailbox command at a scope: configuration (default),\n"
 	  "                                   debug-read-only, debug-write or debug-write-full" },

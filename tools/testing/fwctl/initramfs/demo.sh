@@ -36,7 +36,22 @@ say "refused: Physical Port Control would pull host devices away"
 run fwctl rpc "$dev" --opcode 0x5102 --scope debug-write-full --hex 0001
 say "refused: QEMU's switch aborts on Set Timestamp, so it is never sent"
 run fwctl rpc "$dev" --opcode 0x0301 --scope debug-write-full --hex 0000000000000000
+mem=$(ls /sys/bus/cxl/devices/mem0/fwctl 2>/dev/null | grep fwctl | head -n1)
+say "the memory device mem0 has its own fwctl device, $mem"
+run fwctl identify "$mem"
+say "its features"
+run fwctl -H features "$mem"
+say "a background command: Scan Media of 256 MiB, completed by the device's MSI-X interrupt"
+run fwctl rpc "$mem" --opcode 0x4304 --scope debug-read-only --hex 0000000000000000000040000000000000
+say "refused: Set LSA, the kernel owns the labels it caches"
+run fwctl rpc "$mem" --opcode 0x4103 --scope debug-write-full --hex 0000000000000000ff
+say "refused: patrol scrub changes configuration immediately, debug-write is too low"
+scrub=96dad7d6fde8482ba73375774e06db8a00000000000001000000000000000000
+run fwctl rpc "$mem" --opcode 0x0502 --scope debug-write --hex ${scrub}0c01
+say "taint before an accepted write: $(cat /proc/sys/kernel/tainted)"
+say "accepted: the same Set Feature at debug-write-full"
+run fwctl rpc "$mem" --opcode 0x0502 --scope debug-write-full --hex ${scrub}0c01
+say "taint after it: $(cat /proc/sys/kernel/tainted) (bit 19, 'J': fwctl write)"
 say "what the audit trail recorded"
-dmesg | grep "fwctl.*audit" | tail -n 3
-say "taint: $(cat /proc/sys/kernel/tainted) (QEMU's switch offers no write command that fwctl accepts)"
+dmesg | grep "fwctl.*audit" | tail -n 5
 echo "=== FWCTL-DEMO-END"

@@ -23,7 +23,7 @@ OWNED	:= $(shell git ls-files -co --exclude-standard drivers include \
 		Documentation tools samples patches 2>/dev/null)
 
 .PHONY: all help deps tree config kernel kernel-path selftests fwctl-cli initramfs \
-	check demo shell patches clean distclean
+	check demo shell patches bench clean distclean
 
 all: kernel
 
@@ -34,6 +34,7 @@ help:
 	@echo "make deps         install the Debian packages (root, idempotent)"
 	@echo "make kernel       build the end-to-end bzImage; kernel-path prints it"
 	@echo "make patches      emit a git format-patch series against the base"
+	@echo "make bench        mailbox benchmark, base kernel vs ours (not a test)"
 	@echo "variables: BUILD=$(BUILD) JOBS=$(JOBS) QEMU=$(QEMU) FWCTL_KVM=$(FWCTL_KVM)"
 
 deps:
@@ -88,6 +89,9 @@ demo: initramfs
 
 shell: initramfs
 	@$(H)/qemu-run.sh -i -a "fwh.mode=shell" $(BZIMAGE) $(INITRD) /dev/null
+
+bench: tree
+	@$(H)/bench/bench.py $(CURDIR) $(BUILD) --jobs $(JOBS)
 
 patches: tree
 	@$(H)/format-patches.sh $(CURDIR) $(BUILD)/patches

@@ -5,6 +5,7 @@
 #
 # Boot KERNEL with INITRD on an emulated CXL fabric under QEMU and copy the
 # serial console to LOG. TCG by default; FWCTL_KVM=1 opts into KVM.
+# FWCTL_QEMU_EXTRA adds QEMU arguments (the benchmark's trace options).
 # -i makes the console interactive (make shell).
 set -euo pipefail
 
@@ -84,7 +85,7 @@ three)
 	;;
 esac
 # shellcheck disable=SC2206
-args+=($fmw)
+args+=($fmw ${FWCTL_QEMU_EXTRA:-})
 args+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 log_buf_len=4M fwh.switches=$switches $append")
 
 if [ $interactive = 1 ]; then

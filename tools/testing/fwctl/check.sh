@@ -80,6 +80,21 @@ if [ "${CHECK_E2E:-1}" = 1 ]; then
 	boot three-switches three "fwh.tests=topology,cxl_switch"
 fi
 
+# --- DKMS modules on the stock Debian 6.12 kernel -------------------------
+if [ "${CHECK_STOCK:-1}" = 1 ]; then
+	stage "DKMS build against linux-headers-6.12-amd64, switch selftests on the stock kernel"
+	log=$logs/guest-stock.log
+	if "$here/stock.sh" "$log"; then
+		out=$(python3 "$here/guest-log.py" "$log" stock)
+		echo "$out" | grep -v '^RESULT'
+		set -- $(echo "$out" | sed -n 's/^RESULT //p')
+		tally "selftests/stock-6.12" "$1" "$2" "$3"
+	else
+		echo "stock kernel stage failed before the guest ran"
+		tally "selftests/stock-6.12" 0 1 0
+	fi
+fi
+
 echo
 echo "### summary (logs in $logs)"
 printf '%s\n' "${summary[@]}"

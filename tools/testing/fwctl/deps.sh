@@ -4,12 +4,14 @@
 # Install what the fwctl harness needs from Debian's packages, idempotently.
 # QEMU >= 10.0 comes from bookworm-backports; that suite is added by reusing
 # the mirror URI of the machine's existing Debian apt source, so no package
-# registry host name is written anywhere.
+# registry host name is written anywhere. The stock Debian 6.12 kernel
+# image and headers (bookworm's updates) are for the DKMS stage.
 set -euo pipefail
 
 PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio ccache sparse
 busybox-static python3 linux-source-6.12 ndctl libjson-c-dev pkg-config
-gcc-multilib libc6-dev-i386 kmod xz-utils rsync"
+gcc-multilib libc6-dev-i386 kmod xz-utils rsync
+dkms linux-headers-6.12-amd64 linux-image-6.12-amd64"
 QEMU_MIN=10
 
 have_pkgs() {

@@ -35,8 +35,10 @@ if [ -x /usr/bin/cxl ]; then
 	done
 fi
 # Modules are signed with the build's key: lockdown refuses unsigned ones.
+# FWCTL_NO_SIGN=1 copies them as they are (modules for a stock kernel).
 for m in "$@"; do
 	cp "$m" "$root/fwctl/modules/"
+	[ "${FWCTL_NO_SIGN:-0}" = 1 ] && continue
 	"$KOUT/scripts/sign-file" sha256 "$KOUT/certs/signing_key.pem" \
 		"$KOUT/certs/signing_key.x509" "$root/fwctl/modules/${m##*/}"
 done

@@ -27,7 +27,7 @@ cd "$repo"
 mapfile -t kfiles < <(git ls-files -co --exclude-standard drivers include samples |
 		      grep -E '\.[ch]$|/Kconfig[^/]*$|/Makefile$|/Kbuild$')
 mapfile -t ufiles < <(git ls-files -co --exclude-standard tools |
-		      grep -E '\.[ch]$' | grep -v '^tools/testing/fwctl/')
+		      grep -E '\.[ch]$')
 mapfile -t patches < <(grep -v '^#' patches/series)
 
 # checkpatch --strict on our files and on the series. It runs from the

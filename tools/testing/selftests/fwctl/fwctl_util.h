@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -92,9 +93,37 @@ static inline const char *lockdown_level(void)
 	return s + 1;
 }
 
+/*
+ * The taint bit fwctl sets: 19 ('J', TAINT_FWCTL) from the base series; 6
+ * ('U') when the core is the out-of-tree build for a stock kernel, which
+ * says so in the kernel log when it loads.
+ */
+static inline int fwctl_taint_bit(void)
+{
+	static int bit = -1;
+	char *buf;
+	int n;
+
+	if (bit >= 0)
+		return bit;
+	bit = 19;
+	n = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	buf = n > 0 ? malloc(n + 1) : NULL;
+	if (buf) {
+		n = klogctl(3, buf, n);	/* SYSLOG_ACTION_READ_ALL */
+		if (n > 0) {
+			buf[n] = 0;
+			if (strstr(buf, "fwctl: out-of-tree build: taint U"))
+				bit = 6;
+		}
+		free(buf);
+	}
+	return bit;
+}
+
 static inline bool kernel_tainted_fwctl(void)
 {
-	return (read_long("/proc/sys/kernel/tainted") >> 19) & 1;
+	return (read_long("/proc/sys/kernel/tainted") >> fwctl_taint_bit()) & 1;
 }
 
 /* Run fn in a child whose effective capabilities lack CAP_SYS_RAWIO. */

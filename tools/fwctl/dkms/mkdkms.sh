@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkdkms.sh REPO OUTDIR [VERSION]
+#
+# Assemble the DKMS source tree of fwctl in OUTDIR/fwctl-VERSION (what goes
+# to /usr/src/fwctl-VERSION): the sources of the four modules with their
+# in-tree Makefiles, our headers, the compat header and Kbuild, and the two
+# private CXL core headers (drivers/cxl/cxl.h, cxlpci.h) of the 6.12 base,
+# which linux-headers packages do not ship. They come from the
+# linux-source-6.12 tarball (LINUX_TARBALL), the same 6.12 the stock
+# kernels are built from; modversions checks the layouts at load time.
+set -euo pipefail
+repo=$(cd "$1" && pwd)
+out=$2
+version=${3:-1.0+g$(git -C "$repo" rev-parse --short=8 HEAD 2>/dev/null || echo 0)}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+dst=$out/fwctl-$version
+
+rm -rf "$dst"
+mkdir -p "$dst"
+cd "$repo"
+files="include/linux/fwctl.h include/linux/pci-mmpt.h include/uapi/fwctl/fwctl.h
+include/uapi/fwctl/cxl.h drivers/fwctl/Makefile drivers/fwctl/main.c
+drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h drivers/pci/mmpt/Makefile
+drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile
+drivers/cxl/fwctl/policy.c drivers/cxl/fwctl/rpc.c drivers/cxl/fwctl/cxl_fwctl.h
+drivers/cxl/switch/Makefile drivers/cxl/switch/switch.c
+drivers/cxl/switch/compat.c drivers/cxl/switch/switch.h"
+for f in $files; do
+	mkdir -p "$dst/$(dirname "$f")"
+	cp "$f" "$dst/$f"
+done
+cp tools/fwctl/dkms/Kbuild tools/fwctl/dkms/fwctl_compat.h "$dst/"
+sed "s/@VERSION@/$version/" tools/fwctl/dkms/dkms.conf.in > "$dst/dkms.conf"
+top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
+tar -xf "$tarball" -C "$dst" --strip-components=1 \
+	"$top/drivers/cxl/cxl.h" "$top/drivers/cxl/cxlpci.h"
+echo "$dst"

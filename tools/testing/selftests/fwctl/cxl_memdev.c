@@ -19,7 +19,6 @@
 #include "../kselftest_harness.h"
 #include "cxl_util.h"
 
-#define CXL_DEVS "/sys/bus/cxl/devices"
 #define PCI_DRV "/sys/bus/pci/drivers/cxl_pci"
 #define BG_PARAM "/sys/module/cxl_pci/parameters/fwctl_bg_timeout_ms"
 
@@ -54,54 +53,6 @@ static const uint8_t patrol_scrub_uuid[16] = {
 	0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b,
 	0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a,
 };
-
-/* The memdev ("memN") whose serial is serial, or -1. */
-static int memdev_by_serial(uint64_t serial, char *name, size_t len)
-{
-	char path[512], buf[64];
-	struct dirent *de;
-	DIR *dir = opendir(CXL_DEVS);
-
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "mem", 3))
-			continue;
-		snprintf(path, sizeof(path), CXL_DEVS "/%s/serial", de->d_name);
-		if (read_file(path, buf, sizeof(buf)) < 0)
-			continue;
-		if (strtoull(buf, NULL, 0) == serial) {
-			snprintf(name, len, "%.15s", de->d_name);
-			closedir(dir);
-			return 0;
-		}
-	}
-	closedir(dir);
-	return -1;
-}
-
-/* The PCI function of a memdev. */
-static int memdev_bdf(const char *mem, char *bdf, size_t len)
-{
-	char path[128], real[PATH_MAX];
-
-	snprintf(path, sizeof(path), CXL_DEVS "/%s", mem);
-	if (!realpath(path, real))
-		return -1;
-	snprintf(bdf, len, "%.15s", basename(dirname(real)));
-	return 0;
-}
-
-static int open_memdev_fwctl(const char *mem)
-{
-	char dir[128], name[32], path[64];
-
-	snprintf(dir, sizeof(dir), CXL_DEVS "/%s", mem);
-	if (cxl_fwctl_of(dir, name, sizeof(name)))
-		return -1;
-	snprintf(path, sizeof(path), "/dev/fwctl/%s", name);
-	return open(path, O_RDWR);
-}
 
 static long memdev_attr(const char *mem, const char *attr)
 {
@@ -186,17 +137,17 @@ FIXTURE_TEARDOWN(md)
 /* Each memdev has a fwctl device describing it. */
 TEST_F(md, info_per_memdev)
 {
-	const char *mems[] = { self->pmem, self->vmem };
 	int i;
 
 	for (i = 0; i < 2; i++) {
+		const char *mem = i ? self->vmem : self->pmem;
 		struct fwctl_info_cxl data;
 		struct fwctl_info info = {
 			.size = sizeof(info),
 			.device_data_len = sizeof(data),
 			.out_device_data = (uintptr_t)&data,
 		};
-		int fd = open_memdev_fwctl(mems[i]);
+		int fd = open_memdev_fwctl(mem);
 
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, ioctl(fd, FWCTL_INFO, &info));
@@ -297,21 +248,21 @@ TEST_F(md, logs_and_cel)
 /* Get Partition Info matches the partition sizes the CXL core shows. */
 TEST_F(md, partition_info)
 {
-	const char *mems[] = { self->pmem, self->vmem };
 	struct cxl_rsp rsp;
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		int fd = open_memdev_fwctl(mems[i]);
+		const char *mem = i ? self->vmem : self->pmem;
+		int fd = open_memdev_fwctl(mem);
 
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, cxl_rpc(fd, 0, OP_GET_PARTITION_INFO, NULL, 0, &rsp));
 		close(fd);
 		ASSERT_EQ(0, rsp.hdr.retval);
 		ASSERT_EQ(0x20, rsp.hdr.size);
-		ASSERT_EQ(memdev_attr(mems[i], "ram/size"),
+		ASSERT_EQ(memdev_attr(mem, "ram/size"),
 			  le64(rsp.payload) * SZ_256M);
-		ASSERT_EQ(memdev_attr(mems[i], "pmem/size"),
+		ASSERT_EQ(memdev_attr(mem, "pmem/size"),
 			  le64(rsp.payload + 8) * SZ_256M);
 	}
 	ASSERT_EQ(SZ_256M, memdev_attr(self->pmem, "pmem/size"));
@@ -391,7 +342,7 @@ TEST_F(md, refusals)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(owned); i++) {
 		ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 					  owned[i], in, 16, &rsp))
 			TH_LOG("opcode %#x", owned[i]);
@@ -603,10 +554,11 @@ static void *hammer_fn(void *arg)
 	struct cxl_rsp rsp;
 	int i, ret;
 
-	for (i = 0; i < 200; i++) {
+	/* Until the device has been gone for a while: RPCs are in flight. */
+	for (i = 0; i < 1000000 && h->gone < 20; i++) {
 		ret = cxl_rpc(h->fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp);
 		if (!ret && !rsp.hdr.retval)
-			h->ok++;
+			__atomic_add_fetch(&h->ok, 1, __ATOMIC_RELAXED);
 		else if (ret == -ENODEV)
 			h->gone++;
 		else
@@ -621,22 +573,27 @@ TEST_F(md, unbind_in_use)
 	struct hammer h[4];
 	struct cxl_rsp rsp;
 	pthread_t th[4];
-	int i, fd;
+	int i, fd, bound;
 
 	for (i = 0; i < 4; i++) {
 		h[i] = (struct hammer){ .fd = self->fd };
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_fn, &h[i]));
 	}
-	usleep(20000);
+	/* Unbind once every thread has had an RPC through. */
+	for (i = 0; i < 4; i++)
+		while (!__atomic_load_n(&h[i].ok, __ATOMIC_RELAXED))
+			usleep(1000);
 	ASSERT_EQ(0, write_file(PCI_DRV "/unbind", self->bdf));
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, pthread_join(th[i], NULL));
-		ASSERT_EQ(0, h[i].bad);
-		ASSERT_EQ(200, h[i].ok + h[i].gone);
-		ASSERT_LT(0, h[i].gone);
-	}
 	ASSERT_EQ(-ENODEV, cxl_rpc(self->fd, 0, OP_IDENTIFY, NULL, 0, &rsp));
-	ASSERT_EQ(0, write_file(PCI_DRV "/bind", self->bdf));
+	bound = write_file(PCI_DRV "/bind", self->bdf);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, h[i].bad);
+		ASSERT_LT(0, h[i].ok);
+		ASSERT_EQ(20, h[i].gone);
+	}
+	ASSERT_EQ(0, bound);
 	ASSERT_EQ(0, memdev_by_serial(1, self->pmem, sizeof(self->pmem)));
 	fd = open_memdev_fwctl(self->pmem);
 	ASSERT_LE(0, fd);
@@ -889,6 +846,23 @@ TEST_F(md, ndctl_label_round_trips)
 	/* The volatile device has no label area. */
 	ASSERT_NE(0, run("cxl read-labels %s -o /tmp/x -s 16 2>/dev/null",
 			 self->vmem));
+}
+
+/*
+ * Firmware update through the kernel's fw_upload (ndctl's update-firmware):
+ * Transfer FW runs in the background, which the converted mailbox waits for
+ * on the kernel's behalf; fwctl refuses the same commands (kernel-owned).
+ */
+TEST_F(md, ndctl_firmware_update)
+{
+	struct cxl_rsp rsp;
+	uint8_t in[0x80] = {};
+
+	ASSERT_EQ(0, write_pattern("/tmp/fw.bin", 4096, 3));
+	ASSERT_EQ(0, run("cxl update-firmware -F /tmp/fw.bin --wait %s",
+			 self->vmem));
+	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+				  OP_TRANSFER_FW, in, sizeof(in), &rsp));
 }
 
 TEST_HARNESS_MAIN

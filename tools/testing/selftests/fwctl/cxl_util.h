@@ -4,6 +4,8 @@
 #define _CXL_UTIL_H
 
 #include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sys/ioctl.h>
 
 #include <fwctl/cxl.h>
@@ -126,6 +128,56 @@ static inline int cxl_fwctl_of(const char *devdir, char *name, size_t len)
 			snprintf(name, len, "%.24s", de->d_name);
 	closedir(dir);
 	return name[0] ? 0 : -ENOENT;
+}
+
+#define CXL_DEVS "/sys/bus/cxl/devices"
+
+/* The memdev ("memN") whose serial is serial, or -1. */
+static inline int memdev_by_serial(uint64_t serial, char *name, size_t len)
+{
+	char path[512], buf[64];
+	struct dirent *de;
+	DIR *dir = opendir(CXL_DEVS);
+
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "mem", 3))
+			continue;
+		snprintf(path, sizeof(path), CXL_DEVS "/%s/serial", de->d_name);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			continue;
+		if (strtoull(buf, NULL, 0) == serial) {
+			snprintf(name, len, "%.15s", de->d_name);
+			closedir(dir);
+			return 0;
+		}
+	}
+	closedir(dir);
+	return -1;
+}
+
+/* The PCI function of a memdev. */
+static inline int memdev_bdf(const char *mem, char *bdf, size_t len)
+{
+	char path[128], real[PATH_MAX];
+
+	snprintf(path, sizeof(path), CXL_DEVS "/%s", mem);
+	if (!realpath(path, real))
+		return -1;
+	snprintf(bdf, len, "%.15s", basename(dirname(real)));
+	return 0;
+}
+
+static inline int open_memdev_fwctl(const char *mem)
+{
+	char dir[128], name[32], path[64];
+
+	snprintf(dir, sizeof(dir), CXL_DEVS "/%s", mem);
+	if (cxl_fwctl_of(dir, name, sizeof(name)))
+		return -1;
+	snprintf(path, sizeof(path), "/dev/fwctl/%s", name);
+	return open(path, O_RDWR);
 }
 
 #endif

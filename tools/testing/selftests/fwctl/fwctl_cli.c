@@ -200,6 +200,75 @@ TEST(refusals_and_usage)
 	ASSERT_EQ(0, run_cli("rpc --help", NULL, NULL, 0));
 }
 
+/* The fwctl device of the memdev with this serial, from "fwctl list". */
+static int memdev_dev(const char *serial, char *name, size_t len)
+{
+	struct json_object *list, *info;
+	char args[64];
+	size_t i;
+	int found = -1;
+
+	if (run_cli("list", &list, NULL, 0) || !list)
+		return -1;
+	for (i = 0; i < json_object_array_length(list) && found; i++) {
+		struct json_object *d = json_object_array_get_idx(list, i);
+
+		if (strncmp(str(d, "parent"), "mem", 3))
+			continue;
+		snprintf(args, sizeof(args), "info %s", str(d, "name"));
+		if (run_cli(args, &info, NULL, 0) || !info)
+			continue;
+		if (!strcmp(str(info, "component"), "memdev") &&
+		    !strcmp(str(info, "serial"), serial)) {
+			snprintf(name, len, "%s", str(d, "name"));
+			found = 0;
+		}
+		json_object_put(info);
+	}
+	json_object_put(list);
+	return found;
+}
+
+/* identify and features on the type-3 device with the label area. */
+TEST(memdev_identify_and_features)
+{
+	struct json_object *o, *arr, *f;
+	char dev[32], args[256], err[512];
+
+	ASSERT_EQ(0, memdev_dev("0x0000000000000001", dev, sizeof(dev)));
+	snprintf(args, sizeof(args), "identify %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_TRUE(!!o);
+	ASSERT_STREQ("BWFW VERSION 00", str(o, "firmware_revision"));
+	ASSERT_EQ(256 << 20, num(o, "total_capacity"));
+	ASSERT_EQ(256 << 20, num(o, "persistent_only_capacity"));
+	ASSERT_EQ(256 << 20, num(o, "label_storage_size"));
+	json_object_put(o);
+
+	snprintf(args, sizeof(args), "features %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_TRUE(json_object_object_get_ex(o, "features", &arr));
+	ASSERT_EQ(2, json_object_array_length(arr));
+	f = json_object_array_get_idx(arr, 0);
+	ASSERT_STREQ("96dad7d6-fde8-482b-a733-75774e06db8a", str(f, "uuid"));
+	ASSERT_TRUE(json_object_get_boolean(json_object_object_get(f, "changeable")));
+	json_object_put(o);
+
+	/* Kernel-owned Set LSA, and Set Feature at a scope too low. */
+	snprintf(args, sizeof(args),
+		 "rpc %s --opcode 0x4103 --scope debug-write-full --hex %s", dev,
+		 "0000000000000000ff");
+	ASSERT_EQ(3, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "the kernel owns this command"));
+	snprintf(args, sizeof(args),
+		 "rpc %s --opcode 0x0502 --scope debug-write --hex %s%s%s", dev,
+		 "96dad7d6fde8482ba73375774e06db8a",	/* patrol scrub */
+		 "00000000000001000000000000000000",	/* version 1 */
+		 "0c01");				/* 12 h, on */
+	ASSERT_EQ(3, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "scope")) TH_LOG("%s", err);
+}
+
 /* The sample vendor tool of samples/fwctl, built with the kernel. */
 TEST(sample_vendor_tool)
 {

@@ -256,7 +256,7 @@ TEST(memdev_identify_and_features)
 
 	/* Kernel-owned Set LSA, and Set Feature at a scope too low. */
 	snprintf(args, sizeof(args),
-		 "rpc %s --opcode 0x4103 --scope debug-write-full --hex %s", dev,
+		 "rpc %s --opcode 0x4103 --scope debug-write --hex %s", dev,
 		 "0000000000000000ff");
 	ASSERT_EQ(3, run_cli(args, NULL, err, sizeof(err)));
 	ASSERT_TRUE(contains(err, "the kernel owns this command"));

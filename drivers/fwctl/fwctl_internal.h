@@ -9,6 +9,8 @@
 
 /* The largest RPC request or reply the core accepts. */
 #define FWCTL_MAX_RPC_LEN SZ_2M
+/* RPC inputs up to this size are copied to the stack, not allocated. */
+#define FWCTL_RPC_SMALL_IN 64
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int fwctl_scope_allowed(u32 scope);

@@ -240,7 +240,9 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 		.in_len = cmd->in_len,
 		.out_len = cmd->out_len,
 	};
-	void *in __free(kvfree) = NULL;
+	void *heap __free(kvfree) = NULL;
+	u64 small[FWCTL_RPC_SMALL_IN / sizeof(u64)];
+	void *in = small;
 	int ret;
 
 	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
@@ -248,10 +250,16 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	if (cmd->scope > FWCTL_RPC_DEBUG_WRITE_FULL)
 		return -EOPNOTSUPP;
 
-	/* Not zeroed: copy_from_user() fills it or the RPC fails. */
-	in = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
-	if (!in)
-		return -ENOMEM;
+	/*
+	 * Most requests are a header and a few bytes: those stay on the
+	 * stack. Not zeroed: copy_from_user() fills it or the RPC fails.
+	 */
+	if (cmd->in_len > sizeof(small)) {
+		heap = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+		if (!heap)
+			return -ENOMEM;
+		in = heap;
+	}
 	if (copy_from_user(in, u64_to_user_ptr(cmd->in), cmd->in_len))
 		return -EFAULT;
 	req.in = in;

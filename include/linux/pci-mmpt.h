@@ -219,6 +219,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
 int pci_mmpt_bg_abort(struct pci_mmpt *mbox);
 int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
 		       pci_mmpt_bg_done_t done, void *ctx);
+int pci_mmpt_bg_abandon(struct pci_mmpt *mbox);
 int pci_mmpt_rc_errno(u16 rc);
 
 #endif

@@ -68,15 +68,6 @@ static struct cxl_memdev_fwctl *to_mf(struct fwctl_uctx *uctx)
 	return container_of(uctx->fwctl, struct cxl_memdev_fwctl, fwctl);
 }
 
-static void memdev_bg_abandoned(struct pci_mmpt *mbox,
-				const struct pci_mmpt_bg_status *st, int err,
-				void *ctx)
-{
-	if (!err)
-		dev_info(mbox->dev, "background command %#06x ended after its fwctl caller stopped waiting, rc %#x\n",
-			 st->opcode, st->return_code);
-}
-
 /*
  * Serialise with the kernel's own commands and respect its sanitize fence
  * for the doorbell; wait for a background command without holding the
@@ -107,7 +98,7 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 		    !pci_mmpt_bg_abort(mbox))
 			return ret;
 		/* Still running: it keeps the background slot until it ends. */
-		pci_mmpt_bg_notify(mbox, 0, memdev_bg_abandoned, NULL);
+		pci_mmpt_bg_abandon(mbox);
 		return ret;
 	}
 	cmd->return_code = st.return_code;

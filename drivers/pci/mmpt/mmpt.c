@@ -474,6 +474,33 @@ int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, PCI_MMPT);
 
+static void mmpt_bg_abandoned(struct pci_mmpt *mbox,
+			      const struct pci_mmpt_bg_status *st, int err,
+			      void *ctx)
+{
+	if (!err)
+		dev_info(mbox->dev, "background command %#06x ended after its caller stopped waiting, rc %#x\n",
+			 st->opcode, st->return_code);
+}
+
+/**
+ * pci_mmpt_bg_abandon() - stop waiting for the background operation
+ * @mbox: the mailbox
+ *
+ * For a caller whose wait timed out or was interrupted while the device
+ * still runs the operation: the mailbox keeps its background slot (so no
+ * other background command starts) until the device reports the
+ * operation finished, watched from a workqueue, and logs how it ended.
+ *
+ * Return: 0; -ENOENT when no background operation is running; -EBUSY when
+ * a notification is already pending, which frees the slot as well.
+ */
+int pci_mmpt_bg_abandon(struct pci_mmpt *mbox)
+{
+	return pci_mmpt_bg_notify(mbox, 0, mmpt_bg_abandoned, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_abandon, PCI_MMPT);
+
 /**
  * pci_mmpt_irq() - the mailbox interrupt handler
  * @irq: the interrupt

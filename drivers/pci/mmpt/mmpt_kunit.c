@@ -659,6 +659,36 @@ static void mmpt_test_background_notify(struct kunit *test)
 	pci_mmpt_destroy(&m->mbox);
 }
 
+/* A caller that stops waiting: the slot stays taken until the device is done. */
+static void mmpt_test_background_abandon(struct kunit *test)
+{
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+	int i;
+
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -ENOENT);
+	m->mode = BACKGROUND;
+	m->bg_steps = 20;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_ASSERT_TRUE(test, cmd.background);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -EBUSY);
+	/* Still running: no other background command starts. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(m->mbox.bg_running));
+	WRITE_ONCE(m->bg_hold, false);
+	for (i = 0; i < 250 && READ_ONCE(m->mbox.bg_running); i++)
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(m->mbox.bg_running));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -ENOENT);
+	pci_mmpt_destroy(&m->mbox);
+}
+
 /*
  * Removal with a notification pending on an operation that never ends:
  * pci_mmpt_destroy() ends the wait, the callback has run with -ESHUTDOWN
@@ -784,6 +814,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_abandon, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_destroy_ends_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_threads),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),

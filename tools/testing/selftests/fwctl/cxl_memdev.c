@@ -545,32 +545,6 @@ TEST_F(md, eight_threads)
 	}
 }
 
-struct hammer {
-	int fd;
-	int ok;
-	int gone;
-	int bad;
-};
-
-static void *hammer_fn(void *arg)
-{
-	struct hammer *h = arg;
-	struct cxl_rsp rsp;
-	int i, ret;
-
-	/* Until the device has been gone for a while: RPCs are in flight. */
-	for (i = 0; i < 1000000 && h->gone < 20; i++) {
-		ret = cxl_rpc(h->fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp);
-		if (!ret && !rsp.hdr.retval)
-			__atomic_add_fetch(&h->ok, 1, __ATOMIC_RELAXED);
-		else if (ret == -ENODEV)
-			h->gone++;
-		else
-			h->bad++;
-	}
-	return NULL;
-}
-
 /* Unbind cxl_pci while RPCs run: ENODEV after, a new device on rebind. */
 TEST_F(md, unbind_in_use)
 {
@@ -580,7 +554,8 @@ TEST_F(md, unbind_in_use)
 	int i, fd, bound;
 
 	for (i = 0; i < 4; i++) {
-		h[i] = (struct hammer){ .fd = self->fd };
+		h[i] = (struct hammer){ .fd = self->fd,
+					.opcode = OP_IDENTIFY_MEMDEV };
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_fn, &h[i]));
 	}
 	/* Unbind once every thread has had an RPC through. */

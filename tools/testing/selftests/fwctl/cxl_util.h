@@ -130,6 +130,37 @@ static inline int cxl_fwctl_of(const char *devdir, char *name, size_t len)
 	return name[0] ? 0 : -ENOENT;
 }
 
+/*
+ * One thread of RPCs (opcode, no payload) for unbind-under-load tests: runs
+ * until the device has been gone for 20 RPCs, so RPCs are in flight when it
+ * goes; counts replies, ENODEV and anything else.
+ */
+struct hammer {
+	int fd;
+	uint16_t opcode;
+	int ok;
+	int gone;
+	int bad;
+};
+
+static inline void *hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+	struct cxl_rsp rsp;
+	int i, ret;
+
+	for (i = 0; i < 1000000 && h->gone < 20; i++) {
+		ret = cxl_rpc(h->fd, 0, h->opcode, NULL, 0, &rsp);
+		if (!ret && !rsp.hdr.retval)
+			__atomic_add_fetch(&h->ok, 1, __ATOMIC_RELAXED);
+		else if (ret == -ENODEV)
+			h->gone++;
+		else
+			h->bad++;
+	}
+	return NULL;
+}
+
 #define CXL_DEVS "/sys/bus/cxl/devices"
 
 /* The memdev ("memN") whose serial is serial, or -1. */

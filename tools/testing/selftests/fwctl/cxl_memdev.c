@@ -548,26 +548,15 @@ TEST_F(md, eight_threads)
 /* Unbind cxl_pci while RPCs run: ENODEV after, a new device on rebind. */
 TEST_F(md, unbind_in_use)
 {
-	struct hammer h[4];
+	struct hammer h[HAMMERS];
 	struct cxl_rsp rsp;
-	pthread_t th[4];
 	int i, fd, bound;
 
-	for (i = 0; i < 4; i++) {
-		h[i] = (struct hammer){ .fd = self->fd,
-					.opcode = OP_IDENTIFY_MEMDEV };
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_fn, &h[i]));
-	}
-	/* Unbind once every thread has had an RPC through. */
-	for (i = 0; i < 4; i++)
-		while (!__atomic_load_n(&h[i].ok, __ATOMIC_RELAXED))
-			usleep(1000);
-	ASSERT_EQ(0, write_file(PCI_DRV "/unbind", self->bdf));
-	for (i = 0; i < 4; i++)
-		ASSERT_EQ(0, pthread_join(th[i], NULL));
+	ASSERT_EQ(0, hammer_unbind(self->fd, OP_IDENTIFY_MEMDEV, PCI_DRV,
+				   self->bdf, h, &bound));
+	/* The old file stays dead, rebound or not. */
 	ASSERT_EQ(-ENODEV, cxl_rpc(self->fd, 0, OP_IDENTIFY, NULL, 0, &rsp));
-	bound = write_file(PCI_DRV "/bind", self->bdf);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < HAMMERS; i++) {
 		ASSERT_EQ(0, h[i].bad);
 		ASSERT_LT(0, h[i].ok);
 		ASSERT_EQ(20, h[i].gone);

@@ -642,23 +642,11 @@ TEST_F(sw, raw_node_unbind)
 /* RPCs from several threads while the driver is unbound under them. */
 TEST_F(sw, unbind_with_rpcs_in_flight)
 {
-	struct hammer h[4];
-	pthread_t th[4];
+	struct hammer h[HAMMERS];
 	int i, fd, bound;
 
-	for (i = 0; i < 4; i++) {
-		h[i] = (struct hammer){ .fd = self->fd, .opcode = 0x0001 };
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_fn, &h[i]));
-	}
-	/* Unbind once every thread has had an RPC through. */
-	for (i = 0; i < 4; i++)
-		while (!__atomic_load_n(&h[i].ok, __ATOMIC_RELAXED))
-			usleep(1000);
-	ASSERT_EQ(0, write_file(DRV "/unbind", self->bdf));
-	for (i = 0; i < 4; i++)
-		ASSERT_EQ(0, pthread_join(th[i], NULL));
-	bound = write_file(DRV "/bind", self->bdf);
-	for (i = 0; i < 4; i++) {
+	ASSERT_EQ(0, hammer_unbind(self->fd, 0x0001, DRV, self->bdf, h, &bound));
+	for (i = 0; i < HAMMERS; i++) {
 		/* Each RPC either ran whole or found the device gone. */
 		ASSERT_EQ(0, h[i].bad);
 		ASSERT_LT(0, h[i].ok);

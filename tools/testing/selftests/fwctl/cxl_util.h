@@ -4,6 +4,7 @@
 #define _CXL_UTIL_H
 
 #include <dirent.h>
+#include <pthread.h>
 #include <libgen.h>
 #include <limits.h>
 #include <sys/ioctl.h>
@@ -159,6 +160,39 @@ static inline void *hammer_fn(void *arg)
 			h->bad++;
 	}
 	return NULL;
+}
+
+#define HAMMERS 4
+
+/*
+ * Run HAMMERS RPC threads on fd, unbind bdf from the driver at drv (its
+ * sysfs directory) once every thread has had an RPC through, join them and
+ * bind again. Returns 0 or the -errno of the step that failed (starting
+ * threads, unbind, join); *bound gets the result of the bind.
+ */
+static inline int hammer_unbind(int fd, uint16_t opcode, const char *drv,
+				const char *bdf, struct hammer *h, int *bound)
+{
+	pthread_t th[HAMMERS];
+	char path[128];
+	int i, ret;
+
+	for (i = 0; i < HAMMERS; i++) {
+		h[i] = (struct hammer){ .fd = fd, .opcode = opcode };
+		if (pthread_create(&th[i], NULL, hammer_fn, &h[i]))
+			return -EAGAIN;
+	}
+	for (i = 0; i < HAMMERS; i++)
+		while (!__atomic_load_n(&h[i].ok, __ATOMIC_RELAXED))
+			usleep(1000);
+	snprintf(path, sizeof(path), "%s/unbind", drv);
+	ret = write_file(path, bdf);
+	for (i = 0; i < HAMMERS; i++)
+		if (pthread_join(th[i], NULL) && !ret)
+			ret = -ECHILD;
+	snprintf(path, sizeof(path), "%s/bind", drv);
+	*bound = write_file(path, bdf);
+	return ret;
 }
 
 #define CXL_DEVS "/sys/bus/cxl/devices"

@@ -198,7 +198,7 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 	fwctl_get(&sw->fwctl);
 	device_initialize(&c->dev);
 	c->dev.class = &compat_class;
-	c->dev.parent = &sw->pdev->dev;
+	c->dev.parent = sw->dev;
 	c->dev.devt = MKDEV(MAJOR(compat_devt), c->id);
 	cdev_init(&c->cdev, &compat_fops);
 	ret = dev_set_name(&c->dev, "switch%d", c->id);
@@ -209,7 +209,7 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 		return ret;
 	}
 	sw->compat = c;
-	return devm_add_action_or_reset(&sw->pdev->dev, compat_remove, c);
+	return devm_add_action_or_reset(sw->dev, compat_remove, c);
 }
 
 /**

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * CXL switch mailbox CCI: the PCI function (class 0x0c0b) through which a
- * fabric manager reaches a CXL switch's FM-API. The driver reads the
- * switch's identity, ports and Command Effects Log, shows them in sysfs and
- * exposes the mailbox as a fwctl device judged by the CXL command policy.
+ * CXL switch mailbox CCI: the function through which a fabric manager
+ * reaches a CXL switch's FM-API. This is the bus-agnostic core: it reads
+ * the switch's identity, ports and Command Effects Log, shows them in sysfs
+ * and exposes the mailbox as a fwctl device judged by the CXL command
+ * policy. pci.c finds the PCI function (class 0x0c0b); the test-only mock
+ * (mock.c) puts the same core on a mailbox in memory.
  */
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -12,8 +14,6 @@
 #include <linux/unaligned.h>
 #include <uapi/fwctl/cxl.h>
 
-#include "../cxl.h"
-#include "../cxlpci.h"
 #include "switch.h"
 
 /*
@@ -100,8 +100,8 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 	info->component = FWCTL_CXL_SWITCH_CCI;
 	info->payload_size = sw->mbox.payload_size;
 	info->cel_entries = sw->cel->count;
-	info->vendor_id = sw->pdev->vendor;
-	info->device_id = sw->pdev->device;
+	info->vendor_id = sw->vendor;
+	info->device_id = sw->device;
 	info->serial = sw->id.serial;
 	*length = sizeof(*info);
 	return info;
@@ -143,7 +143,7 @@ static const struct fwctl_ops cxl_switch_fwctl_ops = {
 
 static struct cxl_switch *dev_sw(struct device *dev)
 {
-	return pci_get_drvdata(to_pci_dev(dev));
+	return dev_get_drvdata(dev);
 }
 
 #define SW_ATTR(name, fmt, field)					\
@@ -291,7 +291,7 @@ static ssize_t port_attr_show(struct device *dev,
 
 static int sw_add_port_groups(struct cxl_switch *sw)
 {
-	struct device *dev = &sw->pdev->dev;
+	struct device *dev = sw->dev;
 	unsigned int n = bitmap_weight(sw->id.active_ports, 256), i = 0, a;
 	struct cxl_switch_port_attrs *pa;
 	unsigned int port;
@@ -380,62 +380,46 @@ static void sw_unregister(void *data)
 	fwctl_unregister(data);
 }
 
-static void sw_setup_irq(struct cxl_switch *sw)
+/**
+ * devm_cxl_switch_add() - bring up a switch CCI found by its bus glue
+ * @desc: the function, its mapped mailbox and bus callbacks
+ *
+ * Initialises the mailbox, reads the switch's identity and Command Effects
+ * Log, adds its sysfs files and registers its fwctl device (and the
+ * compatibility node). Everything is undone when @desc->dev is unbound.
+ *
+ * Return: 0 or an errno.
+ */
+int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 {
-	struct pci_dev *pdev = sw->pdev;
-	int msgnum = pci_mmpt_msgnum(&sw->mbox), irq;
-
-	/* Interrupts where the function has them; QEMU's has none. */
-	if (msgnum < 0 || (!pdev->msix_cap && !pdev->msi_cap))
-		return;
-	if (pci_alloc_irq_vectors(pdev, msgnum + 1, msgnum + 1,
-				  PCI_IRQ_MSIX | PCI_IRQ_MSI) < 0)
-		return;
-	irq = pci_irq_vector(pdev, msgnum);
-	if (irq < 0 || pci_mmpt_request_irq(&sw->mbox, irq))
-		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");
-}
-
-static int cxl_switch_probe(struct pci_dev *pdev,
-			    const struct pci_device_id *id)
-{
-	struct device *dev = &pdev->dev;
-	struct cxl_register_map map;
-	struct cxl_device_regs regs = {};
+	struct device *dev = desc->dev;
 	struct cxl_switch *sw;
 	int ret;
-
-	ret = pcim_enable_device(pdev);
-	if (ret)
-		return ret;
-	ret = cxl_find_regblock(pdev, CXL_REGLOC_RBI_MEMDEV, &map);
-	if (ret)
-		return dev_err_probe(dev, ret, "no device register block\n");
-	ret = cxl_setup_regs(&map);
-	if (ret)
-		return ret;
-	ret = cxl_map_device_regs(&map, &regs);
-	if (ret)
-		return ret;
 
 	sw = fwctl_alloc_device(dev, &cxl_switch_fwctl_ops, struct cxl_switch,
 				fwctl);
 	if (!sw)
 		return -ENOMEM;
-	sw->pdev = pdev;
+	sw->dev = dev;
+	sw->vendor = desc->vendor;
+	sw->device = desc->device;
+	sw->revision = desc->revision;
+	sw->ops = desc->ops;
+	sw->bus_priv = desc->bus_priv;
 	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_read_cel, sw);
 	ret = devm_add_action_or_reset(dev, sw_put, sw);
 	if (ret)
 		return ret;
-	pci_set_drvdata(pdev, sw);
+	dev_set_drvdata(dev, sw);
 
-	ret = pci_mmpt_init(&sw->mbox, dev, regs.mbox, NULL);
+	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, NULL);
 	if (ret)
 		return dev_err_probe(dev, ret, "mailbox not usable\n");
 	ret = devm_add_action_or_reset(dev, sw_mmpt_destroy, &sw->mbox);
 	if (ret)
 		return ret;
-	sw_setup_irq(sw);
+	if (sw->ops && sw->ops->setup_irq)
+		sw->ops->setup_irq(sw);
 
 	ret = sw_identify(sw);
 	if (ret)
@@ -456,8 +440,8 @@ static int cxl_switch_probe(struct pci_dev *pdev,
 		.tunnel_cel = sw_tunnel_cel,
 		.priv = sw,
 	};
-	if (pdev->vendor == PCI_VENDOR_ID_HUAWEI && pdev->device == 0xa123 &&
-	    pdev->revision == 0) {
+	if (sw->vendor == PCI_VENDOR_ID_HUAWEI && sw->device == 0xa123 &&
+	    sw->revision == 0) {
 		sw->pol.quirk_refused = cxl_switch_qemu_refused;
 		sw->pol.nr_quirk_refused = ARRAY_SIZE(cxl_switch_qemu_refused);
 	}
@@ -484,18 +468,7 @@ static int cxl_switch_probe(struct pci_dev *pdev,
 		 sw->cel->count, dev_name(&sw->fwctl.dev));
 	return 0;
 }
-
-static const struct pci_device_id cxl_switch_pci_tbl[] = {
-	{ PCI_DEVICE_CLASS(PCI_CLASS_SERIAL_CXL_SWITCH_CCI << 8, ~0) },
-	{ }
-};
-MODULE_DEVICE_TABLE(pci, cxl_switch_pci_tbl);
-
-static struct pci_driver cxl_switch_driver = {
-	.name = "cxl_switch_cci",
-	.id_table = cxl_switch_pci_tbl,
-	.probe = cxl_switch_probe,
-};
+EXPORT_SYMBOL_NS_GPL(devm_cxl_switch_add, CXL_SWITCH);
 
 static int __init cxl_switch_init(void)
 {
@@ -504,7 +477,7 @@ static int __init cxl_switch_init(void)
 	ret = cxl_switch_compat_init();
 	if (ret)
 		return ret;
-	ret = pci_register_driver(&cxl_switch_driver);
+	ret = cxl_switch_pci_init();
 	if (ret)
 		cxl_switch_compat_exit();
 	return ret;
@@ -512,7 +485,7 @@ static int __init cxl_switch_init(void)
 
 static void __exit cxl_switch_exit(void)
 {
-	pci_unregister_driver(&cxl_switch_driver);
+	cxl_switch_pci_exit();
 	cxl_switch_compat_exit();
 }
 

@@ -32,9 +32,49 @@ struct cxl_switch_id {
 	u8 hdm_decoders;
 };
 
+struct cxl_switch;
+
+/**
+ * struct cxl_switch_bus_ops - what the bus a switch CCI sits on provides
+ * @setup_irq: set up the mailbox interrupt once the mailbox is initialised;
+ *	optional, the mailbox polls without one
+ * @port_in_use: whether this kernel has a driver bound to a device below
+ *	physical port @port of the switch (commands acting on that port are
+ *	then refused with -EBUSY); the answer for a port it cannot map is true
+ */
+struct cxl_switch_bus_ops {
+	void (*setup_irq)(struct cxl_switch *sw);
+	bool (*port_in_use)(struct cxl_switch *sw, u8 port);
+};
+
+/**
+ * struct cxl_switch_desc - a switch CCI as its bus glue found it
+ * @dev: the device the switch hangs from: devm resources, drvdata, sysfs
+ * @mbox: the mapped mailbox registers
+ * @vendor: the function's vendor ID (quirks, FWCTL_INFO)
+ * @device: its device ID
+ * @revision: its revision ID
+ * @ops: bus callbacks
+ * @bus_priv: the glue's data, cxl_switch_bus_priv() returns it
+ */
+struct cxl_switch_desc {
+	struct device *dev;
+	void __iomem *mbox;
+	u16 vendor;
+	u16 device;
+	u8 revision;
+	const struct cxl_switch_bus_ops *ops;
+	void *bus_priv;
+};
+
 struct cxl_switch {
 	struct fwctl_device fwctl;	/* first, see fwctl_alloc_device() */
-	struct pci_dev *pdev;
+	struct device *dev;
+	u16 vendor;
+	u16 device;
+	u8 revision;
+	const struct cxl_switch_bus_ops *ops;
+	void *bus_priv;
 	struct pci_mmpt mbox;
 	struct cxl_cel *cel;
 	struct cxl_fwctl_policy pol;
@@ -43,6 +83,16 @@ struct cxl_switch {
 	struct attribute_group *port_groups;
 	struct cxl_switch_compat *compat;
 };
+
+int devm_cxl_switch_add(const struct cxl_switch_desc *desc);
+
+static inline void *cxl_switch_bus_priv(struct cxl_switch *sw)
+{
+	return sw->bus_priv;
+}
+
+int cxl_switch_pci_init(void);
+void cxl_switch_pci_exit(void);
 
 #ifdef CONFIG_CXL_SWITCH_CCI_COMPAT
 int cxl_switch_compat_init(void);

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PCI glue of the CXL switch mailbox CCI driver: the function of class
+ * 0x0c0b beside a switch's upstream port. It maps the mailbox, sets up its
+ * interrupt and tells the core which physical ports lead to devices this
+ * kernel drives.
+ */
+#include <linux/bitfield.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "../cxl.h"
+#include "../cxlpci.h"
+#include "switch.h"
+
+static void sw_pci_setup_irq(struct cxl_switch *sw)
+{
+	struct pci_dev *pdev = to_pci_dev(sw->dev);
+	int msgnum = pci_mmpt_msgnum(&sw->mbox), irq;
+
+	/* Interrupts where the function has them; QEMU's has none. */
+	if (msgnum < 0 || (!pdev->msix_cap && !pdev->msi_cap))
+		return;
+	if (pci_alloc_irq_vectors(pdev, msgnum + 1, msgnum + 1,
+				  PCI_IRQ_MSIX | PCI_IRQ_MSI) < 0)
+		return;
+	irq = pci_irq_vector(pdev, msgnum);
+	if (irq < 0 || pci_mmpt_request_irq(&sw->mbox, irq))
+		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");
+}
+
+static int sw_pci_bound(struct pci_dev *pdev, void *data)
+{
+	bool *bound = data;
+
+	/* A snapshot: a driver binding right after is judged next time. */
+	if (READ_ONCE(pdev->dev.driver))
+		*bound = true;
+	return *bound;
+}
+
+/*
+ * The switch CCI is a function of the upstream port's device; the
+ * downstream ports sit on the upstream port's secondary bus and carry their
+ * physical port number in the Link Capabilities register. A port leads to
+ * this kernel's devices when anything enumerated below it has a driver; the
+ * upstream port always does. When the hierarchy cannot be mapped every port
+ * counts as in use.
+ */
+static bool sw_pci_port_in_use(struct cxl_switch *sw, u8 port)
+{
+	struct pci_dev *pdev = to_pci_dev(sw->dev), *usp, *dsp = NULL;
+	bool in_use = true;
+	u32 lnkcap;
+
+	usp = pci_get_slot(pdev->bus, PCI_DEVFN(PCI_SLOT(pdev->devfn), 0));
+	if (!usp)
+		return true;
+	if (pci_pcie_type(usp) != PCI_EXP_TYPE_UPSTREAM || !usp->subordinate ||
+	    pcie_capability_read_dword(usp, PCI_EXP_LNKCAP, &lnkcap))
+		goto out;
+	/* The upstream port leads to this host itself. */
+	if (FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) == port)
+		goto out;
+	/* A port no downstream bridge here carries leads to nothing of ours. */
+	in_use = false;
+	while ((dsp = pci_get_class(PCI_CLASS_BRIDGE_PCI << 8, dsp))) {
+		if (dsp->bus != usp->subordinate ||
+		    pci_pcie_type(dsp) != PCI_EXP_TYPE_DOWNSTREAM ||
+		    pcie_capability_read_dword(dsp, PCI_EXP_LNKCAP, &lnkcap) ||
+		    FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) != port)
+			continue;
+		if (dsp->subordinate)
+			pci_walk_bus(dsp->subordinate, sw_pci_bound, &in_use);
+		if (in_use)
+			break;
+	}
+out:
+	pci_dev_put(dsp);
+	pci_dev_put(usp);
+	return in_use;
+}
+
+static const struct cxl_switch_bus_ops sw_pci_ops = {
+	.setup_irq = sw_pci_setup_irq,
+	.port_in_use = sw_pci_port_in_use,
+};
+
+static int cxl_switch_pci_probe(struct pci_dev *pdev,
+				const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct cxl_register_map map;
+	struct cxl_device_regs regs = {};
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = cxl_find_regblock(pdev, CXL_REGLOC_RBI_MEMDEV, &map);
+	if (ret)
+		return dev_err_probe(dev, ret, "no device register block\n");
+	ret = cxl_setup_regs(&map);
+	if (ret)
+		return ret;
+	ret = cxl_map_device_regs(&map, &regs);
+	if (ret)
+		return ret;
+
+	return devm_cxl_switch_add(&(struct cxl_switch_desc){
+		.dev = dev,
+		.mbox = regs.mbox,
+		.vendor = pdev->vendor,
+		.device = pdev->device,
+		.revision = pdev->revision,
+		.ops = &sw_pci_ops,
+	});
+}
+
+static const struct pci_device_id cxl_switch_pci_tbl[] = {
+	{ PCI_DEVICE_CLASS(PCI_CLASS_SERIAL_CXL_SWITCH_CCI << 8, ~0) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, cxl_switch_pci_tbl);
+
+static struct pci_driver cxl_switch_pci_driver = {
+	.name = "cxl_switch_cci",
+	.id_table = cxl_switch_pci_tbl,
+	.probe = cxl_switch_pci_probe,
+};
+
+int cxl_switch_pci_init(void)
+{
+	return pci_register_driver(&cxl_switch_pci_driver);
+}
+
+void cxl_switch_pci_exit(void)
+{
+	pci_unregister_driver(&cxl_switch_pci_driver);
+}

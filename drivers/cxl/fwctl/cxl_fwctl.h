@@ -39,9 +39,15 @@
 #define CXL_OP_IDENTIFY_SWITCH		0x5100
 #define CXL_OP_GET_PORT_STATE		0x5101
 #define CXL_OP_PORT_CONTROL		0x5102
+#define CXL_OP_PPB_CONFIG		0x5103
+#define CXL_OP_VCS_INFO			0x5200
 #define CXL_OP_BIND_VPPB		0x5201
 #define CXL_OP_UNBIND_VPPB		0x5202
+#define CXL_OP_GEN_AER			0x5203
 #define CXL_OP_TUNNEL			0x5300
+#define CXL_OP_LD_CONFIG		0x5301
+#define CXL_OP_LD_MEMORY		0x5302
+#define CXL_OP_ACTIVATE_FW		0x0202
 #define CXL_OP_VENDOR_FIRST		0xc000
 
 /* Tunnels deeper than this are refused: CXL defines two levels. */
@@ -95,19 +101,42 @@ struct cxl_feature {
 	bool kernel_owned;
 };
 
+struct cxl_fwctl_verdict;
+
+/* Identify's component type (byte 0x11). */
+#define CXL_COMPONENT_SWITCH		0x00
+#define CXL_COMPONENT_TYPE3		0x03
+
+/**
+ * struct cxl_fwctl_target - a component a command reaches
+ * @cel: its Command Effects Log; NULL when it could not be read
+ * @component: its component type, CXL_COMPONENT_*
+ * @vendor: the vendor ID it reports in Identify
+ * @device: the device ID it reports in Identify
+ * @serial: the serial number it reports in Identify
+ */
+struct cxl_fwctl_target {
+	const struct cxl_cel *cel;
+	u8 component;
+	u16 vendor;
+	u16 device;
+	u64 serial;
+};
+
 /**
  * struct cxl_fwctl_policy - what the policy judges a command against
- * @cel: the device's CEL; NULL when it could not be read
- * @kernel_owned: opcodes the kernel drives itself on this device; refused
- *	with -EBUSY (checked before the CEL)
- * @nr_kernel_owned: entries of @kernel_owned
- * @quirk_refused: opcodes never sent to this device because it misbehaves
- * @nr_quirk_refused: entries of @quirk_refused
+ * @self: the component whose mailbox this is (its CEL must be readable)
  * @allow_data_writes: immediate data and security changes may run at
  *	DEBUG_WRITE_FULL (CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES, for BMCs)
- * @tunnel_cel: the CEL of the component behind a tunnel, named by the
- *	port or LD IDs of each level in @path; NULL when it cannot be read
- * @priv: argument of @tunnel_cel
+ * @tunnel_target: the component behind a tunnel, named by the port or LD
+ *	IDs of each level in @path; NULL when it cannot be identified
+ * @port_in_use: whether this kernel drives a device below physical port
+ *	@port of @self (a switch); NULL: every port is in use
+ * @vppb_in_use: whether vPPB @vppb of virtual switch @vcs of @self is bound
+ *	to a port in use (or cannot be told); NULL: every vPPB is in use
+ * @executed: told of every command the device ran through this policy
+ *	with its verdict and return code (cache invalidation); optional
+ * @priv: argument of the callbacks
  * @features: judge the feature commands by feature rather than by their CEL
  *	effects: Get Supported Features and Get Feature at CONFIGURATION,
  *	Set Feature by the effects and flags of the feature it names
@@ -115,14 +144,15 @@ struct cxl_feature {
  * @nr_feats: entries of @feats
  */
 struct cxl_fwctl_policy {
-	const struct cxl_cel *cel;
-	const u16 *kernel_owned;
-	unsigned int nr_kernel_owned;
-	const u16 *quirk_refused;
-	unsigned int nr_quirk_refused;
+	struct cxl_fwctl_target self;
 	bool allow_data_writes;
-	const struct cxl_cel *(*tunnel_cel)(void *priv, const u8 *path,
-					    unsigned int depth);
+	const struct cxl_fwctl_target *(*tunnel_target)(void *priv,
+							const u8 *path,
+							unsigned int depth);
+	bool (*port_in_use)(void *priv, u8 port);
+	bool (*vppb_in_use)(void *priv, u8 vcs, u8 vppb);
+	void (*executed)(void *priv, const struct cxl_fwctl_verdict *v,
+			 u16 return_code);
 	void *priv;
 	bool features;
 	const struct cxl_feature *feats;
@@ -136,6 +166,8 @@ struct cxl_fwctl_policy {
  * @effects: the judged command's effects (for a tunnel, the innermost)
  * @opcode: the judged command (for a tunnel, the innermost)
  * @depth: tunnel levels crossed
+ * @path: the port or LD ID of each level crossed
+ * @component: the component type of the innermost target
  */
 struct cxl_fwctl_verdict {
 	enum fwctl_rpc_scope needed;
@@ -143,6 +175,8 @@ struct cxl_fwctl_verdict {
 	u16 effects;
 	u16 opcode;
 	unsigned int depth;
+	u8 path[CXL_TUNNEL_MAX_DEPTH];
+	u8 component;
 };
 
 /* Tunnel targets whose CEL a cache keeps at most. */
@@ -151,11 +185,13 @@ struct cxl_fwctl_verdict {
 /**
  * struct cxl_tunnel_cache - the CELs of the components behind tunnels
  * @lock: the owner holds it across a judgement that consults the cache
- * @targets: cached targets, each with the state of its first port when
- *	its CEL was read
+ * @targets: cached targets, each with the state of its first port and its
+ *	identity when its CEL was read
  * @nr: entries in @targets
  * @port_key: fills a key that changes when the device behind @port does
  *	(config state, connected device type, LTSSM state); returns 0 or errno
+ * @identify: reads the identity of the component at @path (Identify);
+ *	returns 0 or errno
  * @read_cel: reads the CEL of the component at @path
  * @priv: argument of the callbacks
  */
@@ -164,6 +200,8 @@ struct cxl_tunnel_cache {
 	struct list_head targets;
 	unsigned int nr;
 	int (*port_key)(void *priv, u8 port, u8 key[3]);
+	int (*identify)(void *priv, const u8 *path, unsigned int depth,
+			struct cxl_fwctl_target *t);
 	int (*read_cel)(void *priv, const u8 *path, unsigned int depth,
 			struct cxl_cel **celp);
 	void *priv;
@@ -171,13 +209,20 @@ struct cxl_tunnel_cache {
 
 void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 			   int (*port_key)(void *priv, u8 port, u8 key[3]),
+			   int (*identify)(void *priv, const u8 *path,
+					   unsigned int depth,
+					   struct cxl_fwctl_target *t),
 			   int (*read_cel)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_cel **celp),
 			   void *priv);
 void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc);
-const struct cxl_cel *cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc,
-					   const u8 *path, unsigned int depth);
+void cxl_tunnel_cache_drop(struct cxl_tunnel_cache *tc);
+const struct cxl_fwctl_target *
+cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
+		     unsigned int depth);
+int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
+		       unsigned int depth, struct cxl_fwctl_target *t);
 
 int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp);
 const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode);

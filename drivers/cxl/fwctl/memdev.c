@@ -22,31 +22,6 @@ module_param(fwctl_bg_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(fwctl_bg_timeout_ms,
 		 "how long an fwctl RPC waits for its background command (ms)");
 
-/*
- * Commands whose effects the kernel caches or sequences itself; through
- * fwctl they would leave the kernel's view of the device wrong.
- */
-static const u16 cxl_memdev_kernel_owned[] = {
-	0x0101,	/* Clear Event Records: the kernel drains the event logs */
-	0x0103,	/* Set Event Interrupt Policy: the kernel routes events */
-	0x0201,	/* Transfer FW: firmware upload via fw_upload */
-	0x0202,	/* Activate FW */
-	0x4101,	/* Set Partition Info: the kernel maps the partitions */
-	0x4103,	/* Set LSA: labels the kernel's nvdimm layer caches */
-	0x4204,	/* Set Shutdown State: the kernel tracks dirty shutdown */
-	0x4301,	/* Inject Poison: the kernel tracks poison (debugfs) */
-	0x4302,	/* Clear Poison */
-	0x4400,	/* Sanitize: the kernel fences the memory while it runs */
-	0x4401,	/* Secure Erase */
-	0x4501,	/* Set Passphrase: security state is the kernel's (keys) */
-	0x4502,	/* Disable Passphrase */
-	0x4503,	/* Unlock */
-	0x4504,	/* Freeze Security State */
-	0x4505,	/* Passphrase Secure Erase */
-	0x4600,	/* Security Send */
-	0x4601,	/* Security Receive */
-};
-
 /**
  * struct cxl_memdev_fwctl - the fwctl device of one memory device
  * @fwctl: the fwctl device, parented by the memdev
@@ -196,10 +171,15 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 	if (mf->cel->duplicates)
 		dev_warn(&cxlmd->dev, "CEL lists %u opcodes twice, their effects merged\n",
 			 mf->cel->duplicates);
+	/* The commands the kernel keeps to itself come with the type. */
 	mf->pol = (struct cxl_fwctl_policy){
-		.cel = mf->cel,
-		.kernel_owned = cxl_memdev_kernel_owned,
-		.nr_kernel_owned = ARRAY_SIZE(cxl_memdev_kernel_owned),
+		.self = {
+			.cel = mf->cel,
+			.component = CXL_COMPONENT_TYPE3,
+			.vendor = to_pci_dev(cxlds->dev)->vendor,
+			.device = to_pci_dev(cxlds->dev)->device,
+			.serial = cxlds->serial,
+		},
 		.allow_data_writes =
 			IS_ENABLED(CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES),
 		.features = true,

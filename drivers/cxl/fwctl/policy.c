@@ -3,27 +3,29 @@
  * The CXL command policy: which command may run through fwctl at which
  * scope, decided from the device's own Command Effects Log. Pure functions
  * of their inputs, shared by the switch CCI and memory device drivers.
+ * Every rule applies at every tunnel level, to the component the command
+ * reaches there (Documentation/userspace-api/fwctl/fwctl-cxl.rst):
  *
- *  not in the CEL                                refused, EOPNOTSUPP
- *  no effects                                    CONFIGURATION
- *  background operation only                     DEBUG_READ_ONLY
- *  config change after a reset only              DEBUG_WRITE
- *  immediate config, policy or log change        DEBUG_WRITE_FULL
- *  immediate data or security state change       refused; DEBUG_WRITE_FULL
- *                                                with the BMC option
- *  vendor opcode (0xc000-0xffff)                 DEBUG_WRITE_FULL
- *  reserved effect bits set                      refused
- *  kernel-owned on this device                   refused, EBUSY
- *  Get Supported Features, Get Feature           CONFIGURATION
- *  Set Feature                                   by the named feature: not
- *                                                listed or not changeable:
- *                                                refused; immediate config,
- *                                                data, policy or log change:
- *                                                DEBUG_WRITE_FULL; otherwise
- *                                                DEBUG_WRITE
- *  tunnel                                        the tunnelled command,
- *                                                judged against the CEL of
- *                                                the component behind it
+ *  kernel-owned for the component type         refused, EBUSY
+ *  acts on a port or vPPB this kernel uses     refused, EBUSY
+ *  quirk of the component                      refused, EOPNOTSUPP
+ *  not in the component's CEL                  refused, EOPNOTSUPP
+ *  reserved effect bits set                    refused, EOPNOTSUPP
+ *  no effects                                  CONFIGURATION
+ *  background operation, nothing else          DEBUG_WRITE
+ *  config change after a reset only            DEBUG_WRITE
+ *  immediate config, policy or log change      DEBUG_WRITE_FULL
+ *  immediate data or security state change     refused; DEBUG_WRITE_FULL
+ *                                              with the BMC option
+ *  firmware (0200h-02FFh)                      at least DEBUG_WRITE_FULL
+ *  vendor opcode (C000h-FFFFh)                 DEBUG_WRITE_FULL
+ *  acts on a port, vPPB or LD memory           at least DEBUG_WRITE_FULL
+ *  Get Supported Features, Get Feature         CONFIGURATION (memdev)
+ *  Set Feature                                 by the named feature, as
+ *                                              mainline judges it
+ *  tunnel                                      the tunnel's own verdict and
+ *                                              that of what it carries,
+ *                                              whichever needs more
  */
 #include <linux/list.h>
 #include <linux/module.h>
@@ -111,14 +113,148 @@ const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode)
 }
 EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, CXL_FWCTL);
 
-static bool op_in(const u16 *set, unsigned int n, u16 opcode)
+/**
+ * struct cxl_owned_range - opcodes the kernel keeps for itself
+ * @first: first opcode of the range
+ * @last: last opcode of the range
+ */
+struct cxl_owned_range {
+	u16 first;
+	u16 last;
+};
+
+/*
+ * Memory device commands whose effects the kernel caches or sequences
+ * itself (the commands mainline's CXL_MEM_SEND_COMMAND refuses or keeps to
+ * the kernel). They are refused on every type-3 component, whether it is
+ * reached directly or through a switch. Reasons: fwctl-cxl.rst.
+ */
+static const struct cxl_owned_range cxl_type3_owned[] = {
+	{ 0x0101, 0x0101 },	/* Clear Event Records */
+	{ 0x0103, 0x0103 },	/* Set Event Interrupt Policy */
+	{ 0x0201, 0x0202 },	/* Transfer FW, Activate FW */
+	{ 0x4101, 0x4101 },	/* Set Partition Info */
+	{ 0x4103, 0x4103 },	/* Set LSA */
+	{ 0x4204, 0x4204 },	/* Set Shutdown State */
+	{ 0x4300, 0x4302 },	/* Get Poison List, Inject/Clear Poison */
+	{ 0x4304, 0x4305 },	/* Scan Media, Get Scan Media Results */
+	{ 0x4400, 0x46ff },	/* sanitize, media operations, security */
+};
+
+/*
+ * Commands that act on a switch port, a vPPB or the memory of a device
+ * behind a port: refused with EBUSY when that port leads to devices this
+ * kernel drives, judged by their effects otherwise.
+ */
+enum cxl_port_arg {
+	CXL_ARG_NONE,
+	CXL_ARG_PORT,		/* byte 0 names a physical port */
+	CXL_ARG_VPPB,		/* bytes 0, 1: VCS and vPPB */
+	CXL_ARG_BIND,		/* VCS, vPPB, then the physical port at 2 */
+	CXL_ARG_TARGET,		/* the component itself, behind a port */
+};
+
+static enum cxl_port_arg switch_port_arg(u16 opcode)
+{
+	switch (opcode) {
+	case CXL_OP_PORT_CONTROL:	/* Physical Port Control */
+	case CXL_OP_PPB_CONFIG:		/* PPB CXL.io config request */
+	case CXL_OP_LD_CONFIG:		/* LD CXL.io config request */
+	case CXL_OP_LD_MEMORY:		/* LD CXL.io memory request */
+		return CXL_ARG_PORT;
+	case CXL_OP_UNBIND_VPPB:
+	case CXL_OP_GEN_AER:		/* Generate AER Event */
+		return CXL_ARG_VPPB;
+	case CXL_OP_BIND_VPPB:
+		return CXL_ARG_BIND;
+	}
+	return CXL_ARG_NONE;
+}
+
+static enum cxl_port_arg type3_port_arg(u16 opcode, unsigned int depth)
+{
+	switch (opcode) {
+	case 0x5402:	/* Set LD Allocations */
+	case 0x5404:	/* Set QoS Control */
+	case 0x5407:	/* Set QoS Allocated BW */
+	case 0x5409:	/* Set QoS BW Limit */
+	case 0x5602:	/* Set DC Region Configuration */
+	case 0x5604:	/* Initiate Dynamic Capacity Add */
+	case 0x5605:	/* Initiate Dynamic Capacity Release */
+	case 0x5606:	/* Dynamic Capacity Add Reference */
+	case 0x5607:	/* Dynamic Capacity Remove Reference */
+		return CXL_ARG_TARGET;
+	case CXL_OP_SET_FEATURE:
+		/* A memdev's own features are judged by feature. */
+		return depth ? CXL_ARG_TARGET : CXL_ARG_NONE;
+	}
+	return CXL_ARG_NONE;
+}
+
+static bool owned_by_type(u8 component, u16 opcode)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (set[i] == opcode)
+	if (component != CXL_COMPONENT_TYPE3)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(cxl_type3_owned); i++)
+		if (opcode >= cxl_type3_owned[i].first &&
+		    opcode <= cxl_type3_owned[i].last)
 			return true;
 	return false;
+}
+
+/* Commands never sent to a component that is known to mishandle them. */
+static bool quirk_refused(const struct cxl_fwctl_target *t, u16 opcode)
+{
+	/* QEMU 10's switch (Identify 19e5:a128) aborts on Get/Set Timestamp. */
+	return t->component == CXL_COMPONENT_SWITCH && t->vendor == 0x19e5 &&
+	       t->device == 0xa128 &&
+	       (opcode == CXL_OP_GET_TIMESTAMP ||
+		opcode == CXL_OP_SET_TIMESTAMP);
+}
+
+/*
+ * Whether the port, vPPB or component a command acts on leads to devices
+ * this kernel drives. Behind a tunnel everything is below the first port
+ * the tunnel leaves the host's switch through; a memory device's own
+ * mailbox is this kernel's device.
+ */
+static int port_busy(const struct cxl_fwctl_policy *pol, u8 component,
+		     u16 opcode, const u8 *p, size_t len, const u8 *path,
+		     unsigned int depth)
+{
+	enum cxl_port_arg arg;
+	bool busy;
+
+	if (depth) {
+		/*
+		 * Whatever the target says it is: a component that lies about
+		 * its type does not escape the port rules.
+		 */
+		if (switch_port_arg(opcode) == CXL_ARG_NONE &&
+		    type3_port_arg(opcode, depth) == CXL_ARG_NONE)
+			return 0;
+		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]);
+		return busy ? -EBUSY : 0;
+	}
+	arg = component == CXL_COMPONENT_SWITCH ? switch_port_arg(opcode) :
+					       type3_port_arg(opcode, 0);
+	if (arg == CXL_ARG_NONE)
+		return 0;
+	if (component != CXL_COMPONENT_SWITCH)
+		busy = true;
+	else if (len < (arg == CXL_ARG_PORT ? 1 : arg == CXL_ARG_BIND ? 3 : 2))
+		return -EINVAL;
+	else if (arg == CXL_ARG_PORT)
+		busy = !pol->port_in_use || pol->port_in_use(pol->priv, p[0]);
+	else
+		busy = !pol->vppb_in_use ||
+		       pol->vppb_in_use(pol->priv, p[0], p[1]) ||
+		       (arg == CXL_ARG_BIND &&
+			(!pol->port_in_use ||
+			 pol->port_in_use(pol->priv, p[2])));
+	return busy ? -EBUSY : 0;
 }
 
 /* The scope one command needs from its own effects. */
@@ -142,53 +278,92 @@ static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 			      CXL_CEL_LOG_IMM)) {
 		*needed = FWCTL_RPC_DEBUG_WRITE_FULL;
 	} else if (effects & (CXL_CEL_CFG_RESET | CXL_CEL_CFG_CONV_RESET |
-			      CXL_CEL_CFG_CXL_RESET)) {
+			      CXL_CEL_CFG_CXL_RESET | CXL_CEL_BACKGROUND)) {
+		/* Background says how it runs, not what it leaves behind. */
 		*needed = FWCTL_RPC_DEBUG_WRITE;
-	} else if (effects & CXL_CEL_BACKGROUND) {
-		*needed = FWCTL_RPC_DEBUG_READ_ONLY;
 	} else {
 		*needed = FWCTL_RPC_CONFIGURATION;
 	}
+	/* Firmware changes what every later answer means. */
+	if ((opcode >> 8) == 0x02)
+		*needed = FWCTL_RPC_DEBUG_WRITE_FULL;
 	return 0;
 }
 
-/* Set Feature: judged by the feature it names, as mainline does. */
+/* The feature a Set Feature names; a UUID listed twice counts once, merged. */
+static int named_feature(const struct cxl_fwctl_policy *pol, const u8 *uuid,
+			 struct cxl_feature *f)
+{
+	bool found = false;
+	unsigned int i;
+
+	for (i = 0; i < pol->nr_feats; i++) {
+		const struct cxl_feature *e = &pol->feats[i];
+
+		if (memcmp(e->uuid, uuid, sizeof(e->uuid)))
+			continue;
+		if (!found) {
+			*f = *e;
+			found = true;
+			continue;
+		}
+		/* The stricter reading of both entries. */
+		f->flags &= e->flags;
+		f->set_effects |= e->set_effects;
+		f->kernel_owned |= e->kernel_owned;
+	}
+	return found ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * Set Feature: judged by the feature it names, by mainline's rules: it
+ * must be changeable; reserved or background effects refuse it; an
+ * immediate change needs DEBUG_WRITE_FULL, a change after a reset
+ * DEBUG_WRITE; a feature that claims neither is refused.
+ */
 static int judge_set_feature(const struct cxl_fwctl_policy *pol, const u8 *p,
 			     size_t len, struct cxl_fwctl_verdict *v)
 {
-	const struct cxl_feature *f = NULL;
-	unsigned int i;
+	struct cxl_feature f;
+	u16 e;
 
 	if (len < CXL_SET_FEATURE_HDR)
 		return -EINVAL;
-	for (i = 0; i < pol->nr_feats; i++) {
-		if (!memcmp(pol->feats[i].uuid, p, sizeof(f->uuid))) {
-			f = &pol->feats[i];
-			break;
-		}
-	}
-	if (!f || !(f->flags & CXL_FEATURE_CHANGEABLE) ||
-	    (f->set_effects & CXL_CEL_RESERVED))
+	if (named_feature(pol, p, &f) || !(f.flags & CXL_FEATURE_CHANGEABLE))
 		return -EOPNOTSUPP;
-	v->effects = f->set_effects;
-	if (f->kernel_owned) {
+	e = f.set_effects;
+	v->effects = e;
+	if (f.kernel_owned) {
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
-	if (f->set_effects & (CXL_CEL_CFG_IMM | CXL_CEL_DATA_IMM |
-			      CXL_CEL_POLICY_IMM | CXL_CEL_LOG_IMM))
+	if (e & (CXL_CEL_RESERVED | CXL_CEL_BACKGROUND))
+		return -EOPNOTSUPP;
+	if (e & (CXL_CEL_CFG_IMM | CXL_CEL_DATA_IMM | CXL_CEL_POLICY_IMM |
+		 CXL_CEL_LOG_IMM))
 		v->needed = max(v->needed, FWCTL_RPC_DEBUG_WRITE_FULL);
-	else
+	else if (e & (CXL_CEL_CFG_RESET | CXL_CEL_CFG_CONV_RESET |
+		      CXL_CEL_CFG_CXL_RESET))
 		v->needed = max(v->needed, FWCTL_RPC_DEBUG_WRITE);
+	else
+		return -EOPNOTSUPP;
 	return 0;
 }
 
-static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
-		 u16 opcode, const u8 *p, size_t len,
-		 struct cxl_fwctl_verdict *v, u8 *path, unsigned int depth)
+/* Commands read from a target whose CEL is not known yet. */
+static bool cel_bootstrap(u16 opcode)
+{
+	return opcode == CXL_OP_IDENTIFY ||
+	       opcode == CXL_OP_GET_SUPPORTED_LOGS ||
+	       opcode == CXL_OP_GET_LOG;
+}
+
+static int judge(const struct cxl_fwctl_policy *pol,
+		 const struct cxl_fwctl_target *t, u16 opcode, const u8 *p,
+		 size_t len, struct cxl_fwctl_verdict *v, unsigned int depth)
 {
 	enum fwctl_rpc_scope needed = FWCTL_RPC_CONFIGURATION;
-	const struct cxl_cel *target;
+	const struct cxl_fwctl_target *target;
 	u32 size, plen;
 	const u16 *eff;
 	u16 inner;
@@ -197,24 +372,27 @@ static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
 	v->opcode = opcode;
 	v->depth = depth;
 	v->effects = 0;
-	if (!depth) {
-		if (op_in(pol->kernel_owned, pol->nr_kernel_owned, opcode)) {
-			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
-			return -EBUSY;
-		}
-		if (op_in(pol->quirk_refused, pol->nr_quirk_refused, opcode))
-			return -EOPNOTSUPP;
-	}
-
-	if (!cel) {
-		/* Behind a tunnel whose target's CEL could not be read. */
-		if (opcode == CXL_OP_IDENTIFY ||
-		    opcode == CXL_OP_GET_SUPPORTED_LOGS ||
-		    opcode == CXL_OP_GET_LOG)
-			return 0;
+	v->component = t ? t->component : 0xff;
+	if (!t) {
+		/* Behind a tunnel, a component that could not be identified. */
 		return -EOPNOTSUPP;
 	}
-	eff = cxl_cel_effects(cel, opcode);
+	if (owned_by_type(t->component, opcode)) {
+		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		return -EBUSY;
+	}
+	ret = port_busy(pol, t->component, opcode, p, len, v->path, depth);
+	if (ret) {
+		if (ret == -EBUSY)
+			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		return ret;
+	}
+	if (quirk_refused(t, opcode))
+		return -EOPNOTSUPP;
+
+	if (!t->cel)
+		return depth && cel_bootstrap(opcode) ? 0 : -EOPNOTSUPP;
+	eff = cxl_cel_effects(t->cel, opcode);
 	if (!eff)
 		return -EOPNOTSUPP;
 	v->effects = *eff;
@@ -230,6 +408,13 @@ static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
 	ret = effects_scope(pol, opcode, *eff, &needed, &v->flags);
 	if (ret)
 		return ret;
+	/*
+	 * Changing a port, a binding or another host's memory is an
+	 * immediate configuration change whatever the CEL claims.
+	 */
+	if (switch_port_arg(opcode) != CXL_ARG_NONE ||
+	    type3_port_arg(opcode, 1) != CXL_ARG_NONE)
+		needed = FWCTL_RPC_DEBUG_WRITE_FULL;
 	v->needed = max(v->needed, needed);
 	if (opcode != CXL_OP_TUNNEL)
 		return 0;
@@ -242,16 +427,16 @@ static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
 	size = get_unaligned_le16(p + 2);
 	if (p[1] != 0 || size != len - CXL_TUNNEL_HDR)
 		return -EINVAL;
+	v->path[depth] = p[0];
 	p += CXL_TUNNEL_HDR;
 	/* A request (category 0) whose length field matches what follows. */
 	inner = p[3] | p[4] << 8;
 	plen = get_unaligned_le32(p + 4) >> 8;
 	if ((p[0] & 0xf) != 0 || plen != size - CXL_CCI_MSG_HDR)
 		return -EINVAL;
-	path[depth] = p[-CXL_TUNNEL_HDR];
-	target = pol->tunnel_cel ? pol->tunnel_cel(pol->priv, path, depth + 1) :
-				   NULL;
-	return judge(pol, target, inner, p + CXL_CCI_MSG_HDR, plen, v, path,
+	target = pol->tunnel_target ?
+		 pol->tunnel_target(pol->priv, v->path, depth + 1) : NULL;
+	return judge(pol, target, inner, p + CXL_CCI_MSG_HDR, plen, v,
 		     depth + 1);
 }
 
@@ -265,18 +450,17 @@ static int judge(const struct cxl_fwctl_policy *pol, const struct cxl_cel *cel,
  *
  * Return: 0 when the command may run at @v->needed or above; -EOPNOTSUPP
  * when it never runs through fwctl on this device; -EBUSY when the kernel
- * owns it; -EINVAL for a malformed tunnel.
+ * owns it, or the port it acts on; -EINVAL for a malformed tunnel or a
+ * payload too short to name its port.
  */
 int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		    const void *payload, size_t len,
 		    struct cxl_fwctl_verdict *v)
 {
-	u8 path[CXL_TUNNEL_MAX_DEPTH];
-
 	*v = (struct cxl_fwctl_verdict){ .needed = FWCTL_RPC_CONFIGURATION };
-	if (!pol->cel)
+	if (!pol->self.cel)
 		return -EOPNOTSUPP;
-	return judge(pol, pol->cel, opcode, payload, len, v, path, 0);
+	return judge(pol, &pol->self, opcode, payload, len, v, 0);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, CXL_FWCTL);
 
@@ -315,48 +499,45 @@ static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
  *
  * The answer to FWCTL_INFO_FLAG_COMMANDS: each CEL entry judged by its own
  * effects (a tunnel's by the tunnel's; what it carries is judged per
- * request), then the kernel-owned commands the CEL does not list.
+ * request). A command that acts on a port is listed with the scope its
+ * effects need; each request is refused while its port is in use.
  *
  * Return: a kvmalloc()ed array, or an ERR_PTR.
  */
 struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
 					      bool locked_down, size_t *count)
 {
-	unsigned int n = pol->cel ? pol->cel->count : 0, i, k = 0;
+	const struct cxl_fwctl_target *self = &pol->self;
+	unsigned int n = self->cel ? self->cel->count : 0, i;
 	struct fwctl_command_info *cmds;
 
-	cmds = kvcalloc(n + pol->nr_kernel_owned, sizeof(*cmds), GFP_KERNEL);
+	cmds = kvcalloc(n ?: 1, sizeof(*cmds), GFP_KERNEL);
 	if (!cmds)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < n; i++) {
-		struct fwctl_command_info *c = &cmds[k++];
-		u16 op = pol->cel->ent[i].opcode;
+		struct fwctl_command_info *c = &cmds[i];
+		u16 op = self->cel->ent[i].opcode;
 		enum fwctl_rpc_scope needed = FWCTL_RPC_CONFIGURATION;
 
 		c->id = op;
-		if (op_in(pol->kernel_owned, pol->nr_kernel_owned, op))
+		if (owned_by_type(self->component, op) ||
+		    (self->component == CXL_COMPONENT_TYPE3 &&
+		     type3_port_arg(op, 0) != CXL_ARG_NONE))
 			c->flags |= FWCTL_COMMAND_KERNEL_OWNED |
 				    FWCTL_COMMAND_REFUSED;
-		else if (op_in(pol->quirk_refused, pol->nr_quirk_refused, op))
+		else if (quirk_refused(self, op))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		else if (pol->features && op >= CXL_OP_GET_SUPPORTED_FEATURES &&
 			 op <= CXL_OP_SET_FEATURE)
 			feature_cmd_scope(pol, op, &needed, &c->flags);
-		else if (effects_scope(pol, op, pol->cel->ent[i].effects,
+		else if (effects_scope(pol, op, self->cel->ent[i].effects,
 				       &needed, &c->flags))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		c->scope = needed;
 		if (needed == FWCTL_RPC_DEBUG_WRITE_FULL && locked_down)
 			c->flags |= FWCTL_COMMAND_LOCKDOWN;
 	}
-	for (i = 0; i < pol->nr_kernel_owned; i++) {
-		if (pol->cel && cxl_cel_effects(pol->cel, pol->kernel_owned[i]))
-			continue;
-		cmds[k].id = pol->kernel_owned[i];
-		cmds[k++].flags = FWCTL_COMMAND_KERNEL_OWNED |
-				  FWCTL_COMMAND_REFUSED;
-	}
-	*count = k;
+	*count = n;
 	return cmds;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, CXL_FWCTL);
@@ -366,6 +547,7 @@ struct cxl_tunnel_target {
 	u8 path[CXL_TUNNEL_MAX_DEPTH];
 	unsigned int depth;
 	u8 port_key[3];
+	struct cxl_fwctl_target t;
 	struct cxl_cel *cel;
 };
 
@@ -373,11 +555,15 @@ struct cxl_tunnel_target {
  * cxl_tunnel_cache_init() - set up an empty tunnel target cache
  * @tc: the cache
  * @port_key: how to learn the state of a first-level port
+ * @identify: how to read the identity of a tunnel target
  * @read_cel: how to read the CEL of a tunnel target
  * @priv: argument of the callbacks
  */
 void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 			   int (*port_key)(void *priv, u8 port, u8 key[3]),
+			   int (*identify)(void *priv, const u8 *path,
+					   unsigned int depth,
+					   struct cxl_fwctl_target *t),
 			   int (*read_cel)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_cel **celp),
@@ -387,12 +573,20 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 	INIT_LIST_HEAD(&tc->targets);
 	tc->nr = 0;
 	tc->port_key = port_key;
+	tc->identify = identify;
 	tc->read_cel = read_cel;
 	tc->priv = priv;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, CXL_FWCTL);
 
-static void tunnel_cache_clear(struct cxl_tunnel_cache *tc)
+/**
+ * cxl_tunnel_cache_drop() - forget every cached target
+ * @tc: the cache, its lock held
+ *
+ * For events after which no cached answer can be trusted: a firmware
+ * activation or a change of port state or binding accepted through fwctl.
+ */
+void cxl_tunnel_cache_drop(struct cxl_tunnel_cache *tc)
 {
 	struct cxl_tunnel_target *t, *tmp;
 
@@ -403,6 +597,7 @@ static void tunnel_cache_clear(struct cxl_tunnel_cache *tc)
 	}
 	tc->nr = 0;
 }
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_drop, CXL_FWCTL);
 
 /**
  * cxl_tunnel_cache_destroy() - free every cached CEL
@@ -410,47 +605,60 @@ static void tunnel_cache_clear(struct cxl_tunnel_cache *tc)
  */
 void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc)
 {
-	tunnel_cache_clear(tc);
+	cxl_tunnel_cache_drop(tc);
 	mutex_destroy(&tc->lock);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, CXL_FWCTL);
 
+static bool same_identity(const struct cxl_fwctl_target *a,
+			  const struct cxl_fwctl_target *b)
+{
+	return a->component == b->component && a->vendor == b->vendor &&
+	       a->device == b->device && a->serial == b->serial;
+}
+
 /**
- * cxl_tunnel_cache_get() - the CEL of the component behind a tunnel path
+ * cxl_tunnel_cache_get() - the component behind a tunnel path
  * @tc: the cache, its lock held
  * @path: port or LD ID of each level
  * @depth: levels in @path
  *
- * Reads the state of the first port every time; the CEL is read through
- * the tunnel the first time and again whenever that state changed (another
- * device, or a link that went down and up). An unreadable CEL is remembered
- * as such until the port's state changes. The cache holds at most
+ * Reads the state of the first port and the identity of the target
+ * (Identify through the tunnel) every time; the CEL is read the first time
+ * and again whenever either changed: another device of the same type with
+ * another serial number, a link that went down and up. An unreadable CEL
+ * is remembered as such until then. The cache holds at most
  * %CXL_TUNNEL_CACHE_MAX targets and starts over when full.
  *
- * Return: the CEL, valid while the lock is held, or NULL.
+ * Return: the target, valid while the lock is held, or NULL when it cannot
+ * be identified.
  */
-const struct cxl_cel *cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc,
-					   const u8 *path, unsigned int depth)
+const struct cxl_fwctl_target *
+cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
+		     unsigned int depth)
 {
+	struct cxl_fwctl_target id = {};
 	struct cxl_tunnel_target *t;
 	u8 key[3];
 
 	lockdep_assert_held(&tc->lock);
 	if (!depth || depth > CXL_TUNNEL_MAX_DEPTH ||
-	    tc->port_key(tc->priv, path[0], key))
+	    tc->port_key(tc->priv, path[0], key) ||
+	    tc->identify(tc->priv, path, depth, &id))
 		return NULL;
 
 	list_for_each_entry(t, &tc->targets, entry) {
 		if (t->depth != depth || memcmp(t->path, path, depth))
 			continue;
-		if (!memcmp(t->port_key, key, sizeof(key)))
-			return t->cel;
+		if (!memcmp(t->port_key, key, sizeof(key)) &&
+		    same_identity(&t->t, &id))
+			return &t->t;
 		kvfree(t->cel);
 		t->cel = NULL;
 		goto read;
 	}
 	if (tc->nr >= CXL_TUNNEL_CACHE_MAX)
-		tunnel_cache_clear(tc);
+		cxl_tunnel_cache_drop(tc);
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
@@ -462,7 +670,9 @@ read:
 	memcpy(t->port_key, key, sizeof(key));
 	if (tc->read_cel(tc->priv, path, depth, &t->cel))
 		t->cel = NULL;
-	return t->cel;
+	t->t = id;
+	t->t.cel = t->cel;
+	return &t->t;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, CXL_FWCTL);
 

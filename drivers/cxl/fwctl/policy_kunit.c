@@ -103,7 +103,12 @@ struct effects_case {
 
 static const struct effects_case effects_cases[] = {
 	{ "no effects", 0x0001, 0, false, 0, FWCTL_RPC_CONFIGURATION },
-	{ "background only", 0x4304, 0x0040, false, 0, FWCTL_RPC_DEBUG_READ_ONLY },
+	{ "background only", 0x4304, 0x0040, false, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ "firmware, background", 0x0201, 0x0040, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "firmware, no effects", 0x0202, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "firmware info", 0x0200, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "last firmware opcode", 0x02ff, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "after the firmware set", 0x0300, 0, false, 0, FWCTL_RPC_CONFIGURATION },
 	{ "config after cold reset", 0x4000, 0x0001, false, 0, FWCTL_RPC_DEBUG_WRITE },
 	{ "config after conventional reset", 0x4000, 0x0600, false, 0, FWCTL_RPC_DEBUG_WRITE },
 	{ "config after CXL reset", 0x4000, 0x0a00, false, 0, FWCTL_RPC_DEBUG_WRITE },
@@ -135,7 +140,7 @@ static void policy_effects(struct kunit *test)
 	const struct effects_case *c = test->param_value;
 	u16 pair[2] = { c->opcode, c->effects };
 	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, pair, 1),
+		.self.cel = cel_of(test, pair, 1),
 		.allow_data_writes = c->bmc,
 	};
 	struct cxl_fwctl_verdict v;
@@ -151,7 +156,7 @@ static void policy_effects(struct kunit *test)
 
 static void policy_not_in_cel(struct kunit *test)
 {
-	struct cxl_fwctl_policy pol = { .cel = cel_of(test, switch_cel, 9) };
+	struct cxl_fwctl_policy pol = { .self.cel = cel_of(test, switch_cel, 9) };
 	struct cxl_fwctl_verdict v;
 
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4000, NULL, 0, &v),
@@ -159,54 +164,201 @@ static void policy_not_in_cel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0xc000, NULL, 0, &v),
 			-EOPNOTSUPP);
 	/* No CEL at all: nothing runs. */
-	pol.cel = NULL;
+	pol.self.cel = NULL;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v),
 			-EOPNOTSUPP);
 }
 
+/* Every opcode the kernel keeps on a type-3, each listed with no effects. */
+static const u16 type3_owned[] = {
+	0x0101, 0x0103, 0x0201, 0x0202, 0x4101, 0x4103, 0x4204, 0x4300,
+	0x4301, 0x4302, 0x4304, 0x4305, 0x4400, 0x4401, 0x4402, 0x44ff,
+	0x4500, 0x4505, 0x45ff, 0x4600, 0x4601, 0x46ff,
+};
+
+/* Opcodes next to them that stay the CEL's to judge. */
+static const u16 type3_free[] = {
+	0x0100, 0x0102, 0x4100, 0x4102, 0x4200, 0x4303, 0x4306, 0x43ff,
+	0x4700,
+};
+
 static void policy_kernel_owned_and_quirks(struct kunit *test)
 {
-	static const u16 owned[] = { 0x5102, 0x0001 };
-	static const u16 quirk[] = { 0x0300, 0x0301 };
+	u16 pairs[2 * (ARRAY_SIZE(type3_owned) + ARRAY_SIZE(type3_free))];
 	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, switch_cel, 9),
-		.kernel_owned = owned,
-		.nr_kernel_owned = ARRAY_SIZE(owned),
-		.quirk_refused = quirk,
-		.nr_quirk_refused = ARRAY_SIZE(quirk),
+		.self.component = CXL_COMPONENT_TYPE3,
+		.allow_data_writes = true,
 	};
 	struct fwctl_command_info *cmds;
 	struct cxl_fwctl_verdict v;
-	size_t count, i;
+	size_t count, i, n = 0;
 
-	/* Kernel-owned, listed in the CEL or not: EBUSY. */
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5102, NULL, 0, &v), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), -EBUSY);
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
-			-EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0400, NULL, 0, &v), 0);
+	for (i = 0; i < ARRAY_SIZE(type3_owned); i++) {
+		pairs[2 * n] = type3_owned[i];
+		pairs[2 * n++ + 1] = 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(type3_free); i++) {
+		pairs[2 * n] = type3_free[i];
+		pairs[2 * n++ + 1] = 0;
+	}
+	pol.self.cel = cel_of(test, pairs, n);
+
+	/* Kernel-owned on a type-3, whatever the CEL claims: EBUSY. */
+	for (i = 0; i < ARRAY_SIZE(type3_owned); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, type3_owned[i],
+							  NULL, 0, &v),
+				    -EBUSY, "opcode %#x", type3_owned[i]);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+	}
+	for (i = 0; i < ARRAY_SIZE(type3_free); i++)
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, type3_free[i],
+							  NULL, 0, &v),
+				    0, "opcode %#x", type3_free[i]);
 
 	/* The command list says the same. */
 	cmds = cxl_fwctl_commands(&pol, true, &count);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
-	KUNIT_EXPECT_EQ(test, count, 10);
+	KUNIT_EXPECT_EQ(test, count, n);
 	for (i = 0; i < count; i++) {
-		u32 want = 0;
+		bool owned = false;
+		size_t j;
 
-		if (cmds[i].id == 0x0001 || cmds[i].id == 0x5102)
-			want = FWCTL_COMMAND_KERNEL_OWNED | FWCTL_COMMAND_REFUSED;
-		else if (cmds[i].id == 0x0300 || cmds[i].id == 0x0301)
-			want = FWCTL_COMMAND_REFUSED;
+		for (j = 0; j < ARRAY_SIZE(type3_owned); j++)
+			owned |= cmds[i].id == type3_owned[j];
 		KUNIT_EXPECT_EQ_MSG(test, cmds[i].flags & ~FWCTL_COMMAND_LOCKDOWN,
-				    want, "opcode %#x", cmds[i].id);
+				    owned ? FWCTL_COMMAND_KERNEL_OWNED |
+					    FWCTL_COMMAND_REFUSED : 0,
+				    "opcode %#x", cmds[i].id);
 	}
 	kvfree(cmds);
+
+	/* The same opcodes on a switch are the CEL's to judge. */
+	pol.self.component = CXL_COMPONENT_SWITCH;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4400, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0201, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+
+	/* QEMU's switch: never Get or Set Timestamp. */
+	pol.self.cel = cel_of(test, switch_cel, 9);
+	pol.self.vendor = 0x19e5;
+	pol.self.device = 0xa128;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0301, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0400, NULL, 0, &v), 0);
+	/* Another switch may. */
+	pol.self.device = 0xa129;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v), 0);
+}
+
+/* A switch with a port in use and one that is not. */
+struct port_env {
+	u8 busy_port;
+	bool vppb_busy;
+	unsigned int port_calls;
+	u8 last_port;
+};
+
+static bool env_port_in_use(void *priv, u8 port)
+{
+	struct port_env *env = priv;
+
+	env->port_calls++;
+	env->last_port = port;
+	return port == env->busy_port;
+}
+
+static bool env_vppb_in_use(void *priv, u8 vcs, u8 vppb)
+{
+	struct port_env *env = priv;
+
+	return env->vppb_busy;
+}
+
+static const u16 fm_cel[] = {
+	0x5100, 0, 0x5101, 0, 0x5102, 0x0002, 0x5103, 0x0002,
+	0x5200, 0, 0x5201, 0x0002, 0x5202, 0x0002, 0x5203, 0x0010,
+	0x5301, 0x0002, 0x5302, 0x0004,
+};
+
+static const u16 mld_cel[] = { 0x5402, 0, 0x5604, 0 };
+
+static void policy_ports(struct kunit *test)
+{
+	static const u16 port_ops[] = { 0x5102, 0x5103, 0x5301, 0x5302 };
+	struct port_env env = { .busy_port = 0 };
+	struct cxl_fwctl_policy pol = {
+		.self.cel = cel_of(test, fm_cel, 10),
+		.port_in_use = env_port_in_use,
+		.vppb_in_use = env_vppb_in_use,
+		.allow_data_writes = true,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u8 in[8] = {};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(port_ops); i++) {
+		/* Port 0 leads to this kernel's devices. */
+		in[0] = 0;
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, port_ops[i], in,
+							  2, &v),
+				    -EBUSY, "opcode %#x", port_ops[i]);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		/* Port 3 does not: its effects decide. */
+		in[0] = 3;
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, port_ops[i], in,
+							  2, &v),
+				    0, "opcode %#x", port_ops[i]);
+		KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+		KUNIT_EXPECT_EQ(test, env.last_port, 3);
+		/* No port named: malformed. */
+		KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, port_ops[i], in, 0,
+						      &v), -EINVAL);
+	}
+
+	/* Bind vPPB: the vPPB and the port it binds must both be free. */
+	in[0] = 0;	/* VCS */
+	in[1] = 1;	/* vPPB */
+	in[2] = 0;	/* physical port in use */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, in, 6, &v), -EBUSY);
+	in[2] = 4;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, in, 6, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, in, 2, &v), -EINVAL);
+	env.vppb_busy = true;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, in, 6, &v), -EBUSY);
+	/* Unbind and AER name a vPPB only. */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5202, in, 3, &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5203, in, 2, &v), -EBUSY);
+	env.vppb_busy = false;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5202, in, 3, &v), 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5203, in, 2, &v), 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5203, in, 1, &v), -EINVAL);
+
+	/* Reads name no port. */
+	env.port_calls = 0;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5101, in, 2, &v), 0);
+	KUNIT_EXPECT_EQ(test, env.port_calls, 0);
+
+	/* Without a way to tell, every port is in use. */
+	pol.port_in_use = NULL;
+	pol.vppb_in_use = NULL;
+	in[0] = 3;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5102, in, 2, &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5202, in, 3, &v), -EBUSY);
+
+	/* A memory device's own mailbox: FM commands on it are the kernel's. */
+	pol.self.component = CXL_COMPONENT_TYPE3;
+	pol.self.cel = cel_of(test, mld_cel, 2);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5402, in, 2, &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5604, in, 2, &v), -EBUSY);
 }
 
 static void policy_commands_lockdown(struct kunit *test)
 {
-	struct cxl_fwctl_policy pol = { .cel = cel_of(test, switch_cel, 9) };
+	struct cxl_fwctl_policy pol = { .self.cel = cel_of(test, switch_cel, 9) };
 	struct fwctl_command_info *cmds;
 	size_t count, i;
 	bool seen = false;
@@ -243,6 +395,13 @@ static const struct cxl_feature feats[] = {
 	{ .uuid = { 4 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x1000 },
 	{ .uuid = { 5 }, .flags = CXL_FEATURE_CHANGEABLE, .kernel_owned = true },
 	{ .uuid = { 6 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0004 },
+	{ .uuid = { 7 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0 },
+	{ .uuid = { 8 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0042 },
+	{ .uuid = { 9 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0020 },
+	{ .uuid = { 10 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0001 },
+	{ .uuid = { 10 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0002 },
+	{ .uuid = { 11 }, .flags = CXL_FEATURE_CHANGEABLE, .set_effects = 0x0001 },
+	{ .uuid = { 11 }, .flags = 0, .set_effects = 0x0001 },
 };
 
 static int judge_set(const struct cxl_fwctl_policy *pol, u8 which,
@@ -256,7 +415,8 @@ static int judge_set(const struct cxl_fwctl_policy *pol, u8 which,
 static void policy_features(struct kunit *test)
 {
 	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, memdev_cel, 4),
+		.self.cel = cel_of(test, memdev_cel, 4),
+		.self.component = CXL_COMPONENT_TYPE3,
 		.features = true,
 		.feats = feats,
 		.nr_feats = ARRAY_SIZE(feats),
@@ -286,7 +446,19 @@ static void policy_features(struct kunit *test)
 			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, judge_set(&pol, 4, CXL_SET_FEATURE_HDR, &v),
 			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 99, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	/* Mainline's rules: no effects, background, security alone: refused. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 7, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 8, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, judge_set(&pol, 9, CXL_SET_FEATURE_HDR, &v),
+			-EOPNOTSUPP);
+	/* Listed twice: the stricter reading of both entries. */
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 10, CXL_SET_FEATURE_HDR, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	KUNIT_EXPECT_EQ(test, judge_set(&pol, 11, CXL_SET_FEATURE_HDR, &v),
 			-EOPNOTSUPP);
 	/* The kernel's own feature. */
 	KUNIT_EXPECT_EQ(test, judge_set(&pol, 5, CXL_SET_FEATURE_HDR, &v), -EBUSY);
@@ -304,7 +476,8 @@ static void policy_features(struct kunit *test)
 static void policy_features_commands(struct kunit *test)
 {
 	struct cxl_fwctl_policy pol = {
-		.cel = cel_of(test, memdev_cel, 4),
+		.self.cel = cel_of(test, memdev_cel, 4),
+		.self.component = CXL_COMPONENT_TYPE3,
 		.features = true,
 		.feats = feats,
 		.nr_feats = ARRAY_SIZE(feats),
@@ -343,21 +516,30 @@ static void policy_features_commands(struct kunit *test)
 /* --- tunnels ----------------------------------------------------------- */
 
 struct tunnel_env {
-	struct cxl_cel *targets[2];	/* CEL at depth 1 and 2 */
+	struct cxl_fwctl_target targets[2];	/* at depth 1 and 2 */
+	bool unknown[2];			/* not identified */
 	u8 path[CXL_TUNNEL_MAX_DEPTH];
 	unsigned int calls;
 	unsigned int last_depth;
+	u8 busy_port;
 };
 
-static const struct cxl_cel *env_cel(void *priv, const u8 *path,
-				     unsigned int depth)
+static const struct cxl_fwctl_target *env_target(void *priv, const u8 *path,
+						 unsigned int depth)
 {
 	struct tunnel_env *env = priv;
 
 	env->calls++;
 	env->last_depth = depth;
 	memcpy(env->path, path, depth);
-	return env->targets[depth - 1];
+	return env->unknown[depth - 1] ? NULL : &env->targets[depth - 1];
+}
+
+static bool env_tunnel_port_in_use(void *priv, u8 port)
+{
+	struct tunnel_env *env = priv;
+
+	return port == env->busy_port;
 }
 
 /* A tunnel payload to port, carrying opcode with plen payload bytes. */
@@ -390,9 +572,11 @@ static const u16 type3_cel[] = {
 static struct cxl_fwctl_policy tunnel_policy(struct kunit *test,
 					     struct tunnel_env *env)
 {
+	env->busy_port = 0xff;
 	return (struct cxl_fwctl_policy){
-		.cel = cel_of(test, switch_cel, 9),
-		.tunnel_cel = env_cel,
+		.self.cel = cel_of(test, switch_cel, 9),
+		.tunnel_target = env_target,
+		.port_in_use = env_tunnel_port_in_use,
 		.priv = env,
 	};
 }
@@ -405,7 +589,7 @@ static void policy_tunnel(struct kunit *test)
 	u8 buf[64], getlog[0x18] = {};
 	size_t len;
 
-	env.targets[0] = cel_of(test, type3_ld_cel, 6);
+	env.targets[0].cel = cel_of(test, type3_ld_cel, 6);
 	len = tunnel(buf, 1, 0x0001, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
@@ -422,12 +606,18 @@ static void policy_tunnel(struct kunit *test)
 			-EOPNOTSUPP);
 
 	/* Target CEL unreadable: only Identify and log reads. */
-	env.targets[0] = NULL;
+	env.targets[0].cel = NULL;
 	len = tunnel(buf, 0, 0x0001, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
 	len = tunnel(buf, 0, 0x0401, getlog, sizeof(getlog));
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v), 0);
 	len = tunnel(buf, 0, 0x0300, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v),
+			-EOPNOTSUPP);
+
+	/* A target that cannot be identified: nothing, not even Identify. */
+	env.unknown[0] = true;
+	len = tunnel(buf, 0, 0x0001, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, len, &v),
 			-EOPNOTSUPP);
 }
@@ -440,7 +630,7 @@ static void policy_tunnel_malformed(struct kunit *test)
 	u8 buf[64];
 	size_t len;
 
-	env.targets[0] = cel_of(test, type3_ld_cel, 6);
+	env.targets[0].cel = cel_of(test, type3_ld_cel, 6);
 	len = tunnel(buf, 0, 0x0001, NULL, 0);
 	/* Truncated: shorter than the two headers. */
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, buf, 15, &v), -EINVAL);
@@ -479,8 +669,8 @@ static void policy_tunnel_nested(struct kunit *test)
 	u8 inner[64], mid[96], outer[128];
 	size_t ilen, mlen, olen;
 
-	env.targets[0] = cel_of(test, type3_ld_cel, 6);
-	env.targets[1] = cel_of(test, type3_cel, 5);
+	env.targets[0].cel = cel_of(test, type3_ld_cel, 6);
+	env.targets[1].cel = cel_of(test, type3_cel, 5);
 
 	/* switch -> port 1 (FM-owned LD) -> LD 0: Identify. */
 	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
@@ -492,9 +682,15 @@ static void policy_tunnel_nested(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env.path[0], 1);
 	KUNIT_EXPECT_EQ(test, env.path[1], 0);
 
-	/* Sanitize two levels down: judged by the innermost CEL, refused. */
+	/* Sanitize two levels down, at a type-3: the kernel's. */
+	env.targets[1].component = CXL_COMPONENT_TYPE3;
 	ilen = tunnel(inner, 0, 0x4400, NULL, 0);
 	olen = tunnel(outer, 1, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, v.depth, 2);
+	/* At a component that is not a type-3, the innermost CEL: data. */
+	env.targets[1].component = CXL_COMPONENT_SWITCH;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
 			-EOPNOTSUPP);
 
@@ -506,7 +702,7 @@ static void policy_tunnel_nested(struct kunit *test)
 			-EINVAL);
 
 	/* Three levels: deeper than CXL defines. */
-	env.targets[1] = cel_of(test, type3_ld_cel, 6);
+	env.targets[1].cel = cel_of(test, type3_ld_cel, 6);
 	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
 	mlen = tunnel(mid, 0, 0x5300, inner, ilen);
 	olen = tunnel(outer, 1, 0x5300, mid, mlen);
@@ -514,11 +710,87 @@ static void policy_tunnel_nested(struct kunit *test)
 			-EOPNOTSUPP);
 
 	/* The middle level must list the tunnel command itself. */
-	env.targets[0] = cel_of(test, type3_cel, 5);
+	env.targets[0].cel = cel_of(test, type3_cel, 5);
 	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
 	olen = tunnel(outer, 1, 0x5300, inner, ilen);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
 			-EOPNOTSUPP);
+}
+
+/* The findings of the review, as a device that lies would let them pass. */
+static const u16 lying_ld_cel[] = {
+	0x0001, 0, 0x0201, 0x40, 0x0202, 0x40, 0x4204, 0, 0x4301, 0,
+	0x4400, 0x40, 0x4402, 0, 0x5300, 0, 0x5102, 0, 0x4000, 0x40,
+	0xc001, 0,
+};
+
+static const u16 lying_switch_cel[] = {
+	0x0001, 0, 0x0202, 0x40, 0x5102, 0, 0x5201, 0, 0x5300, 0, 0x5402, 0,
+};
+
+static void policy_tunnel_bypass(struct kunit *test)
+{
+	static const u16 owned[] = { 0x0201, 0x0202, 0x4204, 0x4301, 0x4400,
+				     0x4402 };
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
+	struct cxl_fwctl_verdict v;
+	u8 inner[64], outer[128], pc[2] = { 2, 0 }, bind[6] = { 0, 1, 2 };
+	size_t ilen, olen, i;
+
+	pol.allow_data_writes = true;
+	env.busy_port = 0;
+	env.targets[0].component = CXL_COMPONENT_TYPE3;
+	env.targets[0].cel = cel_of(test, lying_ld_cel, 11);
+	env.targets[1].component = CXL_COMPONENT_TYPE3;
+	env.targets[1].cel = cel_of(test, lying_ld_cel, 11);
+
+	/* Kernel-owned type-3 commands, one and two levels down: EBUSY. */
+	for (i = 0; i < ARRAY_SIZE(owned); i++) {
+		olen = tunnel(outer, 0, owned[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, 0x5300, outer,
+							  olen, &v),
+				    -EBUSY, "opcode %#x", owned[i]);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		ilen = tunnel(inner, 0, owned[i], NULL, 0);
+		olen = tunnel(outer, 5, 0x5300, inner, ilen);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, 0x5300, outer,
+							  olen, &v),
+				    -EBUSY, "nested opcode %#x", owned[i]);
+	}
+	/* Background alone is not read-only; vendor commands need full. */
+	olen = tunnel(outer, 0, 0x4000, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
+	ilen = tunnel(inner, 0, 0xc001, NULL, 0);
+	olen = tunnel(outer, 5, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	/* A port-acting command at a type-3 claiming none is still a port's. */
+	olen = tunnel(outer, 0, 0x5102, pc, sizeof(pc));
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+
+	/* A cascaded switch behind port 0 (in use) and port 5 (not). */
+	env.targets[0].component = CXL_COMPONENT_SWITCH;
+	env.targets[0].cel = cel_of(test, lying_switch_cel, 6);
+	olen = tunnel(outer, 0, 0x5102, pc, sizeof(pc));
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	olen = tunnel(outer, 0, 0x5201, bind, sizeof(bind));
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	olen = tunnel(outer, 5, 0x5102, pc, sizeof(pc));
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	/* It claims no effects; a port change needs full scope anyway. */
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	olen = tunnel(outer, 5, 0x5402, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	/* Firmware of a switch is not the kernel's, but needs full scope. */
+	olen = tunnel(outer, 5, 0x0202, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
 }
 
 /* --- reading a CEL larger than the payload area, in chunks ------------ */
@@ -697,6 +969,9 @@ static void features_read_in_pages(struct kunit *test)
 
 struct cache_env {
 	u8 keys[256][3];
+	u64 serial[256];
+	u8 component;
+	int id_err;
 	int key_err;
 	int read_err;
 	unsigned int key_calls;
@@ -711,6 +986,20 @@ static int fake_port_key(void *priv, u8 port, u8 key[3])
 	if (env->key_err)
 		return env->key_err;
 	memcpy(key, env->keys[port], 3);
+	return 0;
+}
+
+static int fake_identify(void *priv, const u8 *path, unsigned int depth,
+			 struct cxl_fwctl_target *t)
+{
+	struct cache_env *env = priv;
+
+	if (env->id_err)
+		return env->id_err;
+	t->component = env->component;
+	t->vendor = 0x1234;
+	t->device = path[0];
+	t->serial = env->serial[path[0]];
 	return 0;
 }
 
@@ -731,62 +1020,88 @@ static int fake_read_cel(void *priv, const u8 *path, unsigned int depth,
 
 static void tunnel_cache(struct kunit *test)
 {
-	struct cache_env env = {};
+	struct cache_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	const struct cxl_fwctl_target *t;
 	struct cxl_tunnel_cache tc;
-	const struct cxl_cel *cel;
 	u8 path[2] = { 0, 0 };
 	unsigned int i;
 
-	cxl_tunnel_cache_init(&tc, fake_port_key, fake_read_cel, &env);
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	cxl_tunnel_cache_init(&tc, fake_port_key, fake_identify, fake_read_cel,
+			      env);
 	mutex_lock(&tc.lock);
 
 	/* Read once, then served from the cache while the port is the same. */
-	cel = cxl_tunnel_cache_get(&tc, path, 1);
-	KUNIT_ASSERT_NOT_NULL(test, cel);
-	KUNIT_EXPECT_EQ(test, cel->ent[0].opcode, 0x00ff);
-	KUNIT_EXPECT_PTR_EQ(test, cxl_tunnel_cache_get(&tc, path, 1), cel);
-	KUNIT_EXPECT_EQ(test, env.reads, 1);
-	KUNIT_EXPECT_EQ(test, env.key_calls, 2);
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, t->cel);
+	KUNIT_EXPECT_EQ(test, t->cel->ent[0].opcode, 0x00ff);
+	KUNIT_EXPECT_PTR_EQ(test, cxl_tunnel_cache_get(&tc, path, 1), t);
+	KUNIT_EXPECT_EQ(test, env->reads, 1);
+	KUNIT_EXPECT_EQ(test, env->key_calls, 2);
 
 	/* Another port, and a second level behind port 0: their own CELs. */
 	path[0] = 1;
-	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->ent[0].opcode,
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->cel->ent[0].opcode,
 			0x01ff);
 	path[0] = 0;
 	path[1] = 2;
-	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->ent[0].opcode,
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->cel->ent[0].opcode,
 			0x0002);
-	KUNIT_EXPECT_EQ(test, env.reads, 3);
+	KUNIT_EXPECT_EQ(test, env->reads, 3);
 
 	/* Port 0 changed (another device): both its entries re-read. */
-	env.keys[0][1] = 4;
-	cel = cxl_tunnel_cache_get(&tc, path, 1);
-	KUNIT_ASSERT_NOT_NULL(test, cel);
-	KUNIT_EXPECT_EQ(test, cel->ent[0].effects, 4);
-	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->ent[0].effects, 5);
-	KUNIT_EXPECT_EQ(test, env.reads, 5);
+	env->keys[0][1] = 4;
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, t->cel->ent[0].effects, 4);
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 2)->cel->ent[0].effects, 5);
+	KUNIT_EXPECT_EQ(test, env->reads, 5);
 	path[0] = 1;
-	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->ent[0].effects, 2);
-	KUNIT_EXPECT_EQ(test, env.reads, 5);
+	KUNIT_EXPECT_EQ(test, cxl_tunnel_cache_get(&tc, path, 1)->cel->ent[0].effects, 2);
+	KUNIT_EXPECT_EQ(test, env->reads, 5);
 
 	/* An unreadable CEL stays unreadable until the port changes. */
 	path[0] = 2;
-	env.read_err = -EIO;
+	env->read_err = -EIO;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	env->read_err = 0;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	KUNIT_EXPECT_EQ(test, env->reads, 6);
+	env->keys[2][2] = 4;	/* the link trained */
+	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	KUNIT_EXPECT_EQ(test, env->reads, 7);
+
+	/* Same port state, another device (serial): read again. */
+	env->serial[2] = 42;
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, env->reads, 8);
+	KUNIT_EXPECT_EQ(test, t->serial, 42);
+	KUNIT_EXPECT_EQ(test, t->cel->ent[0].effects, 8);
+	/* It says it is a switch; the port says a type-3 sits there. */
+	env->component = CXL_COMPONENT_SWITCH;
+	env->keys[2][1] = 5;
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, t->component, CXL_COMPONENT_TYPE3);
+	KUNIT_EXPECT_EQ(test, env->reads, 9);
+	/* Not identified: no target, nothing read. */
+	env->id_err = -EIO;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	env.read_err = 0;
-	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	KUNIT_EXPECT_EQ(test, env.reads, 6);
-	env.keys[2][2] = 4;	/* the link trained */
+	env->id_err = 0;
+	KUNIT_EXPECT_EQ(test, env->reads, 9);
+	/* Dropped: read again. */
+	cxl_tunnel_cache_drop(&tc);
+	KUNIT_EXPECT_EQ(test, tc.nr, 0);
 	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	KUNIT_EXPECT_EQ(test, env.reads, 7);
+	KUNIT_EXPECT_EQ(test, env->reads, 10);
 
 	/* No port state, no CEL; bad depths never reach the device. */
-	env.key_err = -ENODEV;
+	env->key_err = -ENODEV;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	env.key_err = 0;
+	env->key_err = 0;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 0));
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 3));
-	KUNIT_EXPECT_EQ(test, env.reads, 7);
+	KUNIT_EXPECT_EQ(test, env->reads, 10);
 
 	/* Bounded: more targets than it keeps, and it still answers. */
 	for (i = 0; i < 2 * CXL_TUNNEL_CACHE_MAX; i++) {
@@ -810,6 +1125,8 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel),
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
+	KUNIT_CASE(policy_tunnel_bypass),
+	KUNIT_CASE(policy_ports),
 	KUNIT_CASE(policy_features),
 	KUNIT_CASE(policy_features_commands),
 	KUNIT_CASE(cel_read_in_chunks),

@@ -84,6 +84,8 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 		kvfree(out);
 		return ret;
 	}
+	if (pol->executed)
+		pol->executed(pol->priv, &v, cmd.return_code);
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;
 	req->out = out;
@@ -218,6 +220,35 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 	return plen;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, CXL_FWCTL);
+
+/**
+ * cxl_fwctl_identify() - read a component's identity with Identify
+ * @mbox: the mailbox
+ * @path: the tunnel path to the component
+ * @depth: tunnel levels, 0 for the mailbox's own component
+ * @t: filled with the component type, vendor, device and serial number
+ *
+ * Return: 0, -EIO for a short answer, or the errno of a failed command.
+ */
+int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
+		       unsigned int depth, struct cxl_fwctl_target *t)
+{
+	u8 id[0x12];
+	ssize_t len;
+
+	len = cxl_fwctl_xfer(mbox, path, depth, CXL_OP_IDENTIFY, NULL, 0, id,
+			     sizeof(id));
+	if (len < 0)
+		return len;
+	if (len < sizeof(id))
+		return -EIO;
+	t->vendor = get_unaligned_le16(id);
+	t->device = get_unaligned_le16(id + 2);
+	t->serial = get_unaligned_le64(id + 8);
+	t->component = id[0x11];
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, CXL_FWCTL);
 
 static const u8 cxl_cel_uuid[16] = {
 	0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,

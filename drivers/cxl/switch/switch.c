@@ -16,23 +16,6 @@
 
 #include "switch.h"
 
-/*
- * Commands that change which host devices sit behind the switch's ports.
- * The switch CCI is enumerated by this host, so every port leads to the
- * host's own hierarchy: the kernel owns these.
- */
-static const u16 cxl_switch_kernel_owned[] = {
-	CXL_OP_PORT_CONTROL,
-	CXL_OP_BIND_VPPB,
-	CXL_OP_UNBIND_VPPB,
-};
-
-/* QEMU 10.0's switch CCI (19e5:a123 rev 0) aborts on Get/Set Timestamp. */
-static const u16 cxl_switch_qemu_refused[] = {
-	CXL_OP_GET_TIMESTAMP,
-	CXL_OP_SET_TIMESTAMP,
-};
-
 static ssize_t sw_cmd(struct cxl_switch *sw, u16 opcode, const void *in,
 		      size_t in_len, void *out, size_t out_size)
 {
@@ -79,13 +62,84 @@ static int sw_read_cel(void *priv, const u8 *path, unsigned int depth,
 	return cxl_fwctl_read_cel(&sw->mbox, path, depth, celp);
 }
 
+static int sw_identify_target(void *priv, const u8 *path, unsigned int depth,
+			      struct cxl_fwctl_target *t)
+{
+	struct cxl_switch *sw = priv;
+
+	return cxl_fwctl_identify(&sw->mbox, path, depth, t);
+}
+
 /* The policy's view of a tunnel target; tunnels.lock is held. */
-static const struct cxl_cel *sw_tunnel_cel(void *priv, const u8 *path,
-					   unsigned int depth)
+static const struct cxl_fwctl_target *
+sw_tunnel_target(void *priv, const u8 *path, unsigned int depth)
 {
 	struct cxl_switch *sw = priv;
 
 	return cxl_tunnel_cache_get(&sw->tunnels, path, depth);
+}
+
+static bool sw_port_in_use(void *priv, u8 port)
+{
+	struct cxl_switch *sw = priv;
+
+	return !sw->ops || !sw->ops->port_in_use ||
+	       sw->ops->port_in_use(sw, port);
+}
+
+#define CXL_VCS_INFO_HDR	4
+#define CXL_VCS_BLOCK_HDR	4
+#define CXL_VPPB_BOUND_PORT	2
+#define CXL_VPPB_BOUND_LD	3
+
+/*
+ * Get Virtual CXL Switch Info for one vPPB: in use when it is bound to a
+ * port in use, when a binding is in progress, or when the switch does not
+ * answer sensibly.
+ */
+static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
+{
+	u8 in[4] = { vppb, 1, 1, vcs };
+	u8 out[CXL_VCS_INFO_HDR + CXL_VCS_BLOCK_HDR + 4];
+	ssize_t len;
+
+	len = sw_cmd(priv, CXL_OP_VCS_INFO, in, sizeof(in), out, sizeof(out));
+	if (len < (ssize_t)sizeof(out) || out[0] != 1 ||
+	    out[CXL_VCS_INFO_HDR] != vcs || !out[CXL_VCS_INFO_HDR + 3])
+		return true;
+	switch (out[CXL_VCS_INFO_HDR + CXL_VCS_BLOCK_HDR]) {
+	case 0:
+		return false;
+	case CXL_VPPB_BOUND_PORT:
+	case CXL_VPPB_BOUND_LD:
+		return sw_port_in_use(priv,
+				      out[CXL_VCS_INFO_HDR + CXL_VCS_BLOCK_HDR + 1]);
+	}
+	return true;
+}
+
+/* Commands after which no cached answer about a tunnel target holds. */
+static bool sw_changes_targets(u16 opcode)
+{
+	return opcode == CXL_OP_ACTIVATE_FW || opcode == CXL_OP_PORT_CONTROL ||
+	       opcode == CXL_OP_BIND_VPPB || opcode == CXL_OP_UNBIND_VPPB ||
+	       opcode == CXL_OP_TUNNEL;
+}
+
+/* tunnels.lock is held for every command sw_changes_targets() names. */
+static void sw_executed(void *priv, const struct cxl_fwctl_verdict *v,
+			u16 return_code)
+{
+	struct cxl_switch *sw = priv;
+
+	if (v->opcode == CXL_OP_ACTIVATE_FW || v->opcode == CXL_OP_PORT_CONTROL ||
+	    v->opcode == CXL_OP_BIND_VPPB || v->opcode == CXL_OP_UNBIND_VPPB) {
+		lockdep_assert_held(&sw->tunnels.lock);
+		cxl_tunnel_cache_drop(&sw->tunnels);
+	}
+	/* Its own firmware: its own CEL is read again before the next RPC. */
+	if (!v->depth && v->opcode == CXL_OP_ACTIVATE_FW)
+		WRITE_ONCE(sw->cel_stale, true);
 }
 
 static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
@@ -99,7 +153,8 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;
 	info->payload_size = sw->mbox.payload_size;
-	info->cel_entries = sw->cel->count;
+	scoped_guard(rwsem_read, &sw->pol_lock)
+		info->cel_entries = sw->cel->count;
 	info->vendor_id = sw->vendor;
 	info->device_id = sw->device;
 	info->serial = sw->id.serial;
@@ -114,7 +169,31 @@ static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
 					     fwctl);
 	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
 
+	guard(rwsem_read)(&sw->pol_lock);
 	return cxl_fwctl_commands(&sw->pol, locked, count);
+}
+
+/*
+ * After a firmware activation the switch may list other commands with
+ * other effects: read its CEL again before judging anything else. Until
+ * it can be read, nothing is judged.
+ */
+static int sw_refresh_cel(struct cxl_switch *sw)
+{
+	struct cxl_cel *cel;
+	int ret;
+
+	guard(rwsem_write)(&sw->pol_lock);
+	if (!sw->cel_stale)
+		return 0;
+	ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
+	if (ret)
+		return ret;
+	kvfree(sw->cel);
+	sw->cel = cel;
+	sw->pol.self.cel = cel;
+	sw->cel_stale = false;
+	return 0;
 }
 
 static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
@@ -122,9 +201,19 @@ static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
 					     fwctl);
 	const struct fwctl_rpc_cxl *in = req->in;
+	int ret;
 
-	/* Tunnels consult and refresh the target CEL cache. */
-	if (req->in_len >= sizeof(*in) && in->opcode == CXL_OP_TUNNEL) {
+	if (READ_ONCE(sw->cel_stale)) {
+		ret = sw_refresh_cel(sw);
+		if (ret)
+			return ret;
+	}
+	guard(rwsem_read)(&sw->pol_lock);
+	/*
+	 * Tunnels consult and refresh the target cache; port changes and
+	 * firmware activations drop it.
+	 */
+	if (req->in_len >= sizeof(*in) && sw_changes_targets(in->opcode)) {
 		guard(mutex)(&sw->tunnels.lock);
 		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
 	}
@@ -174,7 +263,10 @@ static DEVICE_ATTR_RO(active_ports);
 static ssize_t cel_entries_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", dev_sw(dev)->cel->count);
+	struct cxl_switch *sw = dev_sw(dev);
+
+	guard(rwsem_read)(&sw->pol_lock);
+	return sysfs_emit(buf, "%u\n", sw->cel->count);
 }
 static DEVICE_ATTR_RO(cel_entries);
 
@@ -406,7 +498,9 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	sw->revision = desc->revision;
 	sw->ops = desc->ops;
 	sw->bus_priv = desc->bus_priv;
-	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_read_cel, sw);
+	init_rwsem(&sw->pol_lock);
+	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_identify_target,
+			      sw_read_cel, sw);
 	ret = devm_add_action_or_reset(dev, sw_put, sw);
 	if (ret)
 		return ret;
@@ -431,20 +525,26 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		dev_warn(dev, "CEL lists %u opcodes twice, their effects merged\n",
 			 sw->cel->duplicates);
 
+	/*
+	 * A switch CCI function is a switch whatever its Identify says: the
+	 * port rules hold even for one that claims another component type.
+	 */
 	sw->pol = (struct cxl_fwctl_policy){
-		.cel = sw->cel,
-		.kernel_owned = cxl_switch_kernel_owned,
-		.nr_kernel_owned = ARRAY_SIZE(cxl_switch_kernel_owned),
+		.self = {
+			.cel = sw->cel,
+			.component = CXL_COMPONENT_SWITCH,
+			.vendor = sw->id.vendor,
+			.device = sw->id.device,
+			.serial = sw->id.serial,
+		},
 		.allow_data_writes =
 			IS_ENABLED(CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES),
-		.tunnel_cel = sw_tunnel_cel,
+		.tunnel_target = sw_tunnel_target,
+		.port_in_use = sw_port_in_use,
+		.vppb_in_use = sw_vppb_in_use,
+		.executed = sw_executed,
 		.priv = sw,
 	};
-	if (sw->vendor == PCI_VENDOR_ID_HUAWEI && sw->device == 0xa123 &&
-	    sw->revision == 0) {
-		sw->pol.quirk_refused = cxl_switch_qemu_refused;
-		sw->pol.nr_quirk_refused = ARRAY_SIZE(cxl_switch_qemu_refused);
-	}
 
 	ret = devm_device_add_group(dev, &cxl_switch_group);
 	if (ret)

@@ -5,6 +5,7 @@
 
 #include <linux/cdev.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 
 #include "../fwctl/cxl_fwctl.h"
 
@@ -76,6 +77,8 @@ struct cxl_switch {
 	const struct cxl_switch_bus_ops *ops;
 	void *bus_priv;
 	struct pci_mmpt mbox;
+	struct rw_semaphore pol_lock;	/* @cel and @pol against a refresh */
+	bool cel_stale;			/* own firmware was activated */
 	struct cxl_cel *cel;
 	struct cxl_fwctl_policy pol;
 	struct cxl_switch_id id;

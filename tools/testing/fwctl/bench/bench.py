@@ -241,8 +241,7 @@ def main():
         res["base"]["mmio"], res["ours"]["mmio"],
         fmt_ratio(res["base"]["mmio"], res["ours"]["mmio"]),
         "<= %d" % TARGETS["mmio_max"]))
-    for kind, label in (("sanitize", "4. sanitize (sysfs, poll(2))"),
-                        ("scan", "   Scan Media (FWCTL_RPC; base: none)")):
+    for kind, label in (("sanitize", "4. sanitize (sysfs, poll(2))"),):
         out("%-52s %10.1f %10.1f" % (
             label + ", start to wake-up, ms",
             bg(b, kind, "total_ns", 1e6), bg(o, kind, "total_ns", 1e6)))

@@ -8,7 +8,6 @@
  *                       and N through FWCTL_RPC (one boot, same device)
  *   cxl_bench sanitize  sanitize the volatile device through sysfs, wait
  *                       with poll(2); wake-up latency after the interrupt
- *   cxl_bench scan      Scan Media through FWCTL_RPC, same measurements
  *
  * Latency is wall time per call (median and mean), CPU time is this
  * process's user + system time per call. For background commands the
@@ -290,34 +289,6 @@ static int bench_sanitize(const char *mem, const char *bdf)
 	return 0;
 }
 
-static int bench_scan(const char *fwctl, const char *bdf)
-{
-	uint8_t in[17] = {};
-	uint64_t start, woke, c0, units = (256ULL << 20) / 64;
-	static struct cxl_rsp out;
-	unsigned long long t0;
-	int fd, irq, ret;
-
-	fd = open(fwctl, O_RDWR);
-	if (fd < 0)
-		return -1;
-	memcpy(in + 8, &units, 8);
-	irq = mbox_irq(bdf, 7);
-	if (irq < 0 || trace_irq(irq))
-		fprintf(stderr, "cxl_bench: no mailbox irq trace\n");
-	t0 = busy_ticks();
-	c0 = cpu_ns();
-	start = now_ns();
-	ret = rpc(fd, FWCTL_RPC_DEBUG_READ_ONLY, 0x4304, in, sizeof(in), &out);
-	woke = now_ns();
-	close(fd);
-	if (ret)
-		return -1;
-	report_bg("scan", start, woke, irq < 0 ? 0 : last_irq_ns(),
-		  cpu_ns() - c0, busy_ticks() - t0);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	char mem[16], bdf[16], fwctl[32], path[64];
@@ -326,7 +297,7 @@ int main(int argc, char **argv)
 	int fd, fd2;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: cxl_bench send N | both N ROUNDS | sanitize | scan\n");
+		fprintf(stderr, "usage: cxl_bench send N | both N ROUNDS | sanitize\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "sanitize")) {
@@ -336,8 +307,6 @@ int main(int argc, char **argv)
 	}
 	if (find_memdev(1, mem, bdf, fwctl))
 		return 1;
-	if (!strcmp(argv[1], "scan"))
-		return bench_scan(fwctl, bdf) ? 1 : 0;
 
 	snprintf(path, sizeof(path), "/dev/cxl/%s", mem);
 	fd = open(path, O_RDWR);

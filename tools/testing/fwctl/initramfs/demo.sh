@@ -41,8 +41,10 @@ say "the memory device mem0 has its own fwctl device, $mem"
 run fwctl identify "$mem"
 say "its features"
 run fwctl -H features "$mem"
-say "a background command: Scan Media of 256 MiB, completed by the device's MSI-X interrupt"
-run fwctl rpc "$mem" --opcode 0x4304 --scope debug-read-only --hex 0000000000000000000040000000000000
+say "refused: Activate FW tunnelled to the memory device behind port 0; the kernel owns firmware updates"
+run fwctl rpc "$dev" --opcode 0x5300 --scope debug-write-full --hex 00000c00000000020200000000000000
+say "refused: Scan Media, the kernel tracks poison from its results"
+run fwctl rpc "$mem" --opcode 0x4304 --scope debug-write --hex 0000000000000000000040000000000000
 say "refused: Set LSA, the kernel owns the labels it caches"
 run fwctl rpc "$mem" --opcode 0x4103 --scope debug-write-full --hex 0000000000000000ff
 say "refused: patrol scrub changes configuration immediately, debug-write is too low"

@@ -3,9 +3,10 @@
  * CXL memory devices on the MMPT library, against QEMU's two type-3
  * devices behind the switch (serial 16*s+1: persistent, with a label
  * area; 16*s+2: volatile): the memdev fwctl device (identify, logs,
- * partitions, features, background Scan Media completed by the MSI-X
- * interrupt, EBUSY and timeouts, every refusal path, 8 threads, unbind in
- * use), and the unchanged /dev/cxl/memN contract, sanitize included.
+ * partitions, features, the kernel's commands refused (media scans and
+ * poison included), every refusal path, 8 threads, unbind in use), the
+ * kernel's background sanitize completed by the MSI-X interrupt, and the
+ * unchanged /dev/cxl/memN contract.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -20,7 +21,6 @@
 #include "cxl_util.h"
 
 #define PCI_DRV "/sys/bus/pci/drivers/cxl_pci"
-#define BG_PARAM "/sys/module/cxl_pci/parameters/fwctl_bg_timeout_ms"
 #define BG_EVENT "/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable"
 
 #define OP_IDENTIFY		0x0001
@@ -36,8 +36,8 @@
 #define OP_GET_LSA		0x4102
 #define OP_SET_LSA		0x4103
 #define OP_GET_HEALTH_INFO	0x4200
+#define OP_GET_POISON_LIST	0x4300
 #define OP_INJECT_POISON	0x4301
-#define OP_SCAN_MEDIA_CAPS	0x4303
 #define OP_SCAN_MEDIA		0x4304
 #define OP_SCAN_MEDIA_RESULTS	0x4305
 #define OP_SANITIZE		0x4400
@@ -71,15 +71,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Scan Media input: DPA, length in 64-byte units, flags. */
-static size_t scan_media_in(uint8_t *in, uint64_t dpa, uint64_t units)
-{
-	memset(in, 0, 17);
-	memcpy(in, &dpa, 8);
-	memcpy(in + 8, &units, 8);
-	return 17;
 }
 
 /* Interrupts the mailbox of bdf has taken, from /proc/interrupts. */
@@ -223,9 +214,8 @@ TEST_F(md, logs_and_cel)
 	for (i = 0; i < n; i++) {
 		switch (cmds[i].id) {
 		case OP_SCAN_MEDIA:
-			ASSERT_EQ(FWCTL_RPC_DEBUG_READ_ONLY, cmds[i].scope);
-			ASSERT_EQ(FWCTL_COMMAND_BACKGROUND, cmds[i].flags);
-			break;
+		case OP_SCAN_MEDIA_RESULTS:
+		case OP_GET_POISON_LIST:
 		case OP_SANITIZE:
 		case OP_SET_LSA:
 		case OP_TRANSFER_FW:
@@ -330,7 +320,8 @@ TEST_F(md, refusals)
 {
 	const uint16_t owned[] = {
 		OP_SET_PARTITION_INFO, OP_SET_LSA, OP_SANITIZE,
-		OP_INJECT_POISON, OP_TRANSFER_FW,
+		OP_INJECT_POISON, OP_TRANSFER_FW, OP_GET_POISON_LIST,
+		OP_SCAN_MEDIA, OP_SCAN_MEDIA_RESULTS,
 	};
 	uint8_t in[64] = {};
 	struct fwctl_rpc_cxl bad = { .opcode = OP_IDENTIFY_MEMDEV, .flags = 1 };
@@ -359,8 +350,8 @@ TEST_F(md, refusals)
 	/* Set Timestamp changes policy immediately: full scope only. */
 	ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
 				  OP_SET_TIMESTAMP, in, 8, &rsp));
-	/* Scan Media needs at least the read-only debug scope. */
-	ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION,
+	/* Scan Media is the kernel's at every scope. */
+	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION,
 				  OP_SCAN_MEDIA, in, 17, &rsp));
 	/* Reserved flags; an op_size that disagrees with the input. */
 	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_RPC, &rpc));
@@ -380,109 +371,6 @@ TEST_F(md, refusals)
 	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_RPC, &rpc));
 	ASSERT_EQ(EINVAL, errno);
 	free(big);
-}
-
-/*
- * A background command through fwctl runs to completion: the RPC returns
- * once the device finished, woken by the mailbox's MSI-X vector.
- */
-TEST_F(md, background_scan_media)
-{
-	uint8_t in[17];
-	struct cxl_rsp rsp;
-	long irqs;
-	double t;
-
-	irqs = mbox_irqs(self->bdf);
-	ASSERT_LE(0, irqs) TH_LOG("no MSI-X line for %s", self->bdf);
-	ASSERT_EQ(0, cxl_rpc(self->fd, 0, OP_SCAN_MEDIA_CAPS, in,
-			     scan_media_in(in, 0, 1) - 1, &rsp));
-	ASSERT_EQ(0, rsp.hdr.retval);
-
-	t = now();
-	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA,
-			     in, scan_media_in(in, 0, 1), &rsp));
-	t = now() - t;
-	ASSERT_EQ(0, rsp.hdr.retval);
-	/* QEMU finishes on its next 1 s tick: the RPC waited for that. */
-	ASSERT_LT(0.05, t);
-	ASSERT_GT(5.0, t);
-	ASSERT_LT(irqs, mbox_irqs(self->bdf));
-	/* The results exist only once a scan completed. */
-	ASSERT_EQ(0, cxl_rpc(self->fd, 0, OP_SCAN_MEDIA_RESULTS, NULL, 0, &rsp));
-	ASSERT_EQ(0, rsp.hdr.retval);
-}
-
-struct bg_call {
-	int fd;
-	uint64_t units;
-	int ret;
-	uint16_t retval;
-};
-
-static void *bg_fn(void *arg)
-{
-	struct bg_call *c = arg;
-	struct cxl_rsp rsp;
-	uint8_t in[17];
-
-	c->ret = cxl_rpc(c->fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA, in,
-			 scan_media_in(in, 0, c->units), &rsp);
-	c->retval = rsp.hdr.retval;
-	return NULL;
-}
-
-/* One background command per device: a second gets EBUSY meanwhile. */
-TEST_F(md, background_one_at_a_time)
-{
-	struct bg_call c = { .fd = self->fd, .units = SZ_256M / 64 };
-	struct cxl_rsp rsp;
-	uint8_t in[17];
-	pthread_t th;
-
-	ASSERT_EQ(0, pthread_create(&th, NULL, bg_fn, &c));
-	usleep(300000);
-	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY,
-				  OP_SCAN_MEDIA, in, scan_media_in(in, 0, 1),
-				  &rsp));
-	/* Other commands keep running while it does. */
-	ASSERT_EQ(0, cxl_rpc(self->fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp));
-	ASSERT_EQ(0, rsp.hdr.retval);
-	ASSERT_EQ(0, pthread_join(th, NULL));
-	ASSERT_EQ(0, c.ret);
-	ASSERT_EQ(0, c.retval);
-	/* Done: the slot is free again. */
-	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA,
-			     in, scan_media_in(in, 0, 1), &rsp));
-}
-
-/* A caller that times out gets ETIMEDOUT; the command keeps the slot. */
-TEST_F(md, background_timeout)
-{
-	struct cxl_rsp rsp;
-	uint8_t in[17];
-	char old[32];
-	int i, ret = -EBUSY;
-	double t = now();
-
-	ASSERT_LT(0, read_file(BG_PARAM, old, sizeof(old)));
-	ASSERT_EQ(0, write_file(BG_PARAM, "200"));
-	ret = cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA, in,
-		      scan_media_in(in, 0, SZ_256M / 64), &rsp);
-	ASSERT_EQ(0, write_file(BG_PARAM, old));
-	ASSERT_EQ(-ETIMEDOUT, ret);
-	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY,
-				  OP_SCAN_MEDIA, in, scan_media_in(in, 0, 1),
-				  &rsp));
-	/* Once the device finished, the next one runs. */
-	ret = -EBUSY;
-	for (i = 0; i < 100 && ret == -EBUSY; i++) {
-		usleep(100000);
-		ret = cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY,
-			      OP_SCAN_MEDIA, in, scan_media_in(in, 0, 1), &rsp);
-	}
-	ASSERT_EQ(0, ret) TH_LOG("after %d tries, %.3f s", i, now() - t);
-	ASSERT_EQ(0, rsp.hdr.retval);
 }
 
 struct worker {
@@ -651,18 +539,27 @@ TEST_F(md, sanitize_fences_and_notifies)
 	close(fd);
 }
 
-/* The background completion is traced as taken by interrupt. */
+/*
+ * The kernel's own background command (a sanitize through sysfs) completes
+ * by the mailbox's MSI-X vector, as the tracepoint records.
+ */
 TEST_F(md, background_tracepoint_irq)
 {
-	char buf[16384];
-	struct cxl_rsp rsp;
-	uint8_t in[17];
-	int fd, n;
+	char buf[16384], path[128], state[32];
+	int fd, n, i;
 
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/trace", ""));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "1"));
-	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA,
-			     in, scan_media_in(in, 0, 1), &rsp));
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", self->vmem);
+	ASSERT_EQ(0, write_file(path, "1"));
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", self->vmem);
+	for (i = 0; i < 100; i++) {
+		ASSERT_LT(0, read_file(path, state, sizeof(state)));
+		if (!strncmp(state, "disabled", 8))
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(0, strncmp(state, "disabled", 8));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "0"));
 	fd = open("/sys/kernel/tracing/trace", O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -670,7 +567,7 @@ TEST_F(md, background_tracepoint_irq)
 	close(fd);
 	ASSERT_LT(0, n);
 	buf[n] = 0;
-	ASSERT_TRUE(strstr(buf, "opcode=0x4304 percent=100 rc=0x0 ") &&
+	ASSERT_TRUE(strstr(buf, "opcode=0x4400 percent=100 rc=0x0 ") &&
 		    strstr(buf, " irq err=0")) TH_LOG("trace:\n%s", buf);
 }
 

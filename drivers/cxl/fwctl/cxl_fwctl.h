@@ -29,6 +29,8 @@
 /* Opcodes the policy knows by name. */
 #define CXL_OP_IDENTIFY			0x0001
 #define CXL_OP_BG_STATUS		0x0002
+#define CXL_OP_SET_RSP_LIMIT		0x0004
+#define CXL_OP_ABORT_BG			0x0005
 #define CXL_OP_GET_TIMESTAMP		0x0300
 #define CXL_OP_SET_TIMESTAMP		0x0301
 #define CXL_OP_GET_SUPPORTED_LOGS	0x0400

@@ -130,6 +130,7 @@ struct cxl_owned_range {
  * reached directly or through a switch. Reasons: fwctl-cxl.rst.
  */
 static const struct cxl_owned_range cxl_type3_owned[] = {
+	{ 0x0005, 0x0005 },	/* Request Abort Background Operation */
 	{ 0x0101, 0x0101 },	/* Clear Event Records */
 	{ 0x0103, 0x0103 },	/* Set Event Interrupt Policy */
 	{ 0x0201, 0x0202 },	/* Transfer FW, Activate FW */
@@ -195,6 +196,9 @@ static bool owned_by_type(u8 component, u16 opcode)
 {
 	unsigned int i;
 
+	/* The kernel reads every component's answers at their size. */
+	if (opcode == CXL_OP_SET_RSP_LIMIT)
+		return true;
 	if (component != CXL_COMPONENT_TYPE3)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(cxl_type3_owned); i++)
@@ -257,6 +261,59 @@ static int port_busy(const struct cxl_fwctl_policy *pol, u8 component,
 	return busy ? -EBUSY : 0;
 }
 
+/* FM-API commands that only read, at any component. */
+static bool fm_read_only(u16 opcode)
+{
+	switch (opcode) {
+	case CXL_OP_IDENTIFY_SWITCH:
+	case CXL_OP_GET_PORT_STATE:
+	case CXL_OP_VCS_INFO:
+	case CXL_OP_TUNNEL:	/* judged by what it carries */
+	case 0x5400:		/* Get LD Info */
+	case 0x5401:		/* Get LD Allocations */
+	case 0x5403:		/* Get QoS Control */
+	case 0x5405:		/* Get QoS Status */
+	case 0x5406:		/* Get QoS Allocated BW */
+	case 0x5408:		/* Get QoS BW Limit */
+	case 0x5500:		/* Get Multi-Headed Info */
+	case 0x5501:		/* Get Head Info */
+	case 0x5600:		/* Get DCD Info */
+	case 0x5601:		/* Get Host DC Region Configuration */
+	case 0x5603:		/* Get DC Region Extent Lists */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The least scope a command needs whatever its CEL entry claims: a device
+ * reports its own effects, and these are known to change what the kernel
+ * or other hosts rely on.
+ */
+static enum fwctl_rpc_scope scope_floor(u16 opcode)
+{
+	/* A vendor command's self-reported effects are not trusted. */
+	if (opcode >= CXL_OP_VENDOR_FIRST)
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	/* Firmware changes what every later answer means. */
+	if ((opcode >> 8) == 0x02)
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	/*
+	 * The FM-API changes ports, bindings and other hosts' memory: every
+	 * command of it that is not known to only read is an immediate
+	 * configuration change.
+	 */
+	if ((opcode >> 12) == 0x5 && !fm_read_only(opcode))
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	if (switch_port_arg(opcode) != CXL_ARG_NONE ||
+	    type3_port_arg(opcode, 1) != CXL_ARG_NONE)
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	/* Aborting a background operation ends another caller's work. */
+	if (opcode == CXL_OP_ABORT_BG)
+		return FWCTL_RPC_DEBUG_WRITE;
+	return FWCTL_RPC_CONFIGURATION;
+}
+
 /* The scope one command needs from its own effects. */
 static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 			 u16 effects, enum fwctl_rpc_scope *needed, u32 *flags)
@@ -265,11 +322,6 @@ static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 		*flags |= FWCTL_COMMAND_BACKGROUND;
 	if (effects & CXL_CEL_RESERVED)
 		return -EOPNOTSUPP;
-	/* A vendor command's self-reported effects are not trusted. */
-	if (opcode >= CXL_OP_VENDOR_FIRST) {
-		*needed = FWCTL_RPC_DEBUG_WRITE_FULL;
-		return 0;
-	}
 	if (effects & (CXL_CEL_DATA_IMM | CXL_CEL_SECURITY)) {
 		if (!pol->allow_data_writes)
 			return -EOPNOTSUPP;
@@ -284,9 +336,7 @@ static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 	} else {
 		*needed = FWCTL_RPC_CONFIGURATION;
 	}
-	/* Firmware changes what every later answer means. */
-	if ((opcode >> 8) == 0x02)
-		*needed = FWCTL_RPC_DEBUG_WRITE_FULL;
+	*needed = max(*needed, scope_floor(opcode));
 	return 0;
 }
 
@@ -369,19 +419,33 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	u16 inner;
 	int ret;
 
+	u8 comp;
+
+	if (!t) {
+		/* Behind a tunnel, a component that could not be identified. */
+		v->opcode = opcode;
+		v->depth = depth;
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * Behind a tunnel the component is a type-3 unless it says it is a
+	 * switch and nothing above it is a type-3 (an LD of a memory device
+	 * is one too): a device that reports another type, or none, does
+	 * not escape the type-3 rules.
+	 */
+	comp = t->component;
+	if (depth && (comp != CXL_COMPONENT_SWITCH ||
+		      v->component == CXL_COMPONENT_TYPE3))
+		comp = CXL_COMPONENT_TYPE3;
 	v->opcode = opcode;
 	v->depth = depth;
 	v->effects = 0;
-	v->component = t ? t->component : 0xff;
-	if (!t) {
-		/* Behind a tunnel, a component that could not be identified. */
-		return -EOPNOTSUPP;
-	}
-	if (owned_by_type(t->component, opcode)) {
+	v->component = comp;
+	if (owned_by_type(comp, opcode)) {
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
-	ret = port_busy(pol, t->component, opcode, p, len, v->path, depth);
+	ret = port_busy(pol, comp, opcode, p, len, v->path, depth);
 	if (ret) {
 		if (ret == -EBUSY)
 			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
@@ -408,13 +472,6 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	ret = effects_scope(pol, opcode, *eff, &needed, &v->flags);
 	if (ret)
 		return ret;
-	/*
-	 * Changing a port, a binding or another host's memory is an
-	 * immediate configuration change whatever the CEL claims.
-	 */
-	if (switch_port_arg(opcode) != CXL_ARG_NONE ||
-	    type3_port_arg(opcode, 1) != CXL_ARG_NONE)
-		needed = FWCTL_RPC_DEBUG_WRITE_FULL;
 	v->needed = max(v->needed, needed);
 	if (opcode != CXL_OP_TUNNEL)
 		return 0;
@@ -457,7 +514,10 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		    const void *payload, size_t len,
 		    struct cxl_fwctl_verdict *v)
 {
-	*v = (struct cxl_fwctl_verdict){ .needed = FWCTL_RPC_CONFIGURATION };
+	*v = (struct cxl_fwctl_verdict){
+		.needed = FWCTL_RPC_CONFIGURATION,
+		.component = pol->self.component,
+	};
 	if (!pol->self.cel)
 		return -EOPNOTSUPP;
 	return judge(pol, &pol->self, opcode, payload, len, v, 0);
@@ -525,7 +585,8 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 		     type3_port_arg(op, 0) != CXL_ARG_NONE))
 			c->flags |= FWCTL_COMMAND_KERNEL_OWNED |
 				    FWCTL_COMMAND_REFUSED;
-		else if (quirk_refused(self, op))
+		else if (quirk_refused(self, op) ||
+			 (op == CXL_OP_TUNNEL && !pol->tunnel_target))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		else if (pol->features && op >= CXL_OP_GET_SUPPORTED_FEATURES &&
 			 op <= CXL_OP_SET_FEATURE)
@@ -646,6 +707,9 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	    tc->port_key(tc->priv, path[0], key) ||
 	    tc->identify(tc->priv, path, depth, &id))
 		return NULL;
+	/* The switch's word that a type-3 sits on the port counts too. */
+	if (key[1] == 4 || key[1] == 5)
+		id.component = CXL_COMPONENT_TYPE3;
 
 	list_for_each_entry(t, &tc->targets, entry) {
 		if (t->depth != depth || memcmp(t->path, path, depth))

@@ -124,7 +124,15 @@ static const struct effects_case effects_cases[] = {
 	{ "reserved bits", 0x0001, 0x1000, false, -EOPNOTSUPP, 0 },
 	{ "abort and secondary only", 0x0001, 0x0180, false, 0, FWCTL_RPC_CONFIGURATION },
 	{ "vendor, no effects claimed", 0xc000, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
-	{ "vendor, data effects", 0xffff, 0x0004, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "vendor, data effects", 0xffff, 0x0004, false, -EOPNOTSUPP, 0 },
+	{ "vendor, data effects, BMC", 0xffff, 0x0004, true, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "vendor, reserved effects", 0xc000, 0x2000, false, -EOPNOTSUPP, 0 },
+	{ "FM-API write not listed, no effects", 0x5700, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "FM-API multi-headed write", 0x5502, 0, false, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "FM-API read", 0x5400, 0, false, 0, FWCTL_RPC_CONFIGURATION },
+	{ "FM-API DC extent read", 0x5603, 0, false, 0, FWCTL_RPC_CONFIGURATION },
+	{ "abort background", 0x0005, 0, false, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ "set response limit", 0x0004, 0, false, -EBUSY, 0 },
 	{ "last standard opcode", 0xbfff, 0, false, 0, FWCTL_RPC_CONFIGURATION },
 };
 
@@ -766,6 +774,19 @@ static void policy_tunnel_bypass(struct kunit *test)
 	olen = tunnel(outer, 5, 0x5300, inner, ilen);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	/* A target reporting a reserved type is judged as a type-3. */
+	env.targets[0].component = 7;
+	olen = tunnel(outer, 5, 0x4400, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	env.targets[0].component = CXL_COMPONENT_TYPE3;
+	/* Below a type-3, an LD that says it is a switch is a type-3. */
+	env.targets[1].component = CXL_COMPONENT_SWITCH;
+	ilen = tunnel(inner, 0, 0x0202, NULL, 0);
+	olen = tunnel(outer, 5, 0x5300, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	env.targets[1].component = CXL_COMPONENT_TYPE3;
 	/* A port-acting command at a type-3 claiming none is still a port's. */
 	olen = tunnel(outer, 0, 0x5102, pc, sizeof(pc));
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),

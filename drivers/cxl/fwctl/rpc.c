@@ -321,7 +321,8 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 				     sizeof(in), log + off, size - off);
 		if (len < 0)
 			return len;
-		if (!len || len > size - off)
+		/* Whole entries: a device cannot make this take forever. */
+		if (!len || len > size - off || len % 4)
 			return -EIO;
 	}
 	return cxl_cel_parse(log, size, celp);

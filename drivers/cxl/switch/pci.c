@@ -29,21 +29,58 @@ static void sw_pci_setup_irq(struct cxl_switch *sw)
 		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");
 }
 
+/* CXL memory decode on: the device's memory may be in use without a driver. */
+static bool sw_pci_cxl_mem_enabled(struct pci_dev *pdev)
+{
+	u16 dvsec, ctrl;
+
+	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL,
+					  CXL_DVSEC_PCIE_DEVICE);
+	if (!dvsec ||
+	    pci_read_config_word(pdev, dvsec + CXL_DVSEC_CTRL_OFFSET, &ctrl))
+		return false;
+	return ctrl & CXL_DVSEC_MEM_ENABLE;
+}
+
 static int sw_pci_bound(struct pci_dev *pdev, void *data)
 {
 	bool *bound = data;
 
 	/* A snapshot: a driver binding right after is judged next time. */
-	if (READ_ONCE(pdev->dev.driver))
+	if (READ_ONCE(pdev->dev.driver) || sw_pci_cxl_mem_enabled(pdev))
 		*bound = true;
 	return *bound;
+}
+
+/*
+ * The upstream port: the switch CCI is another function of its device
+ * (any of 256 with ARI, of 8 otherwise).
+ */
+static struct pci_dev *sw_pci_usp(struct pci_dev *pdev)
+{
+	bool ari = pci_ari_enabled(pdev->bus);
+	unsigned int first = ari ? 0 : PCI_DEVFN(PCI_SLOT(pdev->devfn), 0);
+	unsigned int last = ari ? 255 : first + 7, devfn;
+	struct pci_dev *dev;
+
+	for (devfn = first; devfn <= last; devfn++) {
+		if (devfn == pdev->devfn)
+			continue;
+		dev = pci_get_slot(pdev->bus, devfn);
+		if (dev && pci_is_pcie(dev) &&
+		    pci_pcie_type(dev) == PCI_EXP_TYPE_UPSTREAM)
+			return dev;
+		pci_dev_put(dev);
+	}
+	return NULL;
 }
 
 /*
  * The switch CCI is a function of the upstream port's device; the
  * downstream ports sit on the upstream port's secondary bus and carry their
  * physical port number in the Link Capabilities register. A port leads to
- * this kernel's devices when anything enumerated below it has a driver; the
+ * this kernel's devices when anything enumerated below it has a driver or
+ * has CXL memory decode enabled (memory firmware may have mapped); the
  * upstream port always does. When the hierarchy cannot be mapped every port
  * counts as in use.
  */
@@ -53,10 +90,10 @@ static bool sw_pci_port_in_use(struct cxl_switch *sw, u8 port)
 	bool in_use = true;
 	u32 lnkcap;
 
-	usp = pci_get_slot(pdev->bus, PCI_DEVFN(PCI_SLOT(pdev->devfn), 0));
+	usp = sw_pci_usp(pdev);
 	if (!usp)
 		return true;
-	if (pci_pcie_type(usp) != PCI_EXP_TYPE_UPSTREAM || !usp->subordinate ||
+	if (!usp->subordinate ||
 	    pcie_capability_read_dword(usp, PCI_EXP_LNKCAP, &lnkcap))
 		goto out;
 	/* The upstream port leads to this host itself. */

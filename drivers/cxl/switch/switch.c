@@ -79,10 +79,20 @@ sw_tunnel_target(void *priv, const u8 *path, unsigned int depth)
 	return cxl_tunnel_cache_get(&sw->tunnels, path, depth);
 }
 
+#define CXL_PORT_STATE_USP	4
+
+/*
+ * A port the switch cannot describe, or its upstream port (which leads to
+ * a host, maybe this one), is in use whatever the bus glue finds.
+ */
 static bool sw_port_in_use(void *priv, u8 port)
 {
 	struct cxl_switch *sw = priv;
+	u8 blk[CXL_PORT_STATE_LEN];
 
+	if (sw_port_state(sw, port, blk) ||
+	    (blk[1] & 0xf) == CXL_PORT_STATE_USP)
+		return true;
 	return !sw->ops || !sw->ops->port_in_use ||
 	       sw->ops->port_in_use(sw, port);
 }
@@ -162,17 +172,6 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 	return info;
 }
 
-static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
-					      size_t *count)
-{
-	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
-					     fwctl);
-	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
-
-	guard(rwsem_read)(&sw->pol_lock);
-	return cxl_fwctl_commands(&sw->pol, locked, count);
-}
-
 /*
  * After a firmware activation the switch may list other commands with
  * other effects: read its CEL again before judging anything else. Until
@@ -196,19 +195,32 @@ static int sw_refresh_cel(struct cxl_switch *sw)
 	return 0;
 }
 
-static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+/*
+ * Take the policy for reading, with a CEL read again first when the
+ * switch's firmware was activated; a refresh may become due between the
+ * check and the lock, so look again under it.
+ */
+static int sw_lock_policy(struct cxl_switch *sw)
 {
-	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
-					     fwctl);
-	const struct fwctl_rpc_cxl *in = req->in;
 	int ret;
 
-	if (READ_ONCE(sw->cel_stale)) {
-		ret = sw_refresh_cel(sw);
-		if (ret)
-			return ret;
+	for (;;) {
+		if (READ_ONCE(sw->cel_stale)) {
+			ret = sw_refresh_cel(sw);
+			if (ret)
+				return ret;
+		}
+		down_read(&sw->pol_lock);
+		if (!READ_ONCE(sw->cel_stale))
+			return 0;
+		up_read(&sw->pol_lock);
 	}
-	guard(rwsem_read)(&sw->pol_lock);
+}
+
+static int sw_rpc_locked(struct cxl_switch *sw, struct fwctl_rpc_req *req)
+{
+	const struct fwctl_rpc_cxl *in = req->in;
+
 	/*
 	 * Tunnels consult and refresh the target cache; port changes and
 	 * firmware activations drop it.
@@ -218,6 +230,37 @@ static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
 	}
 	return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
+}
+
+static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+{
+	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
+					     fwctl);
+	int ret;
+
+	ret = sw_lock_policy(sw);
+	if (ret)
+		return ret;
+	ret = sw_rpc_locked(sw, req);
+	up_read(&sw->pol_lock);
+	return ret;
+}
+
+static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
+					      size_t *count)
+{
+	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
+					     fwctl);
+	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
+	struct fwctl_command_info *cmds;
+	int ret;
+
+	ret = sw_lock_policy(sw);
+	if (ret)
+		return ERR_PTR(ret);
+	cmds = cxl_fwctl_commands(&sw->pol, locked, count);
+	up_read(&sw->pol_lock);
+	return cmds;
 }
 
 static const struct fwctl_ops cxl_switch_fwctl_ops = {

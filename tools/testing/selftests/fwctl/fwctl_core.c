@@ -248,7 +248,7 @@ TEST_F(fwctl, info_size_rules)
 	ASSERT_EQ(FWCTL_DEVICE_TYPE_TEST, big.info.out_device_type);
 	ASSERT_EQ(0, big.tail[5]);
 
-	big.info.flags = 1u << 31;
+	big.info.flags = 1u << 30;
 	big.info.size = sizeof(big.info);
 	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_INFO, &big.info));
 	ASSERT_EQ(EOPNOTSUPP, errno);
@@ -684,7 +684,8 @@ TEST_F(fwctl, random_ioctls)
 			if (rpc->scope == FWCTL_RPC_DEBUG_WRITE_FULL && (r & 8))
 				rpc->scope = FWCTL_RPC_DEBUG_WRITE;
 		} else if (cmd == FWCTL_INFO && (r & 4)) {
-			((struct fwctl_info *)buf)->flags &= 1;
+			((struct fwctl_info *)buf)->flags &=
+				FWCTL_INFO_FLAG_COMMANDS | 1;
 			((struct fwctl_info *)buf)->device_data_len %= 128;
 			((struct fwctl_info *)buf)->out_device_data =
 				(uintptr_t)(buf + (rand() % 4096));

@@ -197,6 +197,10 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
  */
 typedef int (*cxl_fwctl_send_t)(void *priv, struct pci_mmpt_cmd *cmd);
 
+struct fwctl_rpc_cxl;
+bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
+			 const struct fwctl_rpc_cxl *in, size_t in_len,
+			 size_t out_len, size_t payload_size);
 int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
 		  struct fwctl_rpc_req *req);
 int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,

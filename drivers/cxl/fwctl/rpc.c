@@ -16,6 +16,73 @@
 /* Bytes each tunnel level adds: its header and the CCI message header. */
 #define CXL_TUNNEL_OVERHEAD (CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR)
 
+/* The layout of mainline's <fwctl/cxl.h> and <cxl/features.h>. */
+static_assert(sizeof(struct fwctl_rpc_cxl_hdr) == 16);
+static_assert(sizeof(struct fwctl_rpc_cxl) == 48);
+static_assert(offsetof(struct fwctl_rpc_cxl, get_sup_feats_in) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl, set_feat_in) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl, payload) == 16);
+static_assert(sizeof(struct fwctl_rpc_cxl_out_hdr) == 8);
+static_assert(sizeof(struct fwctl_rpc_cxl_out) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl_out, payload) == 8);
+static_assert(sizeof(struct cxl_mbox_get_sup_feats_in) == 8);
+static_assert(sizeof(struct cxl_mbox_get_feat_in) == 21);
+static_assert(sizeof(struct cxl_mbox_set_feat_hdr) == CXL_SET_FEATURE_HDR);
+static_assert(sizeof(struct cxl_feat_entry) == CXL_FEATURE_ENTRY);
+static_assert(sizeof(struct cxl_mbox_get_sup_feats_out) == 8);
+
+/*
+ * The size rules of mainline's Feature commands, on devices whose policy
+ * judges them by feature (memory devices): Get Supported Features and Get
+ * Feature take exactly their input, Get Feature a non-zero count, Set
+ * Feature its header and at least one byte of data.
+ */
+static bool cxl_fwctl_feature_malformed(const struct cxl_fwctl_policy *pol,
+					const struct fwctl_rpc_cxl *in)
+{
+	if (!pol->features)
+		return false;
+	switch (in->opcode) {
+	case CXL_OP_GET_SUPPORTED_FEATURES:
+		return in->op_size != sizeof(in->get_sup_feats_in);
+	case CXL_OP_GET_FEATURE:
+		return in->op_size != sizeof(in->get_feat_in) ||
+		       !le16_to_cpu(in->get_feat_in.count);
+	case CXL_OP_SET_FEATURE:
+		return in->op_size <= sizeof(in->set_feat_in.hdr);
+	}
+	return false;
+}
+
+/**
+ * cxl_fwctl_rpc_check() - the size and field rules of a CXL fwctl request
+ * @pol: the device's policy inputs
+ * @in: the request
+ * @in_len: bytes at @in
+ * @out_len: the room the caller has for the reply
+ * @payload_size: the mailbox's payload area
+ *
+ * Mainline's rules: a header, op_size at most what follows it (more is
+ * accepted and ignored), room for the reply header; flags and reserved
+ * fields zero, a 16-bit opcode, a payload the mailbox can take, and the
+ * Feature commands' own sizes.
+ *
+ * Return: true when the request is well formed.
+ */
+bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
+			 const struct fwctl_rpc_cxl *in, size_t in_len,
+			 size_t out_len, size_t payload_size)
+{
+	if (in_len < sizeof(in->hdr) ||
+	    out_len < sizeof(struct fwctl_rpc_cxl_out_hdr))
+		return false;
+	return !in->flags && !in->reserved1 && in->opcode <= U16_MAX &&
+	       in->op_size <= in_len - sizeof(in->hdr) &&
+	       in->op_size <= payload_size &&
+	       !cxl_fwctl_feature_malformed(pol, in);
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, CXL_FWCTL);
+
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
  * @mbox: the mailbox
@@ -40,10 +107,8 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	size_t out_size;
 	int ret;
 
-	if (req->in_len < sizeof(*in) || req->out_len < sizeof(*out) ||
-	    in->flags || in->reserved1 || in->opcode > U16_MAX ||
-	    in->op_size != req->in_len - sizeof(*in) ||
-	    in->op_size > mbox->payload_size)
+	if (!cxl_fwctl_rpc_check(pol, in, req->in_len, req->out_len,
+				 mbox->payload_size))
 		return -EINVAL;
 	req->cmd = in->opcode;
 
@@ -60,8 +125,8 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	 * min(req->out_len, the caller's length)), and a longer reply still
 	 * reports its full length.
 	 */
-	out_size = min(mbox->payload_size, req->out_len - sizeof(*out));
-	out = kvmalloc(sizeof(*out) + out_size, GFP_KERNEL_ACCOUNT);
+	out_size = min(mbox->payload_size, req->out_len - sizeof(out->hdr));
+	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	cmd = (struct pci_mmpt_cmd){
@@ -87,7 +152,7 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;
 	req->out = out;
-	req->out_len = sizeof(*out) + cmd.out_len;
+	req->out_len = sizeof(out->hdr) + cmd.out_len;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, CXL_FWCTL);

@@ -92,6 +92,7 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	const struct fwctl_rpc_cxl_out *out;
 	struct cxl_send_command cmd;
 	struct fwctl_rpc_req req;
+	size_t in_len;
 	u32 n;
 	int ret;
 
@@ -103,7 +104,8 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	    cmd.in.size > sw->mbox.payload_size)
 		return -EINVAL;
 
-	in = kvzalloc(sizeof(*in) + cmd.in.size, GFP_KERNEL_ACCOUNT);
+	in_len = sizeof(in->hdr) + cmd.in.size;
+	in = kvzalloc(max(sizeof(*in), in_len), GFP_KERNEL_ACCOUNT);
 	if (!in)
 		return -ENOMEM;
 	in->opcode = cmd.raw.opcode;
@@ -121,8 +123,8 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	req = (struct fwctl_rpc_req){
 		.scope = FWCTL_RPC_DEBUG_READ_ONLY,
 		.in = in,
-		.in_len = sizeof(*in) + cmd.in.size,
-		.out_len = sizeof(*out) + sw->mbox.payload_size,
+		.in_len = in_len,
+		.out_len = sizeof(out->hdr) + sw->mbox.payload_size,
 	};
 	ret = fwctl_rpc_kernel(&f->uctx, &req);
 	if (ret == -EPERM) {

@@ -124,7 +124,7 @@ static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
 	const struct fwctl_rpc_cxl *in = req->in;
 
 	/* Tunnels consult and refresh the target CEL cache. */
-	if (req->in_len >= sizeof(*in) && in->opcode == CXL_OP_TUNNEL) {
+	if (req->in_len >= sizeof(in->hdr) && in->opcode == CXL_OP_TUNNEL) {
 		guard(mutex)(&sw->tunnels.lock);
 		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
 	}

@@ -339,7 +339,7 @@ TEST_F(md, refusals)
 	struct fwctl_rpc rpc = {
 		.size = sizeof(rpc),
 		.scope = FWCTL_RPC_CONFIGURATION,
-		.in_len = sizeof(bad),
+		.in_len = sizeof(bad.hdr),
 		.out_len = sizeof(rsp),
 		.in = (uintptr_t)&bad,
 		.out = (uintptr_t)&rsp,

@@ -11,6 +11,7 @@
 #define FWCTL_DEVICE_TYPE_TEST 0xF7C7
 #define FWCTL_TEST_MAGIC 0x46574354	/* "FWCT" */
 #define FWCTL_TEST_MAX_SLEEP_MS 10000
+#define FWCTL_TEST_MAX_REPLY 4096
 
 /**
  * enum fwctl_test_op - what a test RPC does
@@ -31,12 +32,14 @@ enum fwctl_test_op {
  * @needed: the scope the command needs; lower requests get EPERM
  * @error: for FWCTL_TEST_FAIL, the positive errno to fail with
  * @sleep_ms: for FWCTL_TEST_SLEEP, at most FWCTL_TEST_MAX_SLEEP_MS
- * @reply_len: reply length; 0 replies with as many bytes as the request
+ * @reply_len: reply length, at most FWCTL_TEST_MAX_REPLY; 0 replies with
+ *	as many bytes as the request
  * @reserved: must be 0
  * @data: request payload, echoed back
  *
  * Reply byte i is request byte i while the request lasts, then
- * fwctl_test_pattern(i).
+ * fwctl_test_pattern(i). A reply no longer than the request is the
+ * request buffer itself, rewritten in place.
  */
 struct fwctl_test_rpc {
 	__u32 op;

@@ -201,12 +201,14 @@ struct fwctl_rpc_cxl;
 bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
 			 const struct fwctl_rpc_cxl *in, size_t in_len,
 			 size_t out_len, size_t payload_size);
-int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
-		  struct fwctl_rpc_req *req);
-int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
-		       const struct cxl_fwctl_policy *pol,
-		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
-		       void *priv);
+void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len,
+		    struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol);
+void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			 void *rpc_in, size_t in_len, size_t *out_len,
+			 struct pci_mmpt *mbox,
+			 const struct cxl_fwctl_policy *pol,
+			 cxl_fwctl_send_t send, void *priv);
 int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr);
 ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,

@@ -106,12 +106,13 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 	return 0;
 }
 
-static int memdev_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+static void *memdev_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			void *in, size_t in_len, size_t *out_len)
 {
 	struct cxl_memdev_fwctl *mf = to_mf(uctx);
 
-	return cxl_fwctl_rpc_send(mf->cxlds->mmpt, &mf->pol, req, memdev_send,
-				  mf);
+	return cxl_fwctl_rpc_send(uctx, scope, in, in_len, out_len,
+				  mf->cxlds->mmpt, &mf->pol, memdev_send, mf);
 }
 
 static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
@@ -147,6 +148,7 @@ static const struct fwctl_ops cxl_memdev_fwctl_ops = {
 	.info = memdev_info,
 	.commands = memdev_commands,
 	.fw_rpc = memdev_rpc,
+	.reports_execution = true,
 };
 
 static void memdev_fwctl_put(void *data)

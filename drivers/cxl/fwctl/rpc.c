@@ -85,50 +85,57 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, CXL_FWCTL);
 
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
+ * @uctx: the RPC's context
+ * @scope: the scope it runs at
+ * @rpc_in: the request, a &struct fwctl_rpc_cxl
+ * @in_len: bytes at @rpc_in
+ * @out_len: in: the room the caller has; out: the reply's length
  * @mbox: the mailbox
  * @pol: the device's policy inputs
- * @req: the RPC, see &struct fwctl_rpc_req
  * @send: runs the command; NULL for pci_mmpt_send() on @mbox
  * @priv: argument of @send
  *
- * Return: 0 with the reply in @req, -EINVAL for a malformed request, the
- * policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is too low, or the
- * mailbox's errno.
+ * The first five arguments are those of &fwctl_ops.fw_rpc. The command is
+ * judged by the policy, named to the core, and reported to it with
+ * fwctl_rpc_execute() right before it is sent.
+ *
+ * Return: the reply (kvfree() it), or ERR_PTR(-EINVAL) for a malformed
+ * request, the policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is
+ * too low, or the mailbox's errno.
  */
-int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
-		       const struct cxl_fwctl_policy *pol,
-		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
-		       void *priv)
+void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			 void *rpc_in, size_t in_len, size_t *out_len,
+			 struct pci_mmpt *mbox,
+			 const struct cxl_fwctl_policy *pol,
+			 cxl_fwctl_send_t send, void *priv)
 {
-	const struct fwctl_rpc_cxl *in = req->in;
+	const struct fwctl_rpc_cxl *in = rpc_in;
 	struct fwctl_rpc_cxl_out *out;
 	struct cxl_fwctl_verdict v;
 	struct pci_mmpt_cmd cmd;
 	size_t out_size;
 	int ret;
 
-	if (!cxl_fwctl_rpc_check(pol, in, req->in_len, req->out_len,
-				 mbox->payload_size))
-		return -EINVAL;
-	req->cmd = in->opcode;
+	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
+		return ERR_PTR(-EINVAL);
 
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
-	req->needed = v.needed;
+	fwctl_rpc_judged(uctx, in->opcode, ret ? NULL : &v.needed);
 	if (ret)
-		return ret;
-	if (req->scope < v.needed)
-		return -EPERM;
+		return ERR_PTR(ret);
+	if (scope < v.needed)
+		return ERR_PTR(-EPERM);
 
 	/*
 	 * Room for what the caller can take, not zeroed: only the bytes the
 	 * device returned are copied out (the core copies at most
-	 * min(req->out_len, the caller's length)), and a longer reply still
+	 * min(*out_len, the caller's length)), and a longer reply still
 	 * reports its full length.
 	 */
-	out_size = min(mbox->payload_size, req->out_len - sizeof(out->hdr));
+	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
 	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	cmd = (struct pci_mmpt_cmd){
 		.opcode = in->opcode,
 		.in = in->payload,
@@ -142,33 +149,39 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 		if (v.effects & CXL_CEL_ABORT)
 			cmd.flags |= PCI_MMPT_CMD_ABORTABLE;
 	}
-	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
-	/* Refused by the library before the doorbell rang: nothing ran. */
-	req->executed = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
+	/* From here the command counts as run: taint before the doorbell. */
+	ret = fwctl_rpc_execute(uctx, v.needed, in->opcode);
+	if (!ret)
+		ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	if (ret) {
 		kvfree(out);
-		return ret;
+		return ERR_PTR(ret);
 	}
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;
-	req->out = out;
-	req->out_len = sizeof(out->hdr) + cmd.out_len;
-	return 0;
+	*out_len = sizeof(out->hdr) + cmd.out_len;
+	return out;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, CXL_FWCTL);
 
 /**
  * cxl_fwctl_rpc() - run one fwctl RPC on a mailbox the caller owns alone
+ * @uctx: the RPC's context
+ * @scope: the scope it runs at
+ * @rpc_in: the request
+ * @in_len: bytes at @rpc_in
+ * @out_len: in: the room the caller has; out: the reply's length
  * @mbox: the mailbox
  * @pol: the device's policy inputs
- * @req: the RPC, see &struct fwctl_rpc_req
  *
  * Return: as cxl_fwctl_rpc_send().
  */
-int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
-		  struct fwctl_rpc_req *req)
+void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len,
+		    struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol)
 {
-	return cxl_fwctl_rpc_send(mbox, pol, req, NULL, NULL);
+	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len, mbox,
+				  pol, NULL, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, CXL_FWCTL);
 
@@ -432,3 +445,6 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, CXL_FWCTL);
+
+/* fwctl_rpc_judged() and fwctl_rpc_execute() */
+MODULE_IMPORT_NS(FWCTL);

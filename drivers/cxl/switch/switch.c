@@ -117,18 +117,21 @@ static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
 	return cxl_fwctl_commands(&sw->pol, locked, count);
 }
 
-static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len)
 {
 	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
 					     fwctl);
-	const struct fwctl_rpc_cxl *in = req->in;
+	const struct fwctl_rpc_cxl *in = rpc_in;
 
 	/* Tunnels consult and refresh the target CEL cache. */
-	if (req->in_len >= sizeof(in->hdr) && in->opcode == CXL_OP_TUNNEL) {
+	if (in_len >= sizeof(in->hdr) && in->opcode == CXL_OP_TUNNEL) {
 		guard(mutex)(&sw->tunnels.lock);
-		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
+		return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len,
+				     &sw->mbox, &sw->pol);
 	}
-	return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
+	return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len, &sw->mbox,
+			     &sw->pol);
 }
 
 static const struct fwctl_ops cxl_switch_fwctl_ops = {
@@ -137,6 +140,7 @@ static const struct fwctl_ops cxl_switch_fwctl_ops = {
 	.info = sw_info,
 	.commands = sw_commands,
 	.fw_rpc = sw_rpc,
+	.reports_execution = true,
 };
 
 /* --- sysfs ---------------------------------------------------------- */

@@ -311,13 +311,13 @@ static void fwctl_test_info_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
 			-EOPNOTSUPP);
 
-	/* Length 0: nothing copied, the needed length reported. */
+	/* Length 0: nothing copied, 0 reported, as mainline does. */
 	info.flags = 0;
 	info.device_data_len = 0;
 	info.out_device_data = (u64)(uintptr_t)(k->ubuf + 512);
 	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
-	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 0);
 	KUNIT_EXPECT_EQ(test, info.out_device_type, FWCTL_DEVICE_TYPE_CXL);
 
 	/* Too small: a prefix copied, the full length reported. */
@@ -331,6 +331,32 @@ static void fwctl_test_info_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
 	KUNIT_EXPECT_MEMEQ(test, data, "0123456789", 10);
 	KUNIT_EXPECT_EQ(test, data[10], 0xee);
+}
+
+/* A buffer longer than the data: the data, then zeros to its end. */
+static void fwctl_test_info_zero_fill(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.device_data_len = 100,
+		.out_device_data = (u64)(uintptr_t)(k->ubuf + 512),
+	};
+	u8 data[128], zero[60] = {};
+
+	memset(data, 0xee, sizeof(data));
+	KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 512, data, sizeof(data)),
+			0);
+	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(data, k->ubuf + 512, sizeof(data)),
+			0);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_MEMEQ(test, data, "0123456789abcdefghijklmnopqrstuvwxyzABCD",
+			   40);
+	KUNIT_EXPECT_MEMEQ(test, data + 40, zero, sizeof(zero));
+	/* Not one byte past the caller's length. */
+	KUNIT_EXPECT_EQ(test, data[100], 0xee);
 }
 
 static void fwctl_test_rpc(struct kunit *test)
@@ -506,6 +532,7 @@ static struct kunit_case fwctl_fops_cases[] = {
 	KUNIT_CASE(fwctl_test_register),
 	KUNIT_CASE(fwctl_test_ioctl_numbers),
 	KUNIT_CASE(fwctl_test_info_sizes),
+	KUNIT_CASE(fwctl_test_info_zero_fill),
 	KUNIT_CASE(fwctl_test_rpc),
 	KUNIT_CASE(fwctl_test_execute_checks_scope),
 	KUNIT_CASE(fwctl_test_rpc_errno_filtered),

@@ -164,6 +164,18 @@ static void fwctl_audit(struct fwctl_device *fwctl,
 		   call->executed ? "executed" : "refused", -ret);
 }
 
+static int copy_to_user_zero_pad(void __user *to, const void *from,
+				 size_t from_len, size_t user_len)
+{
+	size_t n = min(from_len, user_len);
+
+	if (copy_to_user(to, from, n))
+		return -EFAULT;
+	if (n < user_len && clear_user(to + n, user_len - n))
+		return -EFAULT;
+	return 0;
+}
+
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 {
 	void *data __free(kvfree) = NULL;
@@ -176,22 +188,26 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 		return -EOPNOTSUPP;
 
 	if (cmd->flags & FWCTL_INFO_FLAG_COMMANDS) {
+		/* Ours alone: a length of 0 asks for the length needed. */
 		if (!ops->commands)
 			return -EOPNOTSUPP;
 		data = ops->commands(ucmd->uctx, &count);
-	} else if (ops->info) {
+		if (IS_ERR(data))
+			return fwctl_errno(PTR_ERR(data));
+		if (check_mul_overflow(count, sizeof(struct fwctl_command_info),
+				       &len))
+			return -EOVERFLOW;
+	} else if (cmd->device_data_len && ops->info) {
+		/* As mainline: the driver is asked only for a buffer. */
 		data = ops->info(ucmd->uctx, &len);
+		if (IS_ERR(data))
+			return fwctl_errno(PTR_ERR(data));
 	}
-	if (IS_ERR(data))
-		return fwctl_errno(PTR_ERR(data));
-	if ((cmd->flags & FWCTL_INFO_FLAG_COMMANDS) &&
-	    check_mul_overflow(count, sizeof(struct fwctl_command_info), &len))
-		return -EOVERFLOW;
 	if (len > U32_MAX)
 		return -EOVERFLOW;
-	if (cmd->device_data_len && len &&
-	    copy_to_user(u64_to_user_ptr(cmd->out_device_data), data,
-			 min_t(size_t, cmd->device_data_len, len)))
+	if (cmd->device_data_len &&
+	    copy_to_user_zero_pad(u64_to_user_ptr(cmd->out_device_data), data,
+				  len, cmd->device_data_len))
 		return -EFAULT;
 
 	cmd->out_device_type = ops->device_type;

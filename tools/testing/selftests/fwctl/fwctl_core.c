@@ -213,8 +213,9 @@ TEST_F(fwctl, info_reports_needed_length)
 	uint8_t buf[64];
 	uint32_t len = 0;
 
+	/* Length 0: nothing asked, 0 back, as mainline answers. */
 	ASSERT_EQ(0, do_info(self->fd, 0, NULL, &len, NULL));
-	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
+	ASSERT_EQ(0, len);
 
 	/* Too small: a prefix, the rest untouched, the full length back. */
 	memset(buf, 0xee, sizeof(buf));
@@ -223,6 +224,22 @@ TEST_F(fwctl, info_reports_needed_length)
 	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
 	ASSERT_EQ(FWCTL_TEST_MAGIC & 0xff, buf[0]);
 	ASSERT_EQ(0xee, buf[6]);
+}
+
+/* As mainline: the whole buffer is written, the data and then zeros. */
+TEST_F(fwctl, info_zero_fills_the_buffer)
+{
+	uint8_t buf[128];
+	uint32_t len = 100, i;
+
+	memset(buf, 0xee, sizeof(buf));
+	ASSERT_EQ(0, do_info(self->fd, 0, buf, &len, NULL));
+	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
+	ASSERT_EQ(FWCTL_TEST_MAGIC & 0xff, buf[0]);
+	for (i = sizeof(struct fwctl_test_info); i < 100; i++)
+		ASSERT_EQ(0, buf[i]) TH_LOG("byte %u", i);
+	for (; i < sizeof(buf); i++)
+		ASSERT_EQ(0xee, buf[i]) TH_LOG("byte %u", i);
 }
 
 TEST_F(fwctl, info_size_rules)

@@ -10,6 +10,9 @@
 
 /* The largest RPC request or reply the core accepts. */
 #define FWCTL_MAX_RPC_LEN SZ_2M
+/* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
+#define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
+
 /**
  * struct fwctl_rpc_call - one RPC as the core follows it
  * @entry: in &fwctl_device.rpcs while the driver runs it
@@ -37,6 +40,7 @@ int fwctl_scope_allowed(u32 scope);
 int fwctl_errno(int err);
 bool fwctl_rpc_taints(const struct fwctl_rpc_call *call);
 bool fwctl_rpc_logged(const struct fwctl_rpc_call *call);
+char *fwctl_escape_comm(char *buf, const char *comm);
 int fwctl_fops_open(struct inode *inode, struct file *filp);
 int fwctl_fops_release(struct inode *inode, struct file *filp);
 long fwctl_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

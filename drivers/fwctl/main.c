@@ -8,6 +8,7 @@
 
 #include <linux/compat.h>
 #include <linux/container_of.h>
+#include <linux/ctype.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
@@ -145,19 +146,55 @@ VISIBLE_IF_KUNIT bool fwctl_rpc_logged(const struct fwctl_rpc_call *call)
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_logged);
 
+/**
+ * fwctl_escape_comm() - a task name made safe for one log line
+ * @buf: at least FWCTL_COMM_ESCAPED bytes
+ * @comm: the name, which its task chose freely
+ *
+ * ASCII letters, digits and "-_.:+/@" stay; every other byte, spaces,
+ * quotes, '=', control characters and non-ASCII bytes included, becomes
+ * \xNN, so a name cannot end the line or pose as another field.
+ *
+ * Return: @buf
+ */
+VISIBLE_IF_KUNIT char *fwctl_escape_comm(char *buf, const char *comm)
+{
+	char *p = buf;
+	size_t i;
+
+	for (i = 0; i < TASK_COMM_LEN && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (isascii(c) && (isalnum(c) || strchr("-_.:+/@", c)))
+			*p++ = c;
+		else
+			p += sprintf(p, "\\x%02x", c);
+	}
+	*p = 0;
+	return buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_escape_comm);
+
 /*
- * Every RPC is traced; requests at a write scope and executed commands that
- * needed one are logged too, within the device's rate limit.
+ * Every RPC is traced. Requests at a write scope and executed commands that
+ * needed one are logged too: executed commands always, refusals within the
+ * device's rate limit, so a flood of refused requests cannot hide the
+ * command that ran.
  */
 static void fwctl_audit(struct fwctl_device *fwctl,
 			const struct fwctl_rpc_call *call, int ret)
 {
+	char comm[FWCTL_COMM_ESCAPED];
+
 	trace_fwctl_rpc(fwctl, call, ret);
-	if (!fwctl_rpc_logged(call) || !__ratelimit(&fwctl->audit_rs))
+	if (!fwctl_rpc_logged(call))
+		return;
+	if (!call->executed && !__ratelimit(&fwctl->audit_rs))
 		return;
 	dev_notice(&fwctl->dev,
 		   "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
-		   current->comm, task_tgid_nr(current),
+		   fwctl_escape_comm(comm, current->comm),
+		   task_tgid_nr(current),
 		   from_kuid(&init_user_ns, current_uid()),
 		   fwctl_scope_name(call->scope), call->cmd,
 		   call->judged ? fwctl_scope_name(call->needed) : "-",

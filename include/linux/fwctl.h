@@ -77,8 +77,9 @@ struct fwctl_ops {
  * @uctx_list_lock: protects @uctx_list
  * @uctx_list: every open context not yet closed
  * @ops: the driver's ops; NULL once unregistered, under @registration_lock
- * @audit_rs: rate limit of this device's audit log lines, so one noisy
- *	device cannot hide another's
+ * @audit_rs: rate limit of this device's audit log lines of refused
+ *	requests, so one noisy device cannot hide another's; executed
+ *	commands are always logged
  * @rpc_lock: protects @rpcs
  * @rpcs: the RPCs in flight in the driver, for fwctl_rpc_execute()
  *

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <fwctl/fwctl.h>
@@ -121,23 +122,34 @@ static int kmsg_mark(void)
 	return fd;
 }
 
-static bool kmsg_has(int fd, const char *needle)
+/*
+ * Everything logged since the mark, in buf: read once, so that several
+ * checks, positive and negative, look at the same records.
+ */
+static size_t kmsg_collect(int fd, char *buf, size_t len)
 {
-	char rec[8192];
-	bool found = false;
+	size_t used = 0;
 	ssize_t n;
 
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
+	buf[0] = 0;
+	while (used + 1 < len) {
+		n = read(fd, buf + used, len - used - 1);
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten records: go on */
 		if (n <= 0)
 			break;
-		rec[n] = 0;
-		if (contains(rec, needle))
-			found = true;
+		used += n;
+		buf[used] = 0;
 	}
-	return found;
+	return used;
+}
+
+static char kmsg_buf[1 << 16];
+
+static bool kmsg_has(int fd, const char *needle)
+{
+	kmsg_collect(fd, kmsg_buf, sizeof(kmsg_buf));
+	return contains(kmsg_buf, needle);
 }
 
 FIXTURE(fwctl) {
@@ -449,6 +461,24 @@ TEST_F(fwctl, lockdown_refuses_write_full)
 	ASSERT_TRUE(found);
 }
 
+/* The audit line of the test driver's executed write by this process. */
+static void audit_line(char *buf, size_t len, const char *comm)
+{
+	snprintf(buf, len,
+		 "audit: comm=%s pid=%d uid=0 scope=debug-write command=0x1001 needs=debug-write executed errno=0",
+		 comm, getpid());
+}
+
+/* One executed write; what was logged since kmsg's mark, in kmsg_buf. */
+static int write_and_collect(int fd, int kmsg)
+{
+	int ret = echo(fd, FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE);
+
+	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
+	close(kmsg);
+	return ret;
+}
+
 TEST_F(fwctl, audit_trail)
 {
 	char buf[8192], want[256], comm[32];
@@ -481,13 +511,58 @@ TEST_F(fwctl, audit_trail)
 	ASSERT_TRUE(contains(buf, "scope=1 needed=2 cmd=0x1001 executed=0 result=-1"));
 
 	/* The log names the process, for the executed and the refused one. */
-	snprintf(want, sizeof(want),
-		 "audit: comm=%s pid=%d uid=0 scope=debug-write command=0x1001 needs=debug-write executed errno=0",
-		 comm, getpid());
-	/* A refused read-only-scope request is traced but not logged. */
-	ASSERT_TRUE(kmsg_has(kmsg, want) &&
-		    !kmsg_has(kmsg, "scope=debug-read-only command=0x1001"));
+	audit_line(want, sizeof(want), comm);
+	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
 	close(kmsg);
+	ASSERT_TRUE(contains(kmsg_buf, want));
+	/* A refused read-only-scope request is traced but not logged. */
+	ASSERT_FALSE(contains(kmsg_buf, "scope=debug-read-only command=0x1001"));
+}
+
+/* However many refused requests come first, the executed write is logged. */
+TEST_F(fwctl, audit_executed_after_refused_flood)
+{
+	char want[256], comm[32];
+	int i, kmsg, refused = 0;
+	char *p;
+
+	ASSERT_LT(0, read_file("/proc/self/comm", comm, sizeof(comm)));
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg);
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(-EPERM, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       FWCTL_RPC_DEBUG_WRITE_FULL));
+	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
+	audit_line(want, sizeof(want), comm);
+	ASSERT_TRUE(contains(kmsg_buf, want));
+	/* The refusals were logged too, but within their rate limit. */
+	for (p = kmsg_buf; (p = strstr(p, "needs=debug-write-full refused"));
+	     p++)
+		refused++;
+	ASSERT_LT(0, refused);
+	ASSERT_GT(50, refused);
+}
+
+/* A process name cannot forge a log line or a field of one. */
+TEST_F(fwctl, audit_escapes_comm)
+{
+	char want[256];
+	int kmsg;
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "x\nfwctl y=1\"", 0, 0, 0));
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg);
+	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
+	/*
+	 * /dev/kmsg itself shows a backslash as \x5c and a newline as \x0a:
+	 * the record holds the kernel's escapes, not the raw bytes.
+	 */
+	snprintf(want, sizeof(want),
+		 "audit: comm=x\\x5cx0afwctl\\x5cx20y\\x5cx3d1\\x5cx22 pid=%d",
+		 getpid());
+	ASSERT_TRUE(contains(kmsg_buf, want)) TH_LOG("%s", kmsg_buf);
+	ASSERT_FALSE(contains(kmsg_buf, "comm=x\\x0afwctl"));
+	ASSERT_FALSE(contains(kmsg_buf, "fwctl y=1"));
 }
 
 static void *sleeper(void *arg)

@@ -85,6 +85,7 @@ struct cxl_cel {
  * @set_size: bytes Set Feature takes
  * @kernel_owned: the kernel drives this feature itself; Set Feature of it
  *	is refused with -EBUSY
+ * @entry: the Supported Feature Entry as the device returned it
  */
 struct cxl_feature {
 	u8 uuid[16];
@@ -93,6 +94,7 @@ struct cxl_feature {
 	u16 get_size;
 	u16 set_size;
 	bool kernel_owned;
+	u8 entry[CXL_FEATURE_ENTRY];
 };
 
 /**

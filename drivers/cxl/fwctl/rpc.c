@@ -432,6 +432,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			const u8 *e = buf + CXL_FEATS_HDR + i * CXL_FEATURE_ENTRY;
 			struct cxl_feature *f = &feats[n + i];
 
+			memcpy(f->entry, e, sizeof(f->entry));
 			memcpy(f->uuid, e, sizeof(f->uuid));
 			f->get_size = get_unaligned_le16(e + 0x12);
 			f->set_size = get_unaligned_le16(e + 0x14);

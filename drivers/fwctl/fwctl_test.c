@@ -6,6 +6,8 @@
  * /sys/kernel/fwctl_test/last    the name of the last device added
  * /sys/kernel/fwctl_test/remove  write a device name: unregister it
  * /sys/kernel/fwctl_test/contexts  open contexts not yet closed, all devices
+ * /sys/kernel/fwctl_test/hanging   FWCTL_TEST_HANG commands running now
+ * /sys/kernel/fwctl_test/release   write anything: end them
  *
  * The driver reports execution to the core (fwctl_rpc_execute()), so the
  * core taints when a write-scope command starts, not when it returns.
@@ -18,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/wait.h>
 
 #include "fwctl_test.h"
 
@@ -38,6 +41,13 @@ static u32 fwctl_test_next_id;
 static char fwctl_test_last[32];
 static atomic_t fwctl_test_contexts = ATOMIC_INIT(0);
 static struct kobject *fwctl_test_kobj;
+static atomic_t fwctl_test_hanging = ATOMIC_INIT(0);
+static atomic_t fwctl_test_release_gen = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(fwctl_test_hang_wq);
+
+static bool allow_hang;
+module_param(allow_hang, bool, 0644);
+MODULE_PARM_DESC(allow_hang, "let FWCTL_TEST_HANG hang (tests of crash reports)");
 
 static int fwctl_test_open_uctx(struct fwctl_uctx *uctx)
 {
@@ -87,12 +97,30 @@ static struct fwctl_command_info *fwctl_test_commands(struct fwctl_uctx *uctx,
 	return cmds;
 }
 
+/* A device that does not answer until told to, or until the limit. */
+static int fwctl_test_hang(void)
+{
+	int gen = atomic_read(&fwctl_test_release_gen);
+	long ret, limit = msecs_to_jiffies(FWCTL_TEST_MAX_HANG_MS);
+
+	atomic_inc(&fwctl_test_hanging);
+	ret = wait_event_interruptible_timeout(fwctl_test_hang_wq,
+					       atomic_read(&fwctl_test_release_gen) != gen,
+					       limit);
+	atomic_dec(&fwctl_test_hanging);
+	if (ret < 0)
+		return -EINTR;
+	return ret ? 0 : -ETIMEDOUT;
+}
+
 /* Runs the "device" part of a request that passed the checks. */
 static int fwctl_test_exec(struct fwctl_uctx *uctx,
 			   const struct fwctl_test_rpc *rpc)
 {
 	int ret;
 
+	if (rpc->op == FWCTL_TEST_HANG && !READ_ONCE(allow_hang))
+		return -EOPNOTSUPP;
 	ret = fwctl_rpc_execute(uctx, rpc->needed, rpc->cmd);
 	if (ret)
 		return ret;
@@ -101,6 +129,8 @@ static int fwctl_test_exec(struct fwctl_uctx *uctx,
 		return -rpc->error;
 	case FWCTL_TEST_SLEEP:
 		return msleep_interruptible(rpc->sleep_ms) ? -EINTR : 0;
+	case FWCTL_TEST_HANG:
+		return fwctl_test_hang();
 	}
 	return 0;
 }
@@ -123,6 +153,7 @@ static void *fwctl_test_rpc(struct fwctl_uctx *uctx,
 		return ERR_PTR(-EINVAL);
 	switch (rpc->op) {
 	case FWCTL_TEST_ECHO:
+	case FWCTL_TEST_HANG:
 		break;
 	case FWCTL_TEST_FAIL:
 		if (rpc->error <= 0 || rpc->error > MAX_ERRNO)
@@ -235,11 +266,31 @@ static ssize_t contexts_show(struct kobject *kobj,
 
 static struct kobj_attribute contexts_attr = __ATTR_RO(contexts);
 
+static ssize_t hanging_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&fwctl_test_hanging));
+}
+
+static struct kobj_attribute hanging_attr = __ATTR_RO(hanging);
+
+static ssize_t release_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	atomic_inc(&fwctl_test_release_gen);
+	wake_up_all(&fwctl_test_hang_wq);
+	return count;
+}
+
+static struct kobj_attribute release_attr = __ATTR_WO(release);
+
 static struct attribute *fwctl_test_attrs[] = {
 	&add_attr.attr,
 	&last_attr.attr,
 	&remove_attr.attr,
 	&contexts_attr.attr,
+	&hanging_attr.attr,
+	&release_attr.attr,
 	NULL,
 };
 

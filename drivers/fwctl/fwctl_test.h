@@ -11,6 +11,7 @@
 #define FWCTL_DEVICE_TYPE_TEST 0xF7C7
 #define FWCTL_TEST_MAGIC 0x46574354	/* "FWCT" */
 #define FWCTL_TEST_MAX_SLEEP_MS 10000
+#define FWCTL_TEST_MAX_HANG_MS 60000
 #define FWCTL_TEST_MAX_REPLY 4096
 
 /**
@@ -18,11 +19,16 @@
  * @FWCTL_TEST_ECHO: reply with the request, padded with a pattern
  * @FWCTL_TEST_FAIL: reach the "device" and fail with @error
  * @FWCTL_TEST_SLEEP: sleep @sleep_ms, then echo
+ * @FWCTL_TEST_HANG: a device that hangs: wait until
+ *	/sys/kernel/fwctl_test/release is written (or FWCTL_TEST_MAX_HANG_MS,
+ *	then ETIMEDOUT), then echo. Refused with EOPNOTSUPP unless the
+ *	module parameter allow_hang is set.
  */
 enum fwctl_test_op {
 	FWCTL_TEST_ECHO = 1,
 	FWCTL_TEST_FAIL = 2,
 	FWCTL_TEST_SLEEP = 3,
+	FWCTL_TEST_HANG = 4,
 };
 
 /**

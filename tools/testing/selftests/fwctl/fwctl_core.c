@@ -22,6 +22,7 @@
 #define TEST_SYSFS "/sys/kernel/fwctl_test"
 #define TEST_MODULE "/fwctl/modules/fwctl_test.ko"
 #define TRACE "/sys/kernel/tracing"
+#define ALLOW_HANG "/sys/module/fwctl_test/parameters/allow_hang"
 
 static int add_device(char *name, size_t len)
 {
@@ -178,10 +179,23 @@ FIXTURE_TEARDOWN(fwctl)
  * read-only commands never taint, an executed write does. The 32-bit
  * build runs after the native one, when the kernel is tainted already.
  */
+static void *hanger(void *arg)
+{
+	uint8_t out[sizeof(struct trpc)];
+	uint32_t len = sizeof(out);
+
+	return (void *)(intptr_t)do_rpc(*(int *)arg, FWCTL_RPC_DEBUG_WRITE,
+					FWCTL_TEST_HANG, FWCTL_RPC_DEBUG_WRITE,
+					0, out, &len);
+}
+
 TEST_F(fwctl, taint_only_after_executed_write)
 {
 	uint8_t out[sizeof(struct trpc)];
 	uint32_t len = sizeof(out);
+	pthread_t th;
+	void *ret;
+	int i;
 
 	ASSERT_FALSE(kernel_tainted_fwctl());
 	/* The driver refuses: the command needs more than was asked. */
@@ -196,13 +210,32 @@ TEST_F(fwctl, taint_only_after_executed_write)
 	/* A read-only command at a write scope. */
 	ASSERT_EQ(0, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
 			  FWCTL_RPC_CONFIGURATION));
+	/* The test-only hang is off: refused before the device, no taint. */
+	ASSERT_EQ(-EOPNOTSUPP, do_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				      FWCTL_TEST_HANG, FWCTL_RPC_DEBUG_WRITE,
+				      0, out, &len));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 
-	/* Executed, and the device failed it: it still ran. */
+	/*
+	 * A write-scope command whose device hangs: what a crash report
+	 * taken now would show. The taint is there while it still runs.
+	 */
+	ASSERT_EQ(0, write_file(ALLOW_HANG, "Y"));
+	ASSERT_EQ(0, pthread_create(&th, NULL, hanger, &self->fd));
+	for (i = 0; i < 500 && read_long(TEST_SYSFS "/hanging") < 1; i++)
+		usleep(10 * 1000);
+	ASSERT_EQ(1, read_long(TEST_SYSFS "/hanging"));
+	ASSERT_TRUE(kernel_tainted_fwctl());
+	ASSERT_EQ(1, read_long(TEST_SYSFS "/hanging"));
+	ASSERT_EQ(0, write_file(TEST_SYSFS "/release", "1"));
+	ASSERT_EQ(0, pthread_join(th, &ret));
+	ASSERT_EQ(0, (intptr_t)ret);
+	ASSERT_EQ(0, write_file(ALLOW_HANG, "N"));
+
+	/* Executed, and the device failed it: the errno comes back. */
 	ASSERT_EQ(-EIO, do_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
 			       FWCTL_TEST_FAIL, FWCTL_RPC_DEBUG_WRITE, EIO,
 			       out, &len));
-	ASSERT_TRUE(kernel_tainted_fwctl());
 }
 #endif
 

@@ -650,6 +650,65 @@ TEST_F(fwctl, unregister_with_rpcs_in_flight)
 	ASSERT_EQ(before - 1, read_long(TEST_SYSFS "/contexts"));
 }
 
+struct racer {
+	const char *name;
+	bool stop;
+	int bad;
+};
+
+/* Opens, runs RPCs, closes, until told to stop; notes unexpected errnos. */
+static void *racer(void *arg)
+{
+	struct racer *r = arg;
+	char path[64];
+	int fd, k, e;
+
+	snprintf(path, sizeof(path), "/dev/fwctl/%s", r->name);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		fd = open(path, O_RDWR);
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
+				r->bad = errno;
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			e = echo(fd, FWCTL_RPC_CONFIGURATION,
+				 FWCTL_RPC_CONFIGURATION);
+			if (e && e != -ENODEV)
+				r->bad = -e;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Unregister in the middle of opens, closes and ioctls, many times over. */
+TEST(unregister_races_open_close_ioctl)
+{
+	long before = read_long(TEST_SYSFS "/contexts");
+	struct racer r[3];
+	pthread_t th[3];
+	char name[32];
+	int round, i;
+
+	for (round = 0; round < 30; round++) {
+		ASSERT_EQ(0, add_device(name, sizeof(name)));
+		for (i = 0; i < 3; i++) {
+			r[i] = (struct racer){ .name = name };
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, racer, &r[i]));
+		}
+		usleep((round % 10) * 2000);
+		ASSERT_EQ(0, write_file(TEST_SYSFS "/remove", name));
+		for (i = 0; i < 3; i++) {
+			__atomic_store_n(&r[i].stop, true, __ATOMIC_RELAXED);
+			ASSERT_EQ(0, pthread_join(th[i], NULL));
+			ASSERT_EQ(0, r[i].bad) TH_LOG("round %d: errno %d", round,
+						      r[i].bad);
+		}
+		ASSERT_EQ(before, read_long(TEST_SYSFS "/contexts"));
+	}
+}
+
 TEST_F(fwctl, many_opens_and_closes)
 {
 	long before = read_long(TEST_SYSFS "/contexts");

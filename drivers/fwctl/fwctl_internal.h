@@ -5,17 +5,42 @@
 
 #include <linux/fs.h>
 #include <linux/fwctl.h>
+#include <linux/sched.h>
 #include <kunit/visibility.h>
 
 /* The largest RPC request or reply the core accepts. */
 #define FWCTL_MAX_RPC_LEN SZ_2M
-/* RPC inputs up to this size are copied to the stack, not allocated. */
-#define FWCTL_RPC_SMALL_IN 64
+/* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
+#define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
+
+/**
+ * struct fwctl_rpc_call - one RPC as the core follows it
+ * @entry: in &fwctl_device.rpcs while the driver runs it
+ * @uctx: its context
+ * @task: the task running it, which finds it in fwctl_rpc_execute()
+ * @scope: the scope the caller asked for
+ * @needed: the highest scope the driver said a command needed
+ * @cmd: the driver's identifier of the last command it ran
+ * @judged: the driver reported @needed and @cmd
+ * @executed: a command reached the device
+ */
+struct fwctl_rpc_call {
+	struct list_head entry;
+	struct fwctl_uctx *uctx;
+	struct task_struct *task;
+	enum fwctl_rpc_scope scope;
+	enum fwctl_rpc_scope needed;
+	u32 cmd;
+	bool judged;
+	bool executed;
+};
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int fwctl_scope_allowed(u32 scope);
-bool fwctl_rpc_taints(const struct fwctl_rpc_req *req);
-bool fwctl_rpc_logged(u32 scope, const struct fwctl_rpc_req *req);
+int fwctl_errno(int err);
+bool fwctl_rpc_taints(const struct fwctl_rpc_call *call);
+bool fwctl_rpc_logged(const struct fwctl_rpc_call *call);
+char *fwctl_escape_comm(char *buf, const char *comm);
 int fwctl_fops_open(struct inode *inode, struct file *filp);
 int fwctl_fops_release(struct inode *inode, struct file *filp);
 long fwctl_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

@@ -98,14 +98,55 @@ KUNIT_ARRAY_PARAM(audit, audit_cases, audit_case_desc);
 static void fwctl_test_taint_and_log(struct kunit *test)
 {
 	const struct audit_case *c = test->param_value;
-	struct fwctl_rpc_req req = {
+	struct fwctl_rpc_call call = {
 		.scope = c->scope,
 		.needed = c->needed,
 		.executed = c->executed,
 	};
 
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_taints(&req), c->taints);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_logged(c->scope, &req), c->logged);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_taints(&call), c->taints);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_logged(&call), c->logged);
+}
+
+/* --- what userspace sees of a driver's errors and of a task name ------ */
+
+static void fwctl_test_errno(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-EIO), -EIO);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-EPERM), -EPERM);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-EHWPOISON), -EHWPOISON);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTARTSYS), -EINTR);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTARTNOINTR), -EINTR);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTARTNOHAND), -EINTR);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTART_RESTARTBLOCK), -EINTR);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ENOIOCTLCMD), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-ENOTSUPP), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-EPROBE_DEFER), -EIO);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-EIOCBQUEUED), -EIO);
+	KUNIT_EXPECT_EQ(test, fwctl_errno(-MAX_ERRNO), -EIO);
+}
+
+static void fwctl_test_escape_comm(struct kunit *test)
+{
+	char buf[FWCTL_COMM_ESCAPED];
+	char worst[TASK_COMM_LEN];
+
+	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "fwctl"), "fwctl");
+	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "kworker/0:1-ev"),
+			   "kworker/0:1-ev");
+	/* A forged second line and forged fields stay inside one field. */
+	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "a\nfwctl x"),
+			   "a\\x0afwctl\\x20x");
+	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "a\ncomm=b"),
+			   "a\\x0acomm\\x3db");
+	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "\"q\""),
+			   "\\x22q\\x22");
+	/* The longest name of bytes that all need escaping fits. */
+	memset(worst, 0xff, sizeof(worst) - 1);
+	worst[sizeof(worst) - 1] = 0;
+	fwctl_escape_comm(buf, worst);
+	KUNIT_EXPECT_EQ(test, strlen(buf), (TASK_COMM_LEN - 1) * 4);
+	KUNIT_EXPECT_MEMEQ(test, buf, "\\xff\\xff", 8);
 }
 
 /* --- a fake driver and the real file operations ----------------------- */
@@ -115,6 +156,8 @@ struct kdrv {
 	int opens;
 	int closes;
 	int rpcs;
+	u32 scope;
+	int exec_ret;
 };
 
 static int kdrv_open(struct fwctl_uctx *uctx)
@@ -135,23 +178,35 @@ static void *kdrv_info(struct fwctl_uctx *uctx, size_t *length)
 		       GFP_KERNEL);
 }
 
-/* Replies with the request reversed and twice as long. */
-static int kdrv_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+/*
+ * Replies with the request reversed and twice as long. A request that
+ * starts with '!' asks the core to run a command needing its first byte
+ * after the '!' as scope; one that starts with 'E' fails with the errno in
+ * its second byte plus 500.
+ */
+static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		      void *rpc_in, size_t in_len, size_t *out_len)
 {
-	u8 *out, *in = req->in;
+	struct kdrv *drv = container_of(uctx->fwctl, struct kdrv, fwctl);
+	u8 *out, *in = rpc_in;
 	size_t i;
 
-	container_of(uctx->fwctl, struct kdrv, fwctl)->rpcs++;
-	out = kvzalloc(req->in_len * 2 + 1, GFP_KERNEL);
+	drv->rpcs++;
+	drv->scope = scope;
+	if (in_len >= 2 && in[0] == '!') {
+		drv->exec_ret = fwctl_rpc_execute(uctx, in[1], 0x42);
+		if (drv->exec_ret)
+			return ERR_PTR(drv->exec_ret);
+	}
+	if (in_len >= 2 && in[0] == 'E')
+		return ERR_PTR(-(500 + in[1]));
+	out = kvzalloc(in_len * 2 + 1, GFP_KERNEL);
 	if (!out)
-		return -ENOMEM;
-	for (i = 0; i < req->in_len; i++)
-		out[i] = in[req->in_len - 1 - i];
-	req->cmd = 0x42;
-	req->executed = true;
-	req->out = out;
-	req->out_len = req->in_len * 2;
-	return 0;
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < in_len; i++)
+		out[i] = in[in_len - 1 - i];
+	*out_len = in_len * 2;
+	return out;
 }
 
 static const struct fwctl_ops kdrv_ops = {
@@ -161,6 +216,7 @@ static const struct fwctl_ops kdrv_ops = {
 	.close_uctx = kdrv_close,
 	.info = kdrv_info,
 	.fw_rpc = kdrv_rpc,
+	.reports_execution = true,
 };
 
 struct kctx {
@@ -278,13 +334,13 @@ static void fwctl_test_info_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
 			-EOPNOTSUPP);
 
-	/* Length 0: nothing copied, the needed length reported. */
+	/* Length 0: nothing copied, 0 reported, as mainline does. */
 	info.flags = 0;
 	info.device_data_len = 0;
 	info.out_device_data = (u64)(uintptr_t)(k->ubuf + 512);
 	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
-	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 0);
 	KUNIT_EXPECT_EQ(test, info.out_device_type, FWCTL_DEVICE_TYPE_CXL);
 
 	/* Too small: a prefix copied, the full length reported. */
@@ -298,6 +354,32 @@ static void fwctl_test_info_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
 	KUNIT_EXPECT_MEMEQ(test, data, "0123456789", 10);
 	KUNIT_EXPECT_EQ(test, data[10], 0xee);
+}
+
+/* A buffer longer than the data: the data, then zeros to its end. */
+static void fwctl_test_info_zero_fill(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.device_data_len = 100,
+		.out_device_data = (u64)(uintptr_t)(k->ubuf + 512),
+	};
+	u8 data[128], zero[60] = {};
+
+	memset(data, 0xee, sizeof(data));
+	KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 512, data, sizeof(data)),
+			0);
+	KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, k->ubuf, sizeof(info)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(data, k->ubuf + 512, sizeof(data)),
+			0);
+	KUNIT_EXPECT_EQ(test, info.device_data_len, 40);
+	KUNIT_EXPECT_MEMEQ(test, data, "0123456789abcdefghijklmnopqrstuvwxyzABCD",
+			   40);
+	KUNIT_EXPECT_MEMEQ(test, data + 40, zero, sizeof(zero));
+	/* Not one byte past the caller's length. */
+	KUNIT_EXPECT_EQ(test, data[100], 0xee);
 }
 
 static void fwctl_test_rpc(struct kunit *test)
@@ -341,6 +423,91 @@ static void fwctl_test_rpc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 1);
 }
 
+/* Run one RPC at scope with the 2-byte request; returns the ioctl result. */
+static long krpc(struct kctx *k, u32 scope, const char *req)
+{
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = scope,
+		.in_len = 2,
+		.out_len = 8,
+		.in = (u64)(uintptr_t)(k->ubuf + 256),
+		.out = (u64)(uintptr_t)(k->ubuf + 512),
+	};
+
+	if (copy_to_user(k->ubuf + 256, req, 2))
+		return -EFAULT;
+	return kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc));
+}
+
+/* The core, not the driver, decides: a command above the scope never runs. */
+static void fwctl_test_execute_checks_scope(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	char req[2] = { '!', FWCTL_RPC_DEBUG_READ_ONLY };
+
+	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_READ_ONLY, req), 0);
+	KUNIT_EXPECT_EQ(test, k->drv->exec_ret, 0);
+	KUNIT_EXPECT_EQ(test, k->drv->scope, FWCTL_RPC_DEBUG_READ_ONLY);
+	/* A driver whose policy got it wrong: warned about and refused. */
+	req[1] = FWCTL_RPC_DEBUG_WRITE_FULL;
+	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_WRITE, req), -EPERM);
+	KUNIT_EXPECT_EQ(test, k->drv->exec_ret, -EPERM);
+	/* Outside an RPC there is nothing to execute. */
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_execute(k->file.private_data,
+						FWCTL_RPC_CONFIGURATION, 1),
+			-EINVAL);
+}
+
+/* Kernel-internal errnos of a driver never reach userspace. */
+static void fwctl_test_rpc_errno_filtered(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+
+	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x0c"), -EINTR);	/* 512 */
+	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x0f"), -EOPNOTSUPP);	/* 515 */
+	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x11"), -EIO);	/* 517 */
+	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x18"), -EOPNOTSUPP);	/* 524 */
+	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 4);
+}
+
+/* A legacy interface's context: opened and closed through the ops. */
+static void fwctl_test_rpc_kernel(struct kunit *test)
+{
+	struct kctx *k = test->priv;
+	struct fwctl_uctx *uctx;
+	size_t out_len = 4;
+	char in[3] = "abc";
+	u8 *out;
+
+	uctx = fwctl_kernel_open(&k->drv->fwctl);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(uctx));
+	KUNIT_EXPECT_EQ(test, k->drv->opens, 2);
+	out = fwctl_rpc_kernel(uctx, FWCTL_RPC_CONFIGURATION, in, 3, &out_len);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(out));
+	KUNIT_EXPECT_EQ(test, out_len, 6);
+	KUNIT_EXPECT_MEMEQ(test, out, "cba", 3);
+	kvfree(out);
+	KUNIT_EXPECT_PTR_EQ(test, fwctl_rpc_kernel(uctx, 4, in, 3, &out_len),
+			    ERR_PTR(-EOPNOTSUPP));
+	out_len = FWCTL_MAX_RPC_LEN + 1;
+	KUNIT_EXPECT_PTR_EQ(test, fwctl_rpc_kernel(uctx, 0, in, 3, &out_len),
+			    ERR_PTR(-EMSGSIZE));
+
+	/* After unregister: closed by it, ENODEV, and closing frees it. */
+	fwctl_unregister(&k->drv->fwctl);
+	k->registered = false;
+	KUNIT_EXPECT_EQ(test, k->drv->closes, 2);
+	out_len = 4;
+	KUNIT_EXPECT_PTR_EQ(test, fwctl_rpc_kernel(uctx, 0, in, 3, &out_len),
+			    ERR_PTR(-ENODEV));
+	fwctl_kernel_close(uctx);
+	KUNIT_EXPECT_EQ(test, k->drv->closes, 2);
+	KUNIT_EXPECT_PTR_EQ(test, fwctl_kernel_open(&k->drv->fwctl),
+			    ERR_PTR(-ENODEV));
+	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 1);
+}
+
 static void fwctl_test_unregister_open(struct kunit *test)
 {
 	struct kctx *k = test->priv;
@@ -375,6 +542,8 @@ static void fwctl_test_unregister_open(struct kunit *test)
 static struct kunit_case fwctl_core_cases[] = {
 	KUNIT_CASE_PARAM(fwctl_test_scope_allowed, scope_gen_params),
 	KUNIT_CASE_PARAM(fwctl_test_taint_and_log, audit_gen_params),
+	KUNIT_CASE(fwctl_test_errno),
+	KUNIT_CASE(fwctl_test_escape_comm),
 	{}
 };
 
@@ -387,7 +556,11 @@ static struct kunit_case fwctl_fops_cases[] = {
 	KUNIT_CASE(fwctl_test_register),
 	KUNIT_CASE(fwctl_test_ioctl_numbers),
 	KUNIT_CASE(fwctl_test_info_sizes),
+	KUNIT_CASE(fwctl_test_info_zero_fill),
 	KUNIT_CASE(fwctl_test_rpc),
+	KUNIT_CASE(fwctl_test_execute_checks_scope),
+	KUNIT_CASE(fwctl_test_rpc_errno_filtered),
+	KUNIT_CASE(fwctl_test_rpc_kernel),
 	KUNIT_CASE(fwctl_test_unregister_open),
 	{}
 };

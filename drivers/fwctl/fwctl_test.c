@@ -6,6 +6,11 @@
  * /sys/kernel/fwctl_test/last    the name of the last device added
  * /sys/kernel/fwctl_test/remove  write a device name: unregister it
  * /sys/kernel/fwctl_test/contexts  open contexts not yet closed, all devices
+ * /sys/kernel/fwctl_test/hanging   FWCTL_TEST_HANG commands running now
+ * /sys/kernel/fwctl_test/release   write anything: end them
+ *
+ * The driver reports execution to the core (fwctl_rpc_execute()), so the
+ * core taints when a write-scope command starts, not when it returns.
  */
 #include <linux/delay.h>
 #include <linux/fwctl.h>
@@ -15,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/wait.h>
 
 #include "fwctl_test.h"
 
@@ -35,6 +41,13 @@ static u32 fwctl_test_next_id;
 static char fwctl_test_last[32];
 static atomic_t fwctl_test_contexts = ATOMIC_INIT(0);
 static struct kobject *fwctl_test_kobj;
+static atomic_t fwctl_test_hanging = ATOMIC_INIT(0);
+static atomic_t fwctl_test_release_gen = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(fwctl_test_hang_wq);
+
+static bool allow_hang;
+module_param(allow_hang, bool, 0644);
+MODULE_PARM_DESC(allow_hang, "let FWCTL_TEST_HANG hang (tests of crash reports)");
 
 static int fwctl_test_open_uctx(struct fwctl_uctx *uctx)
 {
@@ -84,53 +97,96 @@ static struct fwctl_command_info *fwctl_test_commands(struct fwctl_uctx *uctx,
 	return cmds;
 }
 
-static int fwctl_test_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+/* A device that does not answer until told to, or until the limit. */
+static int fwctl_test_hang(void)
+{
+	int gen = atomic_read(&fwctl_test_release_gen);
+	long ret, limit = msecs_to_jiffies(FWCTL_TEST_MAX_HANG_MS);
+
+	atomic_inc(&fwctl_test_hanging);
+	ret = wait_event_interruptible_timeout(fwctl_test_hang_wq,
+					       atomic_read(&fwctl_test_release_gen) != gen,
+					       limit);
+	atomic_dec(&fwctl_test_hanging);
+	if (ret < 0)
+		return -EINTR;
+	return ret ? 0 : -ETIMEDOUT;
+}
+
+/* Runs the "device" part of a request that passed the checks. */
+static int fwctl_test_exec(struct fwctl_uctx *uctx,
+			   const struct fwctl_test_rpc *rpc)
+{
+	int ret;
+
+	if (rpc->op == FWCTL_TEST_HANG && !READ_ONCE(allow_hang))
+		return -EOPNOTSUPP;
+	ret = fwctl_rpc_execute(uctx, rpc->needed, rpc->cmd);
+	if (ret)
+		return ret;
+	switch (rpc->op) {
+	case FWCTL_TEST_FAIL:
+		return -rpc->error;
+	case FWCTL_TEST_SLEEP:
+		return msleep_interruptible(rpc->sleep_ms) ? -EINTR : 0;
+	case FWCTL_TEST_HANG:
+		return fwctl_test_hang();
+	}
+	return 0;
+}
+
+static void *fwctl_test_rpc(struct fwctl_uctx *uctx,
+			    enum fwctl_rpc_scope scope, void *in,
+			    size_t in_len, size_t *out_len)
 {
 	struct fwctl_test_uctx *tuctx =
 		container_of(uctx, struct fwctl_test_uctx, uctx);
-	const struct fwctl_test_rpc *rpc = req->in;
+	const struct fwctl_test_rpc *rpc = in;
+	enum fwctl_rpc_scope needed;
 	size_t len, i;
 	u8 *out;
+	int ret;
 
-	if (req->in_len < sizeof(*rpc) || rpc->reserved[0] ||
-	    rpc->reserved[1] || rpc->needed > FWCTL_RPC_DEBUG_WRITE_FULL)
-		return -EINVAL;
-	req->cmd = rpc->cmd;
-	req->needed = rpc->needed;
-	if (req->scope < rpc->needed)
-		return -EPERM;
-
+	if (in_len < sizeof(*rpc) || rpc->reserved[0] || rpc->reserved[1] ||
+	    rpc->needed > FWCTL_RPC_DEBUG_WRITE_FULL ||
+	    rpc->reply_len > FWCTL_TEST_MAX_REPLY)
+		return ERR_PTR(-EINVAL);
 	switch (rpc->op) {
 	case FWCTL_TEST_ECHO:
+	case FWCTL_TEST_HANG:
 		break;
 	case FWCTL_TEST_FAIL:
 		if (rpc->error <= 0 || rpc->error > MAX_ERRNO)
-			return -EINVAL;
-		req->executed = true;
-		return -rpc->error;
+			return ERR_PTR(-EINVAL);
+		break;
 	case FWCTL_TEST_SLEEP:
 		if (rpc->sleep_ms > FWCTL_TEST_MAX_SLEEP_MS)
-			return -EINVAL;
-		req->executed = true;
-		if (msleep_interruptible(rpc->sleep_ms))
-			return -EINTR;
+			return ERR_PTR(-EINVAL);
 		break;
 	default:
-		return -EOPNOTSUPP;
+		return ERR_PTR(-EOPNOTSUPP);
 	}
+	needed = rpc->needed;
+	fwctl_rpc_judged(uctx, rpc->cmd, &needed);
+	if (scope < needed)
+		return ERR_PTR(-EPERM);
 
-	len = rpc->reply_len ? rpc->reply_len : req->in_len;
-	out = kvzalloc(len, GFP_KERNEL_ACCOUNT);
-	if (!out)
-		return -ENOMEM;
-	memcpy(out, req->in, min(len, req->in_len));
-	for (i = req->in_len; i < len; i++)
-		out[i] = fwctl_test_pattern(i);
-	req->executed = true;
-	req->out = out;
-	req->out_len = len;
+	ret = fwctl_test_exec(uctx, rpc);
+	if (ret)
+		return ERR_PTR(ret);
 	tuctx->rpcs++;
-	return 0;
+
+	len = rpc->reply_len ? rpc->reply_len : in_len;
+	*out_len = len;
+	if (len <= in_len)
+		return in;
+	out = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return ERR_PTR(-ENOMEM);
+	memcpy(out, in, in_len);
+	for (i = in_len; i < len; i++)
+		out[i] = fwctl_test_pattern(i);
+	return out;
 }
 
 static const struct fwctl_ops fwctl_test_ops = {
@@ -141,6 +197,7 @@ static const struct fwctl_ops fwctl_test_ops = {
 	.info = fwctl_test_info,
 	.commands = fwctl_test_commands,
 	.fw_rpc = fwctl_test_rpc,
+	.reports_execution = true,
 };
 
 static void fwctl_test_destroy(struct fwctl_test_dev *tdev)
@@ -209,11 +266,31 @@ static ssize_t contexts_show(struct kobject *kobj,
 
 static struct kobj_attribute contexts_attr = __ATTR_RO(contexts);
 
+static ssize_t hanging_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&fwctl_test_hanging));
+}
+
+static struct kobj_attribute hanging_attr = __ATTR_RO(hanging);
+
+static ssize_t release_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	atomic_inc(&fwctl_test_release_gen);
+	wake_up_all(&fwctl_test_hang_wq);
+	return count;
+}
+
+static struct kobj_attribute release_attr = __ATTR_WO(release);
+
 static struct attribute *fwctl_test_attrs[] = {
 	&add_attr.attr,
 	&last_attr.attr,
 	&remove_attr.attr,
 	&contexts_attr.attr,
+	&hanging_attr.attr,
+	&release_attr.attr,
 	NULL,
 };
 

@@ -11,17 +11,24 @@
 #define FWCTL_DEVICE_TYPE_TEST 0xF7C7
 #define FWCTL_TEST_MAGIC 0x46574354	/* "FWCT" */
 #define FWCTL_TEST_MAX_SLEEP_MS 10000
+#define FWCTL_TEST_MAX_HANG_MS 60000
+#define FWCTL_TEST_MAX_REPLY 4096
 
 /**
  * enum fwctl_test_op - what a test RPC does
  * @FWCTL_TEST_ECHO: reply with the request, padded with a pattern
  * @FWCTL_TEST_FAIL: reach the "device" and fail with @error
  * @FWCTL_TEST_SLEEP: sleep @sleep_ms, then echo
+ * @FWCTL_TEST_HANG: a device that hangs: wait until
+ *	/sys/kernel/fwctl_test/release is written (or FWCTL_TEST_MAX_HANG_MS,
+ *	then ETIMEDOUT), then echo. Refused with EOPNOTSUPP unless the
+ *	module parameter allow_hang is set.
  */
 enum fwctl_test_op {
 	FWCTL_TEST_ECHO = 1,
 	FWCTL_TEST_FAIL = 2,
 	FWCTL_TEST_SLEEP = 3,
+	FWCTL_TEST_HANG = 4,
 };
 
 /**
@@ -31,12 +38,14 @@ enum fwctl_test_op {
  * @needed: the scope the command needs; lower requests get EPERM
  * @error: for FWCTL_TEST_FAIL, the positive errno to fail with
  * @sleep_ms: for FWCTL_TEST_SLEEP, at most FWCTL_TEST_MAX_SLEEP_MS
- * @reply_len: reply length; 0 replies with as many bytes as the request
+ * @reply_len: reply length, at most FWCTL_TEST_MAX_REPLY; 0 replies with
+ *	as many bytes as the request
  * @reserved: must be 0
  * @data: request payload, echoed back
  *
  * Reply byte i is request byte i while the request lasts, then
- * fwctl_test_pattern(i).
+ * fwctl_test_pattern(i). A reply no longer than the request is the
+ * request buffer itself, rewritten in place.
  */
 struct fwctl_test_rpc {
 	__u32 op;

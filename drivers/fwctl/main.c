@@ -8,6 +8,7 @@
 
 #include <linux/compat.h>
 #include <linux/container_of.h>
+#include <linux/ctype.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
@@ -17,6 +18,8 @@
 #include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
 
@@ -46,6 +49,9 @@ static_assert(offsetof(struct fwctl_rpc, in) == 16);
 static_assert(offsetof(struct fwctl_rpc, out) == 24);
 static_assert(sizeof(struct fwctl_command_info) == 16);
 static_assert(FWCTL_INFO == 0x9A00 && FWCTL_RPC == 0x9A01);
+static_assert(FWCTL_DEVICE_TYPE_MLX5 == 1 && FWCTL_DEVICE_TYPE_CXL == 2 &&
+	      FWCTL_DEVICE_TYPE_BNXT == 3 && FWCTL_DEVICE_TYPE_PDS == 4);
+static_assert(FWCTL_RPC_DEBUG_WRITE_FULL == 3);
 
 static const char *fwctl_scope_name(u32 scope)
 {
@@ -89,49 +95,122 @@ VISIBLE_IF_KUNIT int fwctl_scope_allowed(u32 scope)
 EXPORT_SYMBOL_IF_KUNIT(fwctl_scope_allowed);
 
 /**
+ * fwctl_errno() - the errno userspace sees for a driver's error
+ * @err: a negative errno from a driver op
+ *
+ * Kernel-internal values never leave the kernel: a restart request would
+ * run a command that already reached the device a second time, so it ends
+ * the call with -EINTR; -ENOIOCTLCMD and -ENOTSUPP mean -EOPNOTSUPP; any
+ * other value of 512 or more is -EIO.
+ *
+ * Return: the errno to pass on.
+ */
+VISIBLE_IF_KUNIT int fwctl_errno(int err)
+{
+	switch (err) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	case -ENOIOCTLCMD:
+	case -ENOTSUPP:
+		return -EOPNOTSUPP;
+	}
+	return err <= -ERESTARTSYS ? -EIO : err;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_errno);
+
+/**
  * fwctl_rpc_taints() - whether an RPC taints the kernel
- * @req: the RPC after the driver handled it
+ * @call: the RPC after the driver handled it
  *
  * Return: true when a command needing a write scope reached the device.
  */
-VISIBLE_IF_KUNIT bool fwctl_rpc_taints(const struct fwctl_rpc_req *req)
+VISIBLE_IF_KUNIT bool fwctl_rpc_taints(const struct fwctl_rpc_call *call)
 {
-	return req->executed && req->needed >= FWCTL_RPC_DEBUG_WRITE;
+	return call->executed && call->needed >= FWCTL_RPC_DEBUG_WRITE;
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_taints);
 
 /**
  * fwctl_rpc_logged() - whether an RPC leaves a kernel log line
- * @scope: the scope the caller asked for
- * @req: the RPC after the driver handled it, or refused before it
+ * @call: the RPC after the driver handled it, or refused before it
  *
  * Return: true for every request at a write scope, refused or not, and for
  * every executed command that needed one.
  */
-VISIBLE_IF_KUNIT bool fwctl_rpc_logged(u32 scope,
-				       const struct fwctl_rpc_req *req)
+VISIBLE_IF_KUNIT bool fwctl_rpc_logged(const struct fwctl_rpc_call *call)
 {
-	return scope >= FWCTL_RPC_DEBUG_WRITE || fwctl_rpc_taints(req);
+	return call->scope >= FWCTL_RPC_DEBUG_WRITE || fwctl_rpc_taints(call);
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_logged);
 
-/*
- * judged: the driver decided which scope the command needs (it ran, or was
- * refused only for the scope); otherwise the log says "needs=-".
+/**
+ * fwctl_escape_comm() - a task name made safe for one log line
+ * @buf: at least FWCTL_COMM_ESCAPED bytes
+ * @comm: the name, which its task chose freely
+ *
+ * ASCII letters, digits and "-_.:+/@" stay; every other byte, spaces,
+ * quotes, '=', control characters and non-ASCII bytes included, becomes
+ * \xNN, so a name cannot end the line or pose as another field.
+ *
+ * Return: @buf
  */
-static void fwctl_audit(struct fwctl_device *fwctl, u32 scope,
-			const struct fwctl_rpc_req *req, int ret, bool judged)
+VISIBLE_IF_KUNIT char *fwctl_escape_comm(char *buf, const char *comm)
 {
-	trace_fwctl_rpc(fwctl, scope, req, ret);
-	if (!fwctl_rpc_logged(scope, req) || !__ratelimit(&fwctl->audit_rs))
+	char *p = buf;
+	size_t i;
+
+	for (i = 0; i < TASK_COMM_LEN && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (isascii(c) && (isalnum(c) || strchr("-_.:+/@", c)))
+			*p++ = c;
+		else
+			p += sprintf(p, "\\x%02x", c);
+	}
+	*p = 0;
+	return buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_escape_comm);
+
+/*
+ * Every RPC is traced. Requests at a write scope and executed commands that
+ * needed one are logged too: executed commands always, refusals within the
+ * device's rate limit, so a flood of refused requests cannot hide the
+ * command that ran.
+ */
+static void fwctl_audit(struct fwctl_device *fwctl,
+			const struct fwctl_rpc_call *call, int ret)
+{
+	char comm[FWCTL_COMM_ESCAPED];
+
+	trace_fwctl_rpc(fwctl, call, ret);
+	if (!fwctl_rpc_logged(call))
+		return;
+	if (!call->executed && !__ratelimit(&fwctl->audit_rs))
 		return;
 	dev_notice(&fwctl->dev,
 		   "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
-		   current->comm, task_tgid_nr(current),
+		   fwctl_escape_comm(comm, current->comm),
+		   task_tgid_nr(current),
 		   from_kuid(&init_user_ns, current_uid()),
-		   fwctl_scope_name(scope), req->cmd,
-		   judged ? fwctl_scope_name(req->needed) : "-",
-		   req->executed ? "executed" : "refused", -ret);
+		   fwctl_scope_name(call->scope), call->cmd,
+		   call->judged ? fwctl_scope_name(call->needed) : "-",
+		   call->executed ? "executed" : "refused", -ret);
+}
+
+static int copy_to_user_zero_pad(void __user *to, const void *from,
+				 size_t from_len, size_t user_len)
+{
+	size_t n = min(from_len, user_len);
+
+	if (copy_to_user(to, from, n))
+		return -EFAULT;
+	if (n < user_len && clear_user(to + n, user_len - n))
+		return -EFAULT;
+	return 0;
 }
 
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
@@ -146,22 +225,26 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 		return -EOPNOTSUPP;
 
 	if (cmd->flags & FWCTL_INFO_FLAG_COMMANDS) {
+		/* Ours alone: a length of 0 asks for the length needed. */
 		if (!ops->commands)
 			return -EOPNOTSUPP;
 		data = ops->commands(ucmd->uctx, &count);
-	} else if (ops->info) {
+		if (IS_ERR(data))
+			return fwctl_errno(PTR_ERR(data));
+		if (check_mul_overflow(count, sizeof(struct fwctl_command_info),
+				       &len))
+			return -EOVERFLOW;
+	} else if (cmd->device_data_len && ops->info) {
+		/* As mainline: the driver is asked only for a buffer. */
 		data = ops->info(ucmd->uctx, &len);
+		if (IS_ERR(data))
+			return fwctl_errno(PTR_ERR(data));
 	}
-	if (IS_ERR(data))
-		return PTR_ERR(data);
-	if ((cmd->flags & FWCTL_INFO_FLAG_COMMANDS) &&
-	    check_mul_overflow(count, sizeof(struct fwctl_command_info), &len))
-		return -EOVERFLOW;
 	if (len > U32_MAX)
 		return -EOVERFLOW;
-	if (cmd->device_data_len && len &&
-	    copy_to_user(u64_to_user_ptr(cmd->out_device_data), data,
-			 min_t(size_t, cmd->device_data_len, len)))
+	if (cmd->device_data_len &&
+	    copy_to_user_zero_pad(u64_to_user_ptr(cmd->out_device_data), data,
+				  len, cmd->device_data_len))
 		return -EFAULT;
 
 	cmd->out_device_type = ops->device_type;
@@ -170,46 +253,166 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 }
 
 /*
- * The core's rules around one RPC: the scope, the driver's judgement and
- * execution, the taint, the audit trail. Called with the registration lock
- * held and the ops present. On failure nothing is left in req->out.
+ * The core's checks before an RPC reaches the driver, in mainline's order
+ * and before the request is copied: the sizes, the scope, the capability
+ * and lockdown. A refusal at a write scope is audited.
  */
-static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+static int fwctl_rpc_allowed(struct fwctl_device *fwctl, u32 scope,
+			     size_t in_len, size_t out_len)
 {
-	struct fwctl_device *fwctl = uctx->fwctl;
-	bool judged = false;
+	struct fwctl_rpc_call call = { .scope = scope };
 	int ret;
 
-	lockdep_assert_held(&fwctl->registration_lock);
-	req->needed = FWCTL_RPC_CONFIGURATION;
-	req->executed = false;
-	req->out = NULL;
-	ret = fwctl_scope_allowed(req->scope);
-	if (ret == -EOPNOTSUPP)
-		return ret;
-	if (!ret) {
-		ret = fwctl->ops->fw_rpc(uctx, req);
-		judged = !ret || ret == -EPERM || req->executed;
-		if (fwctl_rpc_taints(req))
-			add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-		if (!ret && req->out_len > U32_MAX)
-			ret = -EOVERFLOW;
-	}
-	fwctl_audit(fwctl, req->scope, req, ret, judged);
-	if (ret) {
-		if (req->out != req->in)
-			kvfree(req->out);
-		req->out = NULL;
-	}
+	if (in_len > FWCTL_MAX_RPC_LEN || out_len > FWCTL_MAX_RPC_LEN)
+		return -EMSGSIZE;
+	ret = fwctl_scope_allowed(scope);
+	if (ret && ret != -EOPNOTSUPP)
+		fwctl_audit(fwctl, &call, ret);
 	return ret;
 }
 
+/*
+ * Run one RPC in the driver: the taint, the reply checks, the audit trail.
+ * Called with the registration lock held, the ops present and the scope
+ * allowed. Returns the reply (@in or memory to kvfree()) or an ERR_PTR.
+ */
+static void *fwctl_call_rpc(struct fwctl_uctx *uctx,
+			    enum fwctl_rpc_scope scope, void *in,
+			    size_t in_len, size_t *out_len)
+{
+	struct fwctl_device *fwctl = uctx->fwctl;
+	const struct fwctl_ops *ops = fwctl->ops;
+	struct fwctl_rpc_call call = {
+		.uctx = uctx,
+		.task = current,
+		.scope = scope,
+	};
+	void *out;
+	int ret = 0;
+
+	lockdep_assert_held(&fwctl->registration_lock);
+	/* A driver that does not report execution: mainline's rule. */
+	if (!ops->reports_execution && scope >= FWCTL_RPC_DEBUG_WRITE)
+		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+
+	scoped_guard(spinlock, &fwctl->rpc_lock)
+		list_add(&call.entry, &fwctl->rpcs);
+	out = ops->fw_rpc(uctx, scope, in, in_len, out_len);
+	scoped_guard(spinlock, &fwctl->rpc_lock)
+		list_del(&call.entry);
+
+	if (IS_ERR(out))
+		ret = fwctl_errno(PTR_ERR(out));
+	else if (!out && *out_len)
+		ret = -EIO;
+	else if (*out_len > U32_MAX)
+		ret = -EOVERFLOW;
+	else if (WARN_ON_ONCE(out == in && *out_len > in_len))
+		ret = -EIO;
+	if (!ops->reports_execution)
+		call.executed = !ret;
+	fwctl_audit(fwctl, &call, ret);
+	if (!ret)
+		return out;
+	if (!IS_ERR(out) && out != in)
+		kvfree(out);
+	return ERR_PTR(ret);
+}
+
+/* The RPC of @uctx this task is running in the driver, or NULL. */
+static struct fwctl_rpc_call *fwctl_find_call(struct fwctl_uctx *uctx)
+{
+	struct fwctl_device *fwctl = uctx->fwctl;
+	struct fwctl_rpc_call *pos, *call = NULL;
+
+	spin_lock(&fwctl->rpc_lock);
+	list_for_each_entry(pos, &fwctl->rpcs, entry) {
+		if (pos->uctx == uctx && pos->task == current) {
+			call = pos;
+			break;
+		}
+	}
+	spin_unlock(&fwctl->rpc_lock);
+	return call;
+}
+
+/**
+ * fwctl_rpc_judged() - name the command of an RPC for the audit trail
+ * @uctx: the context of the RPC, as passed to &fwctl_ops.fw_rpc
+ * @cmd: the driver's identifier of the command
+ * @needed: the lowest scope that may run it, or NULL when the driver
+ *	refuses it for another reason than the scope
+ *
+ * Optional, for drivers with &fwctl_ops.reports_execution that refuse a
+ * command: the audit line then names it. fwctl_rpc_execute() does the same
+ * for commands that run. Not in mainline.
+ *
+ * Context: process context, in the task that runs &fwctl_ops.fw_rpc.
+ */
+void fwctl_rpc_judged(struct fwctl_uctx *uctx, u32 cmd,
+		      const enum fwctl_rpc_scope *needed)
+{
+	struct fwctl_rpc_call *call = fwctl_find_call(uctx);
+
+	/* The record is on this task's stack: no lock needed from here. */
+	if (WARN_ON_ONCE(!call))
+		return;
+	call->cmd = cmd;
+	if (needed) {
+		call->needed = max(call->needed, *needed);
+		call->judged = true;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_judged, FWCTL);
+
+/**
+ * fwctl_rpc_execute() - a command is about to reach the device
+ * @uctx: the context of the RPC, as passed to &fwctl_ops.fw_rpc
+ * @needed: the lowest scope that may run the command
+ * @cmd: the driver's identifier of the command, for the audit trail
+ *
+ * For drivers with &fwctl_ops.reports_execution: called from
+ * &fwctl_ops.fw_rpc right before the command is handed to the device (once
+ * per command when one RPC runs several). The core checks @needed against
+ * the scope of the RPC and taints the kernel for a write scope now, so a
+ * crash or hang while the device runs the command is reported as tainted;
+ * a request the driver refused before calling this never taints. A driver
+ * that must also build against a core without this function tests
+ * FWCTL_HAVE_RPC_EXECUTE. Not in mainline.
+ *
+ * Context: process context, in the task that runs &fwctl_ops.fw_rpc.
+ * Return: 0 to go on; -EPERM (with a warning: the driver's policy is
+ * wrong) when @needed exceeds the RPC's scope, -EINVAL (with a warning)
+ * when no RPC of @uctx is running in this task. Hand nothing to the device
+ * on an error.
+ */
+int fwctl_rpc_execute(struct fwctl_uctx *uctx, enum fwctl_rpc_scope needed,
+		      u32 cmd)
+{
+	struct fwctl_rpc_call *call = fwctl_find_call(uctx);
+
+	if (WARN_ON_ONCE(!call))
+		return -EINVAL;
+	call->cmd = cmd;
+	call->needed = max(call->needed, needed);
+	call->judged = true;
+	if (WARN_ON_ONCE(needed > call->scope))
+		return -EPERM;
+	if (needed >= FWCTL_RPC_DEBUG_WRITE)
+		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+	call->executed = true;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_execute, FWCTL);
+
 /**
  * fwctl_rpc_kernel() - run an RPC for a driver's own compatibility interface
- * @uctx: a context the driver set up itself (not opened through the fwctl
- *	node), with @uctx->fwctl pointing at its registered device
- * @req: the RPC: @req->scope, @req->in and @req->in_len filled in, and
- *	@req->out_len the space the caller can take
+ * @uctx: a context from fwctl_kernel_open()
+ * @scope: the scope to run at; the capability and lockdown rules are those
+ *	of the current task
+ * @in: the request, which the driver may rewrite in place
+ * @in_len: bytes at @in
+ * @out_len: in: the room the caller has; out: the full reply length
  *
  * Gives a legacy interface of a driver (such as a character device speaking
  * an older ioctl) exactly what FWCTL_RPC gets: the lifetime rules, the
@@ -217,65 +420,57 @@ static int fwctl_do_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
  * the taint and the audit trail.
  *
  * Context: process context; takes the registration lock for read.
- * Return: 0 with the reply in @req->out (kvfree() it when it is not
- * @req->in), -ENODEV once the device is unregistered, -EMSGSIZE, or the
- * errno of the scope rules or the driver.
+ * Return: the reply, which is @in or memory to kvfree(); or an ERR_PTR:
+ * -ENODEV once the device is unregistered, -EMSGSIZE, or the errno of the
+ * scope rules or the driver.
  */
-int fwctl_rpc_kernel(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+void *fwctl_rpc_kernel(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		       void *in, size_t in_len, size_t *out_len)
 {
-	guard(rwsem_read)(&uctx->fwctl->registration_lock);
-	if (!uctx->fwctl->ops)
-		return -ENODEV;
-	if (req->in_len > FWCTL_MAX_RPC_LEN || req->out_len > FWCTL_MAX_RPC_LEN)
-		return -EMSGSIZE;
-	return fwctl_do_rpc(uctx, req);
+	struct fwctl_device *fwctl = uctx->fwctl;
+	int ret;
+
+	guard(rwsem_read)(&fwctl->registration_lock);
+	if (!fwctl->ops)
+		return ERR_PTR(-ENODEV);
+	ret = fwctl_rpc_allowed(fwctl, scope, in_len, *out_len);
+	if (ret)
+		return ERR_PTR(ret);
+	return fwctl_call_rpc(uctx, scope, in, in_len, out_len);
 }
 EXPORT_SYMBOL_NS_GPL(fwctl_rpc_kernel, FWCTL);
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
 	struct fwctl_rpc *cmd = ucmd->cmd;
-	struct fwctl_rpc_req req = {
-		.scope = cmd->scope,
-		.in_len = cmd->in_len,
-		.out_len = cmd->out_len,
-	};
-	void *heap __free(kvfree) = NULL;
-	u64 small[FWCTL_RPC_SMALL_IN / sizeof(u64)];
-	void *in = small;
+	size_t out_len = cmd->out_len;
+	void *out;
 	int ret;
 
-	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
-		return -EMSGSIZE;
-	if (cmd->scope > FWCTL_RPC_DEBUG_WRITE_FULL)
-		return -EOPNOTSUPP;
-
-	/*
-	 * Most requests are a header and a few bytes: those stay on the
-	 * stack. Not zeroed: copy_from_user() fills it or the RPC fails.
-	 */
-	if (cmd->in_len > sizeof(small)) {
-		heap = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
-		if (!heap)
-			return -ENOMEM;
-		in = heap;
-	}
-	if (copy_from_user(in, u64_to_user_ptr(cmd->in), cmd->in_len))
-		return -EFAULT;
-	req.in = in;
-
-	ret = fwctl_do_rpc(ucmd->uctx, &req);
+	ret = fwctl_rpc_allowed(ucmd->uctx->fwctl, cmd->scope, cmd->in_len,
+				cmd->out_len);
 	if (ret)
 		return ret;
-	if (copy_to_user(u64_to_user_ptr(cmd->out), req.out,
-			 min_t(size_t, cmd->out_len, req.out_len))) {
+
+	/* Filled by copy_from_user() before any use, or the RPC fails. */
+	void *in __free(kvfree) = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+	if (!in)
+		return -ENOMEM;
+	if (copy_from_user(in, u64_to_user_ptr(cmd->in), cmd->in_len))
+		return -EFAULT;
+
+	out = fwctl_call_rpc(ucmd->uctx, cmd->scope, in, cmd->in_len, &out_len);
+	if (IS_ERR(out))
+		return PTR_ERR(out);
+	if (copy_to_user(u64_to_user_ptr(cmd->out), out,
+			 min_t(size_t, cmd->out_len, out_len))) {
 		ret = -EFAULT;
 	} else {
-		cmd->out_len = req.out_len;
+		cmd->out_len = out_len;
 		ret = ucmd_respond(ucmd, sizeof(*cmd));
 	}
-	if (req.out != in)
-		kvfree(req.out);
+	if (out != in)
+		kvfree(out);
 	return ret;
 }
 
@@ -349,36 +544,30 @@ VISIBLE_IF_KUNIT long fwctl_fops_ioctl(struct file *filp, unsigned int cmd,
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_fops_ioctl);
 
-VISIBLE_IF_KUNIT int fwctl_fops_open(struct inode *inode, struct file *filp)
+/* A new context of a registered device: allocated, opened, listed. */
+static struct fwctl_uctx *fwctl_uctx_create(struct fwctl_device *fwctl)
 {
-	struct fwctl_device *fwctl =
-		container_of(inode->i_cdev, struct fwctl_device, cdev);
 	struct fwctl_uctx *uctx;
 	int ret;
 
-	guard(rwsem_read)(&fwctl->registration_lock);
-	if (!fwctl->ops)
-		return -ENODEV;
-
+	lockdep_assert_held(&fwctl->registration_lock);
 	uctx = kzalloc(fwctl->ops->uctx_size, GFP_KERNEL_ACCOUNT);
 	if (!uctx)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	uctx->fwctl = fwctl;
 	INIT_LIST_HEAD(&uctx->uctx_list_entry);
 	if (fwctl->ops->open_uctx) {
 		ret = fwctl->ops->open_uctx(uctx);
 		if (ret) {
 			kfree(uctx);
-			return ret;
+			return ERR_PTR(fwctl_errno(ret));
 		}
 	}
 	scoped_guard(mutex, &fwctl->uctx_list_lock)
 		list_add_tail(&uctx->uctx_list_entry, &fwctl->uctx_list);
 	fwctl_get(fwctl);
-	filp->private_data = uctx;
-	return 0;
+	return uctx;
 }
-EXPORT_SYMBOL_IF_KUNIT(fwctl_fops_open);
 
 /* Called with registration_lock held, while ops are still set. */
 static void fwctl_destroy_uctx(struct fwctl_uctx *uctx)
@@ -392,9 +581,9 @@ static void fwctl_destroy_uctx(struct fwctl_uctx *uctx)
 		fwctl->ops->close_uctx(uctx);
 }
 
-VISIBLE_IF_KUNIT int fwctl_fops_release(struct inode *inode, struct file *filp)
+/* The end of a context: closed unless unregister did it, then freed. */
+static void fwctl_uctx_release(struct fwctl_uctx *uctx)
 {
-	struct fwctl_uctx *uctx = filp->private_data;
 	struct fwctl_device *fwctl = uctx->fwctl;
 
 	scoped_guard(rwsem_read, &fwctl->registration_lock) {
@@ -404,9 +593,65 @@ VISIBLE_IF_KUNIT int fwctl_fops_release(struct inode *inode, struct file *filp)
 	}
 	kfree(uctx);
 	fwctl_put(fwctl);
+}
+
+VISIBLE_IF_KUNIT int fwctl_fops_open(struct inode *inode, struct file *filp)
+{
+	struct fwctl_device *fwctl =
+		container_of(inode->i_cdev, struct fwctl_device, cdev);
+	struct fwctl_uctx *uctx;
+
+	guard(rwsem_read)(&fwctl->registration_lock);
+	if (!fwctl->ops)
+		return -ENODEV;
+	uctx = fwctl_uctx_create(fwctl);
+	if (IS_ERR(uctx))
+		return PTR_ERR(uctx);
+	filp->private_data = uctx;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_fops_open);
+
+VISIBLE_IF_KUNIT int fwctl_fops_release(struct inode *inode, struct file *filp)
+{
+	fwctl_uctx_release(filp->private_data);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_fops_release);
+
+/**
+ * fwctl_kernel_open() - a context for a driver's own interface
+ * @fwctl: a registered device
+ *
+ * What opening /dev/fwctl/fwctlN gives a file: &fwctl_ops.uctx_size bytes,
+ * opened with &fwctl_ops.open_uctx and closed with &fwctl_ops.close_uctx
+ * by fwctl_kernel_close() or, if the device goes first, by
+ * fwctl_unregister(). Use it with fwctl_rpc_kernel().
+ *
+ * Context: process context.
+ * Return: the context, or an ERR_PTR: -ENODEV once the device is
+ * unregistered, -ENOMEM, or the error of &fwctl_ops.open_uctx.
+ */
+struct fwctl_uctx *fwctl_kernel_open(struct fwctl_device *fwctl)
+{
+	guard(rwsem_read)(&fwctl->registration_lock);
+	if (!fwctl->ops)
+		return ERR_PTR(-ENODEV);
+	return fwctl_uctx_create(fwctl);
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_kernel_open, FWCTL);
+
+/**
+ * fwctl_kernel_close() - end a context from fwctl_kernel_open()
+ * @uctx: the context; freed on return
+ *
+ * Context: process context.
+ */
+void fwctl_kernel_close(struct fwctl_uctx *uctx)
+{
+	fwctl_uctx_release(uctx);
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_kernel_close, FWCTL);
 
 static const struct file_operations fwctl_fops = {
 	.owner = THIS_MODULE,
@@ -473,6 +718,8 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	init_rwsem(&fwctl->registration_lock);
 	mutex_init(&fwctl->uctx_list_lock);
 	INIT_LIST_HEAD(&fwctl->uctx_list);
+	spin_lock_init(&fwctl->rpc_lock);
+	INIT_LIST_HEAD(&fwctl->rpcs);
 	ratelimit_state_init(&fwctl->audit_rs, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	fwctl->ops = ops;

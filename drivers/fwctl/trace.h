@@ -10,10 +10,12 @@
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 
+#include "fwctl_internal.h"
+
 TRACE_EVENT(fwctl_rpc,
-	    TP_PROTO(const struct fwctl_device *fwctl, u32 scope,
-		     const struct fwctl_rpc_req *req, int result),
-	    TP_ARGS(fwctl, scope, req, result),
+	    TP_PROTO(const struct fwctl_device *fwctl,
+		     const struct fwctl_rpc_call *call, int result),
+	    TP_ARGS(fwctl, call, result),
 	    TP_STRUCT__entry(__string(dev, dev_name(&fwctl->dev))
 			     __field(pid_t, pid)
 			     __array(char, comm, TASK_COMM_LEN)
@@ -25,10 +27,10 @@ TRACE_EVENT(fwctl_rpc,
 	    TP_fast_assign(__assign_str(dev);
 			   __entry->pid = task_tgid_nr(current);
 			   memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-			   __entry->scope = scope;
-			   __entry->needed = req->needed;
-			   __entry->cmd = req->cmd;
-			   __entry->executed = req->executed;
+			   __entry->scope = call->scope;
+			   __entry->needed = call->needed;
+			   __entry->cmd = call->cmd;
+			   __entry->executed = call->executed;
 			   __entry->result = result;),
 	    TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x executed=%d result=%d",
 		      __get_str(dev), __entry->pid, __entry->comm,

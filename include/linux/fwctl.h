@@ -13,41 +13,12 @@
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <uapi/fwctl/fwctl.h>
 
 struct fwctl_device;
 struct fwctl_uctx;
-
-/**
- * struct fwctl_rpc_req - one RPC as the core hands it to a driver
- * @scope: in: the scope the caller asked for; the core has already checked
- *	the capability and lockdown rules of that scope
- * @in: in: the request, a kernel copy of the caller's buffer
- * @in_len: in: bytes at @in
- * @out: out: the reply; may point into @in, otherwise it is kvmalloc()ed
- *	memory that the core kvfree()s
- * @out_len: in: bytes the caller can take; out: the full reply length
- * @cmd: out: the driver's identifier of the command, for the audit trail
- * @needed: out: the lowest scope the command needs; a write scope
- *	(%FWCTL_RPC_DEBUG_WRITE or above) on an executed command taints
- * @executed: out: true once the command reached the device, even if the
- *	device then reported an error
- *
- * The driver validates the request, judges it against its policy (a
- * refusal returns -EPERM or -EOPNOTSUPP and leaves @executed false), runs
- * it and fills the out fields. Only @executed and @needed decide the taint.
- */
-struct fwctl_rpc_req {
-	enum fwctl_rpc_scope scope;
-	void *in;
-	size_t in_len;
-	void *out;
-	size_t out_len;
-	u32 cmd;
-	enum fwctl_rpc_scope needed;
-	bool executed;
-};
 
 /**
  * struct fwctl_ops - what a driver implements
@@ -59,15 +30,29 @@ struct fwctl_rpc_req {
  *	context: at close, or by fwctl_unregister() for files still open.
  * @info: return kmalloc()ed device data for FWCTL_INFO and its length in
  *	@length, or an ERR_PTR (optional: no data)
+ * @fw_rpc: run one RPC: @in (@in_len bytes, a kernel copy the core owns)
+ *	at @scope, which the core has already checked against the caller's
+ *	capability and lockdown. Return the reply with its length in
+ *	@out_len (on entry, the room the caller has) or an ERR_PTR. The reply
+ *	may be @in itself, rewritten in place and no longer than @in_len;
+ *	otherwise it is kvmalloc()ed memory that the core kvfree()s. Neither
+ *	buffer may be used after @fw_rpc returns.
  * @commands: return a kvmalloc()ed array of the commands this context can
  *	run and the scope each needs, with the count in @count, or an ERR_PTR
- *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP)
- * @fw_rpc: run one RPC, see &struct fwctl_rpc_req; returns 0 or an errno
+ *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP). Not in
+ *	mainline.
+ * @reports_execution: the driver calls fwctl_rpc_execute() just before it
+ *	hands each command to the device. The core then taints, and checks
+ *	the command's scope, at that moment; a request the driver refuses
+ *	never taints. Without it the core taints as mainline does: before
+ *	@fw_rpc, for every request at a write scope. Not in mainline.
  *
- * Every op runs with the device's registration lock held for read, so it
- * never runs concurrently with or after fwctl_unregister(). Ops may sleep.
- * Several ops of different contexts, and several @fw_rpc calls of one
- * context, may run concurrently: the driver serialises its own hardware.
+ * The first six members are mainline's, with mainline's types, so a
+ * mainline fwctl driver builds unchanged. Every op runs with the device's
+ * registration lock held for read, so it never runs concurrently with or
+ * after fwctl_unregister(). Ops may sleep. Several ops of different
+ * contexts, and several @fw_rpc calls of one context, may run
+ * concurrently: the driver serialises its own hardware.
  */
 struct fwctl_ops {
 	enum fwctl_device_type device_type;
@@ -75,9 +60,11 @@ struct fwctl_ops {
 	int (*open_uctx)(struct fwctl_uctx *uctx);
 	void (*close_uctx)(struct fwctl_uctx *uctx);
 	void *(*info)(struct fwctl_uctx *uctx, size_t *length);
+	void *(*fw_rpc)(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			void *in, size_t in_len, size_t *out_len);
 	struct fwctl_command_info *(*commands)(struct fwctl_uctx *uctx,
 					       size_t *count);
-	int (*fw_rpc)(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req);
+	bool reports_execution;
 };
 
 /**
@@ -90,8 +77,11 @@ struct fwctl_ops {
  * @uctx_list_lock: protects @uctx_list
  * @uctx_list: every open context not yet closed
  * @ops: the driver's ops; NULL once unregistered, under @registration_lock
- * @audit_rs: rate limit of this device's audit log lines, so one noisy
- *	device cannot hide another's
+ * @audit_rs: rate limit of this device's audit log lines of refused
+ *	requests, so one noisy device cannot hide another's; executed
+ *	commands are always logged
+ * @rpc_lock: protects @rpcs
+ * @rpcs: the RPCs in flight in the driver, for fwctl_rpc_execute()
  *
  * Embedded at the start of the driver's own struct, see
  * fwctl_alloc_device(). Reference counted through @dev: files hold a
@@ -106,6 +96,8 @@ struct fwctl_device {
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
 	struct ratelimit_state audit_rs;
+	spinlock_t rpc_lock; /* protects rpcs */
+	struct list_head rpcs;
 };
 
 /**
@@ -136,9 +128,16 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
  * the reference with fwctl_put().
  */
 #define fwctl_alloc_device(parent, ops, drv_struct, member)                 \
-	((typeof(drv_struct) *)_fwctl_alloc_device(parent, ops,             \
-		sizeof(typeof(drv_struct)) +                                \
-		BUILD_BUG_ON_ZERO(offsetof(typeof(drv_struct), member))))
+	__fwctl_alloc_device(parent, ops, typeof(drv_struct), member)
+
+/* The checks of mainline's macro: member is a struct fwctl_device, first. */
+#define __fwctl_alloc_device(parent, ops, type, ...)                        \
+	({                                                                  \
+		static_assert(__same_type(struct fwctl_device,              \
+					  ((type *)NULL)->__VA_ARGS__));    \
+		static_assert(offsetof(type, __VA_ARGS__) == 0);            \
+		(type *)_fwctl_alloc_device(parent, ops, sizeof(type));     \
+	})
 
 /**
  * fwctl_get - take a reference on a fwctl device
@@ -161,8 +160,23 @@ static inline void fwctl_put(struct fwctl_device *fwctl)
 	put_device(&fwctl->dev);
 }
 
+DEFINE_FREE(fwctl, struct fwctl_device *, _T ? fwctl_put(_T) : (void)0)
+
 int fwctl_register(struct fwctl_device *fwctl);
 void fwctl_unregister(struct fwctl_device *fwctl);
-int fwctl_rpc_kernel(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req);
+
+/*
+ * Additions to mainline's driver API. A driver that must also build against
+ * a core without them tests this macro (see tools/fwctl/dkms/fwctl_compat.h).
+ */
+#define FWCTL_HAVE_RPC_EXECUTE 1
+int fwctl_rpc_execute(struct fwctl_uctx *uctx, enum fwctl_rpc_scope needed,
+		      u32 cmd);
+void fwctl_rpc_judged(struct fwctl_uctx *uctx, u32 cmd,
+		      const enum fwctl_rpc_scope *needed);
+struct fwctl_uctx *fwctl_kernel_open(struct fwctl_device *fwctl);
+void fwctl_kernel_close(struct fwctl_uctx *uctx);
+void *fwctl_rpc_kernel(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		       void *in, size_t in_len, size_t *out_len);
 
 #endif

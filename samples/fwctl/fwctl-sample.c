@@ -19,10 +19,10 @@
 int main(int argc, char **argv)
 {
 	struct {
-		struct fwctl_rpc_cxl hdr;
+		struct fwctl_rpc_cxl_hdr hdr;
 	} req = { .hdr = { .opcode = 0x0001 } };	/* CXL Identify */
 	struct {
-		struct fwctl_rpc_cxl_out hdr;
+		struct fwctl_rpc_cxl_out_hdr hdr;
 		__u8 payload[64];
 	} rsp;
 	struct fwctl_info_cxl data;

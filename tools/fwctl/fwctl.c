@@ -248,7 +248,7 @@ static int explain(int fd, int err, uint16_t opcode, uint32_t scope)
 }
 
 struct reply {
-	struct fwctl_rpc_cxl_out hdr;
+	struct fwctl_rpc_cxl_out_hdr hdr;
 	uint8_t payload[PAYLOAD_MAX];
 };
 
@@ -257,7 +257,7 @@ static int cxl_cmd(int fd, uint32_t scope, uint16_t opcode, const void *in,
 		   size_t len, struct reply *r)
 {
 	struct {
-		struct fwctl_rpc_cxl hdr;
+		struct fwctl_rpc_cxl_hdr hdr;
 		uint8_t payload[PAYLOAD_MAX];
 	} req = { .hdr = { .opcode = opcode, .op_size = len } };
 	struct fwctl_rpc rpc = {

@@ -93,6 +93,7 @@ struct cxl_cel {
  * @set_size: bytes Set Feature takes
  * @kernel_owned: the kernel drives this feature itself; Set Feature of it
  *	is refused with -EBUSY
+ * @entry: the Supported Feature Entry as the device returned it
  */
 struct cxl_feature {
 	u8 uuid[16];
@@ -101,6 +102,7 @@ struct cxl_feature {
 	u16 get_size;
 	u16 set_size;
 	bool kernel_owned;
+	u8 entry[CXL_FEATURE_ENTRY];
 };
 
 struct cxl_fwctl_verdict;
@@ -244,12 +246,18 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
  */
 typedef int (*cxl_fwctl_send_t)(void *priv, struct pci_mmpt_cmd *cmd);
 
-int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
-		  struct fwctl_rpc_req *req);
-int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
-		       const struct cxl_fwctl_policy *pol,
-		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
-		       void *priv);
+struct fwctl_rpc_cxl;
+bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
+			 const struct fwctl_rpc_cxl *in, size_t in_len,
+			 size_t out_len, size_t payload_size);
+void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len,
+		    struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol);
+void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			 void *rpc_in, size_t in_len, size_t *out_len,
+			 struct pci_mmpt *mbox,
+			 const struct cxl_fwctl_policy *pol,
+			 cxl_fwctl_send_t send, void *priv);
 int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr);
 ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,

@@ -81,12 +81,67 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 	return 0;
 }
 
-static int memdev_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+/*
+ * Get Supported Features as mainline answers it: from the list read at
+ * probe, without the mailbox. count / 48 entries from start_idx on, at
+ * most as many as there are; a start_idx past the list is -EINVAL. The
+ * features the kernel drives itself are listed as not changeable, with a
+ * Set Feature size of 0. out_len is sizeof(struct fwctl_rpc_cxl_out) plus
+ * the payload, as mainline reports it.
+ */
+static void *memdev_get_sup_feats(struct cxl_memdev_fwctl *mf,
+				  const struct fwctl_rpc_cxl *in,
+				  size_t *out_len)
 {
-	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+	const struct cxl_mbox_get_sup_feats_in *fin = &in->get_sup_feats_in;
+	unsigned int start = le16_to_cpu(fin->start_idx), n, i;
+	struct cxl_mbox_get_sup_feats_out *fout;
+	struct fwctl_rpc_cxl_out *out;
+	size_t size;
 
-	return cxl_fwctl_rpc_send(mf->cxlds->mmpt, &mf->pol, req, memdev_send,
-				  mf);
+	if (start >= mf->pol.nr_feats)
+		return ERR_PTR(-EINVAL);
+	n = min_t(size_t, le32_to_cpu(fin->count) / sizeof(fout->ents[0]),
+		  mf->pol.nr_feats - start);
+	size = struct_size(fout, ents, n);
+	out = kvzalloc(sizeof(*out) + size, GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return ERR_PTR(-ENOMEM);
+	fout = &out->get_sup_feats_out;
+	fout->num_entries = cpu_to_le16(n);
+	fout->supported_feats = cpu_to_le16(mf->pol.nr_feats);
+	for (i = 0; i < n; i++) {
+		const struct cxl_feature *f = &mf->feats[start + i];
+		struct cxl_feat_entry *e = &fout->ents[i];
+
+		memcpy(e, f->entry, sizeof(*e));
+		if (f->kernel_owned) {
+			e->set_feat_size = 0;
+			e->flags &= ~cpu_to_le32(CXL_FEATURE_F_CHANGEABLE);
+		}
+	}
+	out->size = size;
+	out->retval = 0;
+	*out_len = sizeof(*out) + size;
+	return out;
+}
+
+static void *memdev_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			void *in, size_t in_len, size_t *out_len)
+{
+	static const enum fwctl_rpc_scope any = FWCTL_RPC_CONFIGURATION;
+	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+	const struct fwctl_rpc_cxl *rpc = in;
+
+	if (!cxl_fwctl_rpc_check(&mf->pol, rpc, in_len, *out_len,
+				 mf->cxlds->mmpt->payload_size))
+		return ERR_PTR(-EINVAL);
+	if (rpc->opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
+		fwctl_rpc_judged(uctx, rpc->opcode, &any);
+		return memdev_get_sup_feats(mf, rpc, out_len);
+	}
+	return cxl_fwctl_rpc_send(uctx, scope, in, in_len, out_len,
+				  mf->cxlds->mmpt, &mf->pol, memdev_send, mf);
 }
 
 static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
@@ -122,6 +177,7 @@ static const struct fwctl_ops cxl_memdev_fwctl_ops = {
 	.info = memdev_info,
 	.commands = memdev_commands,
 	.fw_rpc = memdev_rpc,
+	.reports_execution = true,
 };
 
 static void memdev_fwctl_put(void *data)

@@ -16,54 +16,126 @@
 /* Bytes each tunnel level adds: its header and the CCI message header. */
 #define CXL_TUNNEL_OVERHEAD (CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR)
 
+/* The layout of mainline's <fwctl/cxl.h> and <cxl/features.h>. */
+static_assert(sizeof(struct fwctl_rpc_cxl_hdr) == 16);
+static_assert(sizeof(struct fwctl_rpc_cxl) == 48);
+static_assert(offsetof(struct fwctl_rpc_cxl, get_sup_feats_in) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl, set_feat_in) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl, payload) == 16);
+static_assert(sizeof(struct fwctl_rpc_cxl_out_hdr) == 8);
+static_assert(sizeof(struct fwctl_rpc_cxl_out) == 16);
+static_assert(offsetof(struct fwctl_rpc_cxl_out, payload) == 8);
+static_assert(sizeof(struct cxl_mbox_get_sup_feats_in) == 8);
+static_assert(sizeof(struct cxl_mbox_get_feat_in) == 21);
+static_assert(sizeof(struct cxl_mbox_set_feat_hdr) == CXL_SET_FEATURE_HDR);
+static_assert(sizeof(struct cxl_feat_entry) == CXL_FEATURE_ENTRY);
+static_assert(sizeof(struct cxl_mbox_get_sup_feats_out) == 8);
+
+/*
+ * The size rules of mainline's Feature commands, on devices whose policy
+ * judges them by feature (memory devices): Get Supported Features and Get
+ * Feature take exactly their input, Get Feature a non-zero count, Set
+ * Feature its header and at least one byte of data.
+ */
+static bool cxl_fwctl_feature_malformed(const struct cxl_fwctl_policy *pol,
+					const struct fwctl_rpc_cxl *in)
+{
+	if (!pol->features)
+		return false;
+	switch (in->opcode) {
+	case CXL_OP_GET_SUPPORTED_FEATURES:
+		return in->op_size != sizeof(in->get_sup_feats_in);
+	case CXL_OP_GET_FEATURE:
+		return in->op_size != sizeof(in->get_feat_in) ||
+		       !le16_to_cpu(in->get_feat_in.count);
+	case CXL_OP_SET_FEATURE:
+		return in->op_size <= sizeof(in->set_feat_in.hdr);
+	}
+	return false;
+}
+
+/**
+ * cxl_fwctl_rpc_check() - the size and field rules of a CXL fwctl request
+ * @pol: the device's policy inputs
+ * @in: the request
+ * @in_len: bytes at @in
+ * @out_len: the room the caller has for the reply
+ * @payload_size: the mailbox's payload area
+ *
+ * Mainline's rules: a header, op_size at most what follows it (more is
+ * accepted and ignored), room for the reply header; flags and reserved
+ * fields zero, a 16-bit opcode, a payload the mailbox can take, and the
+ * Feature commands' own sizes.
+ *
+ * Return: true when the request is well formed.
+ */
+bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
+			 const struct fwctl_rpc_cxl *in, size_t in_len,
+			 size_t out_len, size_t payload_size)
+{
+	if (in_len < sizeof(in->hdr) ||
+	    out_len < sizeof(struct fwctl_rpc_cxl_out_hdr))
+		return false;
+	return !in->flags && !in->reserved1 && in->opcode <= U16_MAX &&
+	       in->op_size <= in_len - sizeof(in->hdr) &&
+	       in->op_size <= payload_size &&
+	       !cxl_fwctl_feature_malformed(pol, in);
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, CXL_FWCTL);
+
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
+ * @uctx: the RPC's context
+ * @scope: the scope it runs at
+ * @rpc_in: the request, a &struct fwctl_rpc_cxl
+ * @in_len: bytes at @rpc_in
+ * @out_len: in: the room the caller has; out: the reply's length
  * @mbox: the mailbox
  * @pol: the device's policy inputs
- * @req: the RPC, see &struct fwctl_rpc_req
  * @send: runs the command; NULL for pci_mmpt_send() on @mbox
  * @priv: argument of @send
  *
- * Return: 0 with the reply in @req, -EINVAL for a malformed request, the
- * policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is too low, or the
- * mailbox's errno.
+ * The first five arguments are those of &fwctl_ops.fw_rpc. The command is
+ * judged by the policy, named to the core, and reported to it with
+ * fwctl_rpc_execute() right before it is sent.
+ *
+ * Return: the reply (kvfree() it), or ERR_PTR(-EINVAL) for a malformed
+ * request, the policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is
+ * too low, or the mailbox's errno.
  */
-int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
-		       const struct cxl_fwctl_policy *pol,
-		       struct fwctl_rpc_req *req, cxl_fwctl_send_t send,
-		       void *priv)
+void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			 void *rpc_in, size_t in_len, size_t *out_len,
+			 struct pci_mmpt *mbox,
+			 const struct cxl_fwctl_policy *pol,
+			 cxl_fwctl_send_t send, void *priv)
 {
-	const struct fwctl_rpc_cxl *in = req->in;
+	const struct fwctl_rpc_cxl *in = rpc_in;
 	struct fwctl_rpc_cxl_out *out;
 	struct cxl_fwctl_verdict v;
 	struct pci_mmpt_cmd cmd;
 	size_t out_size;
 	int ret;
 
-	if (req->in_len < sizeof(*in) || req->out_len < sizeof(*out) ||
-	    in->flags || in->reserved1 || in->opcode > U16_MAX ||
-	    in->op_size != req->in_len - sizeof(*in) ||
-	    in->op_size > mbox->payload_size)
-		return -EINVAL;
-	req->cmd = in->opcode;
+	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
+		return ERR_PTR(-EINVAL);
 
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
-	req->needed = v.needed;
+	fwctl_rpc_judged(uctx, in->opcode, ret ? NULL : &v.needed);
 	if (ret)
-		return ret;
-	if (req->scope < v.needed)
-		return -EPERM;
+		return ERR_PTR(ret);
+	if (scope < v.needed)
+		return ERR_PTR(-EPERM);
 
 	/*
 	 * Room for what the caller can take, not zeroed: only the bytes the
 	 * device returned are copied out (the core copies at most
-	 * min(req->out_len, the caller's length)), and a longer reply still
+	 * min(*out_len, the caller's length)), and a longer reply still
 	 * reports its full length.
 	 */
-	out_size = min(mbox->payload_size, req->out_len - sizeof(*out));
-	out = kvmalloc(sizeof(*out) + out_size, GFP_KERNEL_ACCOUNT);
+	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
+	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	cmd = (struct pci_mmpt_cmd){
 		.opcode = in->opcode,
 		.in = in->payload,
@@ -77,35 +149,41 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 		if (v.effects & CXL_CEL_ABORT)
 			cmd.flags |= PCI_MMPT_CMD_ABORTABLE;
 	}
-	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
-	/* Refused by the library before the doorbell rang: nothing ran. */
-	req->executed = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
+	/* From here the command counts as run: taint before the doorbell. */
+	ret = fwctl_rpc_execute(uctx, v.needed, in->opcode);
+	if (!ret)
+		ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	if (ret) {
 		kvfree(out);
-		return ret;
+		return ERR_PTR(ret);
 	}
 	if (pol->executed)
 		pol->executed(pol->priv, &v, cmd.return_code);
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;
-	req->out = out;
-	req->out_len = sizeof(*out) + cmd.out_len;
-	return 0;
+	*out_len = sizeof(out->hdr) + cmd.out_len;
+	return out;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, CXL_FWCTL);
 
 /**
  * cxl_fwctl_rpc() - run one fwctl RPC on a mailbox the caller owns alone
+ * @uctx: the RPC's context
+ * @scope: the scope it runs at
+ * @rpc_in: the request
+ * @in_len: bytes at @rpc_in
+ * @out_len: in: the room the caller has; out: the reply's length
  * @mbox: the mailbox
  * @pol: the device's policy inputs
- * @req: the RPC, see &struct fwctl_rpc_req
  *
  * Return: as cxl_fwctl_rpc_send().
  */
-int cxl_fwctl_rpc(struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol,
-		  struct fwctl_rpc_req *req)
+void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len,
+		    struct pci_mmpt *mbox, const struct cxl_fwctl_policy *pol)
 {
-	return cxl_fwctl_rpc_send(mbox, pol, req, NULL, NULL);
+	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len, mbox,
+				  pol, NULL, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, CXL_FWCTL);
 
@@ -386,6 +464,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			const u8 *e = buf + CXL_FEATS_HDR + i * CXL_FEATURE_ENTRY;
 			struct cxl_feature *f = &feats[n + i];
 
+			memcpy(f->entry, e, sizeof(f->entry));
 			memcpy(f->uuid, e, sizeof(f->uuid));
 			f->get_size = get_unaligned_le16(e + 0x12);
 			f->set_size = get_unaligned_le16(e + 0x14);
@@ -399,3 +478,6 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, CXL_FWCTL);
+
+/* fwctl_rpc_judged() and fwctl_rpc_execute() */
+MODULE_IMPORT_NS(FWCTL);

@@ -30,7 +30,7 @@ struct cxl_switch_compat {
 };
 
 struct cxl_switch_compat_file {
-	struct fwctl_uctx uctx;
+	struct fwctl_uctx *uctx;
 	struct cxl_switch_compat *compat;
 };
 
@@ -67,10 +67,16 @@ static int compat_open(struct inode *inode, struct file *filp)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	/* A context of the fwctl device, as opening its node gives. */
+	f->uctx = fwctl_kernel_open(&c->sw->fwctl);
+	if (IS_ERR(f->uctx)) {
+		int ret = PTR_ERR(f->uctx);
+
+		kfree(f);
+		return ret;
+	}
 	get_device(&c->dev);
 	f->compat = c;
-	f->uctx.fwctl = &c->sw->fwctl;
-	INIT_LIST_HEAD(&f->uctx.uctx_list_entry);
 	filp->private_data = f;
 	return 0;
 }
@@ -79,6 +85,7 @@ static int compat_release_file(struct inode *inode, struct file *filp)
 {
 	struct cxl_switch_compat_file *f = filp->private_data;
 
+	fwctl_kernel_close(f->uctx);
 	put_device(&f->compat->dev);
 	kfree(f);
 	return 0;
@@ -91,7 +98,7 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	struct fwctl_rpc_cxl *in __free(kvfree) = NULL;
 	const struct fwctl_rpc_cxl_out *out;
 	struct cxl_send_command cmd;
-	struct fwctl_rpc_req req;
+	size_t in_len, out_len;
 	u32 n;
 	int ret;
 
@@ -103,7 +110,8 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	    cmd.in.size > sw->mbox.payload_size)
 		return -EINVAL;
 
-	in = kvzalloc(sizeof(*in) + cmd.in.size, GFP_KERNEL_ACCOUNT);
+	in_len = sizeof(in->hdr) + cmd.in.size;
+	in = kvzalloc(max(sizeof(*in), in_len), GFP_KERNEL_ACCOUNT);
 	if (!in)
 		return -ENOMEM;
 	in->opcode = cmd.raw.opcode;
@@ -118,23 +126,20 @@ static long compat_send(struct cxl_switch_compat_file *f,
 	 * at the read-only scope first and at full scope only if it says
 	 * the command needs more.
 	 */
-	req = (struct fwctl_rpc_req){
-		.scope = FWCTL_RPC_DEBUG_READ_ONLY,
-		.in = in,
-		.in_len = sizeof(*in) + cmd.in.size,
-		.out_len = sizeof(*out) + sw->mbox.payload_size,
-	};
-	ret = fwctl_rpc_kernel(&f->uctx, &req);
-	if (ret == -EPERM) {
-		req.scope = FWCTL_RPC_DEBUG_WRITE_FULL;
-		ret = fwctl_rpc_kernel(&f->uctx, &req);
+	out_len = sizeof(out->hdr) + sw->mbox.payload_size;
+	out = fwctl_rpc_kernel(f->uctx, FWCTL_RPC_DEBUG_READ_ONLY, in, in_len,
+			       &out_len);
+	if (PTR_ERR_OR_ZERO(out) == -EPERM) {
+		out_len = sizeof(out->hdr) + sw->mbox.payload_size;
+		out = fwctl_rpc_kernel(f->uctx, FWCTL_RPC_DEBUG_WRITE_FULL, in,
+				       in_len, &out_len);
 	}
+	ret = PTR_ERR_OR_ZERO(out);
 	if (ret == -EOPNOTSUPP || ret == -EBUSY)
 		return -EPERM;
 	if (ret)
 		return ret;
 
-	out = req.out;
 	n = min(out->size, cmd.out.size);
 	if (copy_to_user(u64_to_user_ptr(cmd.out.payload), out->payload, n)) {
 		ret = -EFAULT;
@@ -144,8 +149,8 @@ static long compat_send(struct cxl_switch_compat_file *f,
 		if (copy_to_user(ucmd, &cmd, sizeof(cmd)))
 			ret = -EFAULT;
 	}
-	if (req.out != req.in)
-		kvfree(req.out);
+	if (out != (void *)in)
+		kvfree(out);
 	return ret;
 }
 

@@ -217,33 +217,39 @@ static int sw_lock_policy(struct cxl_switch *sw)
 	}
 }
 
-static int sw_rpc_locked(struct cxl_switch *sw, struct fwctl_rpc_req *req)
+static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
+			   enum fwctl_rpc_scope scope, void *rpc_in,
+			   size_t in_len, size_t *out_len)
 {
-	const struct fwctl_rpc_cxl *in = req->in;
+	const struct fwctl_rpc_cxl *in = rpc_in;
 
 	/*
 	 * Tunnels consult and refresh the target cache; port changes and
 	 * firmware activations drop it.
 	 */
-	if (req->in_len >= sizeof(*in) && sw_changes_targets(in->opcode)) {
+	if (in_len >= sizeof(in->hdr) && sw_changes_targets(in->opcode)) {
 		guard(mutex)(&sw->tunnels.lock);
-		return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
+		return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len,
+				     &sw->mbox, &sw->pol);
 	}
-	return cxl_fwctl_rpc(&sw->mbox, &sw->pol, req);
+	return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len, &sw->mbox,
+			     &sw->pol);
 }
 
-static int sw_rpc(struct fwctl_uctx *uctx, struct fwctl_rpc_req *req)
+static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len)
 {
 	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
 					     fwctl);
+	void *out;
 	int ret;
 
 	ret = sw_lock_policy(sw);
 	if (ret)
-		return ret;
-	ret = sw_rpc_locked(sw, req);
+		return ERR_PTR(ret);
+	out = sw_rpc_locked(sw, uctx, scope, rpc_in, in_len, out_len);
 	up_read(&sw->pol_lock);
-	return ret;
+	return out;
 }
 
 static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
@@ -269,6 +275,7 @@ static const struct fwctl_ops cxl_switch_fwctl_ops = {
 	.info = sw_info,
 	.commands = sw_commands,
 	.fw_rpc = sw_rpc,
+	.reports_execution = true,
 };
 
 /* --- sysfs ---------------------------------------------------------- */

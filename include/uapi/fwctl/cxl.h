@@ -1,30 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * fwctl RPC format of CXL mailboxes (FWCTL_DEVICE_TYPE_CXL). The request and
- * reply headers have mainline's layout.
+ * fwctl RPC format of CXL mailboxes (FWCTL_DEVICE_TYPE_CXL). The request
+ * and reply structs, their member names and the header guard are those of
+ * mainline Linux, so a program written against mainline's <fwctl/cxl.h>
+ * builds and runs unchanged. This kernel adds the raw @payload view of the
+ * request (any opcode the device's policy allows, not only the Feature
+ * commands) and the FWCTL_INFO device data below.
  */
-#ifndef _UAPI_FWCTL_CXL_H
-#define _UAPI_FWCTL_CXL_H
+#ifndef _UAPI_FWCTL_CXL_H_
+#define _UAPI_FWCTL_CXL_H_
 
 #include <linux/types.h>
+#include <linux/stddef.h>
+#include <cxl/features.h>
 
 /**
  * struct fwctl_rpc_cxl - ioctl(FWCTL_RPC) input for CXL devices
  * @opcode: the CXL mailbox command opcode, 0 to 0xffff
  * @flags: must be 0
- * @op_size: bytes of mailbox input payload that follow; must equal the
- *	RPC's in_len minus 16 and fit the device's payload area
+ * @op_size: bytes of mailbox input payload after @hdr; at most the RPC's
+ *	in_len minus sizeof(struct fwctl_rpc_cxl_hdr) (a larger in_len, such
+ *	as sizeof(struct fwctl_rpc_cxl) plus the payload, is accepted and the
+ *	bytes past op_size are ignored), and at most the device's payload
+ *	area
  * @reserved1: must be 0
- * @payload: the mailbox input payload
+ * @get_sup_feats_in: Get Supported Features input (op_size 8)
+ * @get_feat_in: Get Feature input (op_size 21)
+ * @set_feat_in: Set Feature input (op_size 32 plus the feature data)
+ * @payload: the mailbox input payload of any other command
+ *
+ * @hdr: the same 16-byte header as one struct fwctl_rpc_cxl_hdr
  *
  * Requests that break these rules get EINVAL and never reach the device.
  */
 struct fwctl_rpc_cxl {
-	__u32 opcode;
-	__u32 flags;
-	__u32 op_size;
-	__u32 reserved1;
-	__u8 payload[];
+	union {
+		struct {
+			__u32 opcode;
+			__u32 flags;
+			__u32 op_size;
+			__u32 reserved1;
+		};
+		struct fwctl_rpc_cxl_hdr {
+			__u32 opcode;
+			__u32 flags;
+			__u32 op_size;
+			__u32 reserved1;
+		} hdr;
+	};
+	union {
+		struct cxl_mbox_get_sup_feats_in get_sup_feats_in;
+		struct cxl_mbox_get_feat_in get_feat_in;
+		struct cxl_mbox_set_feat_in set_feat_in;
+		__DECLARE_FLEX_ARRAY(__u8, payload);
+	};
 };
 
 /**
@@ -32,15 +61,29 @@ struct fwctl_rpc_cxl {
  * @size: bytes of mailbox output payload the device returned
  * @retval: the device's mailbox return code (0 success, 3 unsupported,
  *	...); the ioctl succeeds when the device answered, whatever the code
+ * @get_sup_feats_out: Get Supported Features output
  * @payload: the mailbox output payload
+ *
+ * @hdr: the same 8-byte header as one struct fwctl_rpc_cxl_out_hdr
  *
  * The RPC's out_len must be at least 8. A payload longer than the buffer
  * is truncated; out_len then reports the full length.
  */
 struct fwctl_rpc_cxl_out {
-	__u32 size;
-	__u32 retval;
-	__u8 payload[];
+	union {
+		struct {
+			__u32 size;
+			__u32 retval;
+		};
+		struct fwctl_rpc_cxl_out_hdr {
+			__u32 size;
+			__u32 retval;
+		} hdr;
+	};
+	union {
+		struct cxl_mbox_get_sup_feats_out get_sup_feats_out;
+		__DECLARE_FLEX_ARRAY(__u8, payload);
+	};
 };
 
 /**

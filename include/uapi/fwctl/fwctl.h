@@ -2,13 +2,17 @@
 /*
  * fwctl: scoped, audited access to device firmware mailboxes.
  *
- * Binary compatible with the fwctl ABI of mainline Linux: same ioctl
- * numbers, struct layouts, scope and device type values. Everything this
- * header adds is reached only through bits and values a mainline program
- * never sets.
+ * Binary and source compatible with the fwctl ABI of mainline Linux: same
+ * ioctl numbers, struct layouts and member names, scope and device type
+ * values, header guard. Everything this header adds is reached only
+ * through bits and values a mainline program never sets.
+ *
+ * One deliberate difference in behaviour: a kernel that is locked down
+ * (lockdown=integrity or confidentiality) refuses FWCTL_RPC_DEBUG_WRITE_FULL
+ * with EPERM, even with CAP_SYS_RAWIO; mainline does not consult lockdown.
  */
-#ifndef _UAPI_FWCTL_FWCTL_H
-#define _UAPI_FWCTL_FWCTL_H
+#ifndef _UAPI_FWCTL_H
+#define _UAPI_FWCTL_H
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
@@ -46,36 +50,49 @@ enum {
  * @FWCTL_DEVICE_TYPE_ERROR: never reported by a working device
  * @FWCTL_DEVICE_TYPE_MLX5: NVIDIA mlx5 devices
  * @FWCTL_DEVICE_TYPE_CXL: CXL mailboxes, see <fwctl/cxl.h>
+ * @FWCTL_DEVICE_TYPE_BNXT: Broadcom bnxt devices
  * @FWCTL_DEVICE_TYPE_PDS: AMD/Pensando pds devices
  */
 enum fwctl_device_type {
 	FWCTL_DEVICE_TYPE_ERROR = 0,
 	FWCTL_DEVICE_TYPE_MLX5 = 1,
 	FWCTL_DEVICE_TYPE_CXL = 2,
+	FWCTL_DEVICE_TYPE_BNXT = 3,
 	FWCTL_DEVICE_TYPE_PDS = 4,
 };
 
 /**
- * enum fwctl_info_flags - what FWCTL_INFO returns in @out_device_data
- * @FWCTL_INFO_FLAG_COMMANDS: instead of the driver's device data, return an
- *	array of &struct fwctl_command_info: every command the device knows and
- *	the lowest scope that may run it on this kernel. Drivers that cannot
- *	answer give EOPNOTSUPP. Mainline kernels reject the flag with
- *	EOPNOTSUPP, so a tool can probe for it.
+ * DOC: FWCTL_INFO_FLAG_COMMANDS
+ *
+ * With this flag FWCTL_INFO returns, instead of the driver's device data,
+ * an array of &struct fwctl_command_info: every command the device knows
+ * and the lowest scope that may run it on this kernel. With a
+ * device_data_len of 0 the kernel only reports the length the array needs.
+ * Drivers that cannot answer give EOPNOTSUPP.
+ *
+ * This is an extension of this kernel, not a mainline flag. Mainline
+ * rejects every FWCTL_INFO flag with EOPNOTSUPP and assigns its own flags
+ * from bit 0 upwards, so the extension takes the last bit, 31, and bits 0
+ * to 30 are left to mainline. A tool probes with the flag set: EOPNOTSUPP
+ * means the kernel (or the driver) does not offer the list. Should mainline
+ * ever give bit 31 a meaning, or add a command list of its own, this
+ * kernel follows mainline and the extension moves.
  */
-enum fwctl_info_flags {
-	FWCTL_INFO_FLAG_COMMANDS = 1 << 0,
-};
+#define FWCTL_INFO_FLAG_COMMANDS 0x80000000U
 
 /**
  * struct fwctl_info - ioctl(FWCTL_INFO)
  * @size: sizeof(struct fwctl_info)
- * @flags: 0, or a bit of &enum fwctl_info_flags
+ * @flags: 0, or FWCTL_INFO_FLAG_COMMANDS
  * @out_device_type: set to the device's &enum fwctl_device_type
  * @device_data_len: in: bytes available at @out_device_data, which may be
- *	0; out: the full length of the data the kernel has. When the input was
- *	smaller, only that many bytes were written: call again with a buffer of
- *	the returned length.
+ *	0; out: the full length of the data the kernel has. The kernel writes
+ *	all the bytes it was given: the data, then zeros up to the input
+ *	length. When the input was smaller than the data, only that many bytes
+ *	were written: call again with a buffer of the returned length. With
+ *	an input length of 0 nothing is written and 0 comes back, as on
+ *	mainline; only with FWCTL_INFO_FLAG_COMMANDS does a length of 0 report
+ *	the length needed.
  * @out_device_data: user pointer to the buffer for the device data; its
  *	format depends on @out_device_type (and on @flags)
  *
@@ -101,7 +118,8 @@ struct fwctl_info {
  *	reset restores; taints the kernel when such a command runs
  * @FWCTL_RPC_DEBUG_WRITE_FULL: any command the driver lets through, with
  *	immediate effects on the device; needs CAP_SYS_RAWIO, is refused under
- *	kernel lockdown and taints the kernel when such a command runs
+ *	kernel lockdown (unlike mainline) and taints the kernel when such a
+ *	command runs
  */
 enum fwctl_rpc_scope {
 	FWCTL_RPC_CONFIGURATION = 0,
@@ -165,4 +183,4 @@ struct fwctl_command_info {
 	__u32 reserved;
 };
 
-#endif
+#endif /* _UAPI_FWCTL_H */

@@ -21,12 +21,12 @@ rm -rf "$dst"
 mkdir -p "$dst"
 cd "$repo"
 files="include/linux/fwctl.h include/linux/pci-mmpt.h include/uapi/fwctl/fwctl.h
-include/uapi/fwctl/cxl.h drivers/fwctl/Makefile drivers/fwctl/main.c
+include/uapi/fwctl/cxl.h include/uapi/cxl/features.h drivers/fwctl/Makefile drivers/fwctl/main.c
 drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h drivers/pci/mmpt/Makefile
 drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile
 drivers/cxl/fwctl/policy.c drivers/cxl/fwctl/rpc.c drivers/cxl/fwctl/cxl_fwctl.h
-drivers/cxl/switch/Makefile drivers/cxl/switch/switch.c drivers/cxl/switch/pci.c
-drivers/cxl/switch/compat.c drivers/cxl/switch/switch.h"
+drivers/cxl/switch/Makefile drivers/cxl/switch/switch.c
+drivers/cxl/switch/pci.c drivers/cxl/switch/compat.c drivers/cxl/switch/switch.h"
 for f in $files; do
 	mkdir -p "$dst/$(dirname "$f")"
 	cp "$f" "$dst/$f"

@@ -76,7 +76,7 @@ static int identify_send(int fd, uint8_t *out)
  * much as the ioctl, and CXL_MEM_SEND_COMMAND is timed without it.
  */
 struct small_req {
-	struct fwctl_rpc_cxl hdr;
+	struct fwctl_rpc_cxl_hdr hdr;
 	uint8_t payload[32];
 };
 
@@ -95,7 +95,7 @@ static int rpc(int fd, uint32_t scope, uint16_t opcode, const void *in,
 
 	if (len > sizeof(req.payload))
 		return -EINVAL;
-	req.hdr = (struct fwctl_rpc_cxl){ .opcode = opcode, .op_size = len };
+	req.hdr = (struct fwctl_rpc_cxl_hdr){ .opcode = opcode, .op_size = len };
 	memcpy(req.payload, in, len);
 	if (ioctl(fd, FWCTL_RPC, &r))
 		return -errno;

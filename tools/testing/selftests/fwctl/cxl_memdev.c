@@ -290,7 +290,7 @@ TEST_F(md, features)
 	memset(in, 0, sizeof(in));
 	memcpy(in, patrol_scrub_uuid, 16);
 	in[0x16] = 1;			/* version */
-	in[0x20] = cur[2];		/* scrub cycle (hours) */
+	in[0x20] = cur[1];		/* scrub cycle (hours) */
 	in[0x21] = cur[3] & 1;		/* enable */
 	ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
 				  OP_SET_FEATURE, in, 0x22, &rsp));
@@ -330,7 +330,7 @@ TEST_F(md, refusals)
 	struct fwctl_rpc rpc = {
 		.size = sizeof(rpc),
 		.scope = FWCTL_RPC_CONFIGURATION,
-		.in_len = sizeof(bad),
+		.in_len = sizeof(bad.hdr),
 		.out_len = sizeof(rsp),
 		.in = (uintptr_t)&bad,
 		.out = (uintptr_t)&rsp,

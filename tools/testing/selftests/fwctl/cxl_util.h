@@ -17,12 +17,12 @@
 #define CXL_PAYLOAD_MAX 2048
 
 struct cxl_req {
-	struct fwctl_rpc_cxl hdr;
+	struct fwctl_rpc_cxl_hdr hdr;
 	uint8_t payload[CXL_PAYLOAD_MAX];
 };
 
 struct cxl_rsp {
-	struct fwctl_rpc_cxl_out hdr;
+	struct fwctl_rpc_cxl_out_hdr hdr;
 	uint8_t payload[CXL_PAYLOAD_MAX];
 };
 

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <fwctl/fwctl.h>
@@ -21,6 +22,7 @@
 #define TEST_SYSFS "/sys/kernel/fwctl_test"
 #define TEST_MODULE "/fwctl/modules/fwctl_test.ko"
 #define TRACE "/sys/kernel/tracing"
+#define ALLOW_HANG "/sys/module/fwctl_test/parameters/allow_hang"
 
 static int add_device(char *name, size_t len)
 {
@@ -121,23 +123,34 @@ static int kmsg_mark(void)
 	return fd;
 }
 
-static bool kmsg_has(int fd, const char *needle)
+/*
+ * Everything logged since the mark, in buf: read once, so that several
+ * checks, positive and negative, look at the same records.
+ */
+static size_t kmsg_collect(int fd, char *buf, size_t len)
 {
-	char rec[8192];
-	bool found = false;
+	size_t used = 0;
 	ssize_t n;
 
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
+	buf[0] = 0;
+	while (used + 1 < len) {
+		n = read(fd, buf + used, len - used - 1);
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten records: go on */
 		if (n <= 0)
 			break;
-		rec[n] = 0;
-		if (contains(rec, needle))
-			found = true;
+		used += n;
+		buf[used] = 0;
 	}
-	return found;
+	return used;
+}
+
+static char kmsg_buf[1 << 16];
+
+static bool kmsg_has(int fd, const char *needle)
+{
+	kmsg_collect(fd, kmsg_buf, sizeof(kmsg_buf));
+	return contains(kmsg_buf, needle);
 }
 
 FIXTURE(fwctl) {
@@ -166,10 +179,23 @@ FIXTURE_TEARDOWN(fwctl)
  * read-only commands never taint, an executed write does. The 32-bit
  * build runs after the native one, when the kernel is tainted already.
  */
+static void *hanger(void *arg)
+{
+	uint8_t out[sizeof(struct trpc)];
+	uint32_t len = sizeof(out);
+
+	return (void *)(intptr_t)do_rpc(*(int *)arg, FWCTL_RPC_DEBUG_WRITE,
+					FWCTL_TEST_HANG, FWCTL_RPC_DEBUG_WRITE,
+					0, out, &len);
+}
+
 TEST_F(fwctl, taint_only_after_executed_write)
 {
 	uint8_t out[sizeof(struct trpc)];
 	uint32_t len = sizeof(out);
+	pthread_t th;
+	void *ret;
+	int i;
 
 	ASSERT_FALSE(kernel_tainted_fwctl());
 	/* The driver refuses: the command needs more than was asked. */
@@ -184,13 +210,32 @@ TEST_F(fwctl, taint_only_after_executed_write)
 	/* A read-only command at a write scope. */
 	ASSERT_EQ(0, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
 			  FWCTL_RPC_CONFIGURATION));
+	/* The test-only hang is off: refused before the device, no taint. */
+	ASSERT_EQ(-EOPNOTSUPP, do_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				      FWCTL_TEST_HANG, FWCTL_RPC_DEBUG_WRITE,
+				      0, out, &len));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 
-	/* Executed, and the device failed it: it still ran. */
+	/*
+	 * A write-scope command whose device hangs: what a crash report
+	 * taken now would show. The taint is there while it still runs.
+	 */
+	ASSERT_EQ(0, write_file(ALLOW_HANG, "Y"));
+	ASSERT_EQ(0, pthread_create(&th, NULL, hanger, &self->fd));
+	for (i = 0; i < 500 && read_long(TEST_SYSFS "/hanging") < 1; i++)
+		usleep(10 * 1000);
+	ASSERT_EQ(1, read_long(TEST_SYSFS "/hanging"));
+	ASSERT_TRUE(kernel_tainted_fwctl());
+	ASSERT_EQ(1, read_long(TEST_SYSFS "/hanging"));
+	ASSERT_EQ(0, write_file(TEST_SYSFS "/release", "1"));
+	ASSERT_EQ(0, pthread_join(th, &ret));
+	ASSERT_EQ(0, (intptr_t)ret);
+	ASSERT_EQ(0, write_file(ALLOW_HANG, "N"));
+
+	/* Executed, and the device failed it: the errno comes back. */
 	ASSERT_EQ(-EIO, do_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
 			       FWCTL_TEST_FAIL, FWCTL_RPC_DEBUG_WRITE, EIO,
 			       out, &len));
-	ASSERT_TRUE(kernel_tainted_fwctl());
 }
 #endif
 
@@ -213,8 +258,9 @@ TEST_F(fwctl, info_reports_needed_length)
 	uint8_t buf[64];
 	uint32_t len = 0;
 
+	/* Length 0: nothing asked, 0 back, as mainline answers. */
 	ASSERT_EQ(0, do_info(self->fd, 0, NULL, &len, NULL));
-	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
+	ASSERT_EQ(0, len);
 
 	/* Too small: a prefix, the rest untouched, the full length back. */
 	memset(buf, 0xee, sizeof(buf));
@@ -223,6 +269,22 @@ TEST_F(fwctl, info_reports_needed_length)
 	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
 	ASSERT_EQ(FWCTL_TEST_MAGIC & 0xff, buf[0]);
 	ASSERT_EQ(0xee, buf[6]);
+}
+
+/* As mainline: the whole buffer is written, the data and then zeros. */
+TEST_F(fwctl, info_zero_fills_the_buffer)
+{
+	uint8_t buf[128];
+	uint32_t len = 100, i;
+
+	memset(buf, 0xee, sizeof(buf));
+	ASSERT_EQ(0, do_info(self->fd, 0, buf, &len, NULL));
+	ASSERT_EQ(sizeof(struct fwctl_test_info), len);
+	ASSERT_EQ(FWCTL_TEST_MAGIC & 0xff, buf[0]);
+	for (i = sizeof(struct fwctl_test_info); i < 100; i++)
+		ASSERT_EQ(0, buf[i]) TH_LOG("byte %u", i);
+	for (; i < sizeof(buf); i++)
+		ASSERT_EQ(0xee, buf[i]) TH_LOG("byte %u", i);
 }
 
 TEST_F(fwctl, info_size_rules)
@@ -248,7 +310,7 @@ TEST_F(fwctl, info_size_rules)
 	ASSERT_EQ(FWCTL_DEVICE_TYPE_TEST, big.info.out_device_type);
 	ASSERT_EQ(0, big.tail[5]);
 
-	big.info.flags = 1u << 31;
+	big.info.flags = 1u << 30;
 	big.info.size = sizeof(big.info);
 	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_INFO, &big.info));
 	ASSERT_EQ(EOPNOTSUPP, errno);
@@ -432,6 +494,24 @@ TEST_F(fwctl, lockdown_refuses_write_full)
 	ASSERT_TRUE(found);
 }
 
+/* The audit line of the test driver's executed write by this process. */
+static void audit_line(char *buf, size_t len, const char *comm)
+{
+	snprintf(buf, len,
+		 "audit: comm=%s pid=%d uid=0 scope=debug-write command=0x1001 needs=debug-write executed errno=0",
+		 comm, getpid());
+}
+
+/* One executed write; what was logged since kmsg's mark, in kmsg_buf. */
+static int write_and_collect(int fd, int kmsg)
+{
+	int ret = echo(fd, FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE);
+
+	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
+	close(kmsg);
+	return ret;
+}
+
 TEST_F(fwctl, audit_trail)
 {
 	char buf[8192], want[256], comm[32];
@@ -464,13 +544,58 @@ TEST_F(fwctl, audit_trail)
 	ASSERT_TRUE(contains(buf, "scope=1 needed=2 cmd=0x1001 executed=0 result=-1"));
 
 	/* The log names the process, for the executed and the refused one. */
-	snprintf(want, sizeof(want),
-		 "audit: comm=%s pid=%d uid=0 scope=debug-write command=0x1001 needs=debug-write executed errno=0",
-		 comm, getpid());
-	/* A refused read-only-scope request is traced but not logged. */
-	ASSERT_TRUE(kmsg_has(kmsg, want) &&
-		    !kmsg_has(kmsg, "scope=debug-read-only command=0x1001"));
+	audit_line(want, sizeof(want), comm);
+	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
 	close(kmsg);
+	ASSERT_TRUE(contains(kmsg_buf, want));
+	/* A refused read-only-scope request is traced but not logged. */
+	ASSERT_FALSE(contains(kmsg_buf, "scope=debug-read-only command=0x1001"));
+}
+
+/* However many refused requests come first, the executed write is logged. */
+TEST_F(fwctl, audit_executed_after_refused_flood)
+{
+	char want[256], comm[32];
+	int i, kmsg, refused = 0;
+	char *p;
+
+	ASSERT_LT(0, read_file("/proc/self/comm", comm, sizeof(comm)));
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg);
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(-EPERM, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       FWCTL_RPC_DEBUG_WRITE_FULL));
+	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
+	audit_line(want, sizeof(want), comm);
+	ASSERT_TRUE(contains(kmsg_buf, want));
+	/* The refusals were logged too, but within their rate limit. */
+	for (p = kmsg_buf; (p = strstr(p, "needs=debug-write-full refused"));
+	     p++)
+		refused++;
+	ASSERT_LT(0, refused);
+	ASSERT_GT(50, refused);
+}
+
+/* A process name cannot forge a log line or a field of one. */
+TEST_F(fwctl, audit_escapes_comm)
+{
+	char want[256];
+	int kmsg;
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "x\nfwctl y=1\"", 0, 0, 0));
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg);
+	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
+	/*
+	 * /dev/kmsg itself shows a backslash as \x5c and a newline as \x0a:
+	 * the record holds the kernel's escapes, not the raw bytes.
+	 */
+	snprintf(want, sizeof(want),
+		 "audit: comm=x\\x5cx0afwctl\\x5cx20y\\x5cx3d1\\x5cx22 pid=%d",
+		 getpid());
+	ASSERT_TRUE(contains(kmsg_buf, want)) TH_LOG("%s", kmsg_buf);
+	ASSERT_FALSE(contains(kmsg_buf, "comm=x\\x0afwctl"));
+	ASSERT_FALSE(contains(kmsg_buf, "fwctl y=1"));
 }
 
 static void *sleeper(void *arg)
@@ -523,6 +648,65 @@ TEST_F(fwctl, unregister_with_rpcs_in_flight)
 	ASSERT_EQ(ENOENT, errno);
 	ASSERT_EQ(0, close(fd2));
 	ASSERT_EQ(before - 1, read_long(TEST_SYSFS "/contexts"));
+}
+
+struct racer {
+	const char *name;
+	bool stop;
+	int bad;
+};
+
+/* Opens, runs RPCs, closes, until told to stop; notes unexpected errnos. */
+static void *racer(void *arg)
+{
+	struct racer *r = arg;
+	char path[64];
+	int fd, k, e;
+
+	snprintf(path, sizeof(path), "/dev/fwctl/%s", r->name);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		fd = open(path, O_RDWR);
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
+				r->bad = errno;
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			e = echo(fd, FWCTL_RPC_CONFIGURATION,
+				 FWCTL_RPC_CONFIGURATION);
+			if (e && e != -ENODEV)
+				r->bad = -e;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Unregister in the middle of opens, closes and ioctls, many times over. */
+TEST(unregister_races_open_close_ioctl)
+{
+	long before = read_long(TEST_SYSFS "/contexts");
+	struct racer r[3];
+	pthread_t th[3];
+	char name[32];
+	int round, i;
+
+	for (round = 0; round < 30; round++) {
+		ASSERT_EQ(0, add_device(name, sizeof(name)));
+		for (i = 0; i < 3; i++) {
+			r[i] = (struct racer){ .name = name };
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, racer, &r[i]));
+		}
+		usleep((round % 10) * 2000);
+		ASSERT_EQ(0, write_file(TEST_SYSFS "/remove", name));
+		for (i = 0; i < 3; i++) {
+			__atomic_store_n(&r[i].stop, true, __ATOMIC_RELAXED);
+			ASSERT_EQ(0, pthread_join(th[i], NULL));
+			ASSERT_EQ(0, r[i].bad) TH_LOG("round %d: errno %d", round,
+						      r[i].bad);
+		}
+		ASSERT_EQ(before, read_long(TEST_SYSFS "/contexts"));
+	}
 }
 
 TEST_F(fwctl, many_opens_and_closes)
@@ -684,7 +868,8 @@ TEST_F(fwctl, random_ioctls)
 			if (rpc->scope == FWCTL_RPC_DEBUG_WRITE_FULL && (r & 8))
 				rpc->scope = FWCTL_RPC_DEBUG_WRITE;
 		} else if (cmd == FWCTL_INFO && (r & 4)) {
-			((struct fwctl_info *)buf)->flags &= 1;
+			((struct fwctl_info *)buf)->flags &=
+				FWCTL_INFO_FLAG_COMMANDS | 1;
 			((struct fwctl_info *)buf)->device_data_len %= 128;
 			((struct fwctl_info *)buf)->out_device_data =
 				(uintptr_t)(buf + (rand() % 4096));

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CXL command policy against a device that lies, on the mock switch CCI
+ * (CONFIG_CXL_SWITCH_MOCK) driven by the real switch driver, policy, RPC
+ * path, compatibility node and fwctl core. The fabric:
+ *
+ *   switch (its CEL claims no effects for its port commands)
+ *     port 0: type-3, a driver of this kernel bound below (in use)
+ *     port 1: type-3, nothing of ours below
+ *     port 2: a switch -> port 0: type-3; port 1: a switch -> port 0: type-3
+ *     port 3: a component that says it is a switch; the port says type-3
+ *
+ * Every type-3 lists the kernel's commands with no or background-only
+ * effects. Each refusal asserts its errno, that nothing reached the device,
+ * that the kernel is not tainted, and (once per device, within the audit
+ * rate limit) its audit line: this program runs before anything taints
+ * the kernel. Built with ADV_WRITES (cxl_adversarial_writes) it runs the
+ * accepted writes instead, later, and asserts their taint and audit line.
+ */
+#include <linux/cxl_mem.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "mock_util.h"
+
+/* The kernel's commands on a type-3, each claimed harmless by the device. */
+static const struct {
+	uint16_t opcode;
+	uint16_t effects;
+} owned[] = {
+	{ 0x0101, 0x00 }, { 0x0103, 0x00 }, { 0x0201, 0x40 }, { 0x0202, 0x40 },
+	{ 0x4101, 0x00 }, { 0x4103, 0x00 }, { 0x4204, 0x00 }, { 0x4300, 0x00 },
+	{ 0x4301, 0x00 }, { 0x4302, 0x00 }, { 0x4304, 0x40 }, { 0x4305, 0x00 },
+	{ 0x4400, 0x40 }, { 0x4401, 0x40 }, { 0x4402, 0x00 }, { 0x4501, 0x00 },
+	{ 0x4503, 0x00 }, { 0x4600, 0x00 }, { 0x4601, 0x00 },
+};
+
+/* Rows of the policy table: a neutral opcode per effects combination. */
+#define ROW_OP(i)	(0x0a00 + (i))
+static const struct {
+	uint16_t effects;
+	int err;			/* refused with this, or 0 */
+	uint32_t scope;			/* else the scope it needs */
+} rows[] = {
+	{ 0x0000, 0, FWCTL_RPC_CONFIGURATION },
+	{ 0x0180, 0, FWCTL_RPC_CONFIGURATION },	/* abort, secondary mailbox */
+	{ 0x0040, 0, FWCTL_RPC_DEBUG_WRITE },		/* background only */
+	{ 0x0001, 0, FWCTL_RPC_DEBUG_WRITE },		/* after cold reset */
+	{ 0x0600, 0, FWCTL_RPC_DEBUG_WRITE },		/* after conv. reset */
+	{ 0x0a00, 0, FWCTL_RPC_DEBUG_WRITE },		/* after CXL reset */
+	{ 0x0041, 0, FWCTL_RPC_DEBUG_WRITE },
+	{ 0x0002, 0, FWCTL_RPC_DEBUG_WRITE_FULL },	/* immediate config */
+	{ 0x0008, 0, FWCTL_RPC_DEBUG_WRITE_FULL },	/* immediate policy */
+	{ 0x0010, 0, FWCTL_RPC_DEBUG_WRITE_FULL },	/* immediate log */
+	{ 0x0042, 0, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ 0x0004, -EOPNOTSUPP, 0 },			/* immediate data */
+	{ 0x0020, -EOPNOTSUPP, 0 },			/* security state */
+	{ 0x0064, -EOPNOTSUPP, 0 },			/* sanitize-like */
+	{ 0x1000, -EOPNOTSUPP, 0 },			/* reserved */
+	{ 0x8002, -EOPNOTSUPP, 0 },			/* reserved */
+};
+
+#define SW_SERIAL	0x5a000000ULL
+
+static const struct cxl_mock_component comps[] = {
+	{ MOCK_AT(0), .type = CXL_MOCK_COMP_TYPE3, .vendor = 0x8086,
+	  .device = 0x0d93, .serial = SW_SERIAL + 1 },
+	{ MOCK_AT(1), .type = CXL_MOCK_COMP_TYPE3, .vendor = 0x8086,
+	  .device = 0x0d93, .serial = SW_SERIAL + 2 },
+	{ MOCK_AT(2), .type = CXL_MOCK_COMP_SWITCH, .vendor = 0x19e5,
+	  .device = 0xa129, .serial = SW_SERIAL + 3 },
+	{ MOCK_AT(2, 0), .type = CXL_MOCK_COMP_TYPE3, .vendor = 0x8086,
+	  .device = 0x0d93, .serial = SW_SERIAL + 4 },
+	{ MOCK_AT(2, 1), .type = CXL_MOCK_COMP_SWITCH, .vendor = 0x19e5,
+	  .device = 0xa129, .serial = SW_SERIAL + 5 },
+	{ MOCK_AT(2, 1, 0), .type = CXL_MOCK_COMP_TYPE3, .vendor = 0x8086,
+	  .device = 0x0d93, .serial = SW_SERIAL + 6 },
+	/* It says it is a switch; its port says a type-3 sits there. */
+	{ MOCK_AT(3), .type = CXL_MOCK_COMP_SWITCH, .vendor = 0x8086,
+	  .device = 0x0d93, .serial = SW_SERIAL + 7 },
+};
+
+#define PORT(p, f, conn)						\
+	{ MOCK_AT(), .port = (p), .flags = (f), .state = 3,		\
+	  .connected = (conn), .ltssm = 4, .max_width = 16, .width = 16,	\
+	  .max_speed = 5, .speed = 5, .ld_count = 1 }
+
+static const struct cxl_mock_port ports[] = {
+	PORT(0, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO),
+	PORT(1, 0, CXL_MOCK_PORT_AUTO),
+	PORT(2, 0, CXL_MOCK_PORT_AUTO),
+	PORT(3, 0, 4),
+};
+
+/* VCS 0: vPPB 0 bound to port 0 (in use), 1 to port 1, 2 unbound. */
+static const struct cxl_mock_vcs vcs[] = {
+	{ MOCK_AT(), .vcs = 0, .state = 1, .usp = 33, .nr_vppbs = 3,
+	  .vppb = { { 2, 0, 0 }, { 2, 1, 0 }, { 0, 0, 0 } } },
+};
+
+/* Port commands, each listed by the switch with no effects. */
+static const uint16_t port_ops[] = {
+	0x5102, 0x5103, 0x5201, 0x5202, 0x5203, 0x5301, 0x5302,
+};
+
+FIXTURE(adv) {
+	struct mock_switch sw;
+	int fd;
+	bool locked;
+};
+
+static int add(struct mock_switch *sw, struct cxl_mock_path path,
+	       uint16_t opcode, uint16_t effects)
+{
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL,
+		.path = path,
+		.opcode = opcode,
+		.effects = effects,
+	};
+
+	return mock_cmd(sw, &c);
+}
+
+FIXTURE_SETUP(adv)
+{
+	static const struct cxl_mock_path t3[] = {
+		MOCK_P(0), MOCK_P(1), MOCK_P(2, 0), MOCK_P(2, 1, 0), MOCK_P(3),
+	};
+	unsigned int i, j;
+
+	self->locked = strcmp(lockdown_level(), "none") != 0;
+	ASSERT_EQ(0, mock_switch_create(&(struct mock_switch_desc){
+		.vendor = 0x1e98, .device = 0x0c0b, .serial = SW_SERIAL,
+		.no_start = true,
+		.comps = comps, .nr_comps = ARRAY_SIZE(comps),
+		.ports = ports, .nr_ports = ARRAY_SIZE(ports),
+		.vcs = vcs, .nr_vcs = ARRAY_SIZE(vcs) }, &self->sw));
+	for (i = 0; i < ARRAY_SIZE(port_ops); i++)
+		ASSERT_EQ(0, add(&self->sw, MOCK_P(), port_ops[i], 0));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0x0201, 0x40));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0x0202, 0x40));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0xc000, 0));
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(i), rows[i].effects));
+	for (j = 0; j < ARRAY_SIZE(t3); j++) {
+		for (i = 0; i < ARRAY_SIZE(owned); i++)
+			ASSERT_EQ(0, add(&self->sw, t3[j], owned[i].opcode,
+					 owned[i].effects));
+		for (i = 0; i < ARRAY_SIZE(rows); i++)
+			ASSERT_EQ(0, add(&self->sw, t3[j], ROW_OP(i),
+					 rows[i].effects));
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0x5402, 0));
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0x5604, 0));
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0x0502, 0));
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0xc001, 0));
+	}
+	/* The cascaded switches: port commands, firmware, with no effects. */
+	for (i = 0; i < ARRAY_SIZE(port_ops); i++) {
+		ASSERT_EQ(0, add(&self->sw, MOCK_P(2), port_ops[i], 0));
+		ASSERT_EQ(0, add(&self->sw, MOCK_P(2, 1), port_ops[i], 0));
+	}
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(2), 0x0202, 0x40));
+	ASSERT_EQ(0, mock_start(&self->sw));
+	self->fd = mock_open_fwctl(&self->sw);
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", self->sw.fwctl, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(adv)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	mock_destroy(&self->sw);
+}
+
+/* A tunnel through the ports of @path to @opcode with @in. */
+static size_t tunnel_to(uint8_t *buf, struct cxl_mock_path path,
+			uint16_t opcode, const void *in, size_t len)
+{
+	uint8_t a[256], b[256];
+	int d;
+
+	memcpy(a, in, len);
+	for (d = path.depth - 1; d >= 0; d--) {
+		len = cxl_tunnel(b, path.port[d], d == path.depth - 1 ? opcode :
+				 0x5300, a, len);
+		memcpy(a, b, len);
+	}
+	memcpy(buf, a, len);
+	return len;
+}
+
+/* Send @opcode to the component at @path: directly or through tunnels. */
+static int send_at(int fd, uint32_t scope, struct cxl_mock_path path,
+		   uint16_t opcode, const void *in, size_t len)
+{
+	struct cxl_rsp rsp;
+	uint8_t buf[256];
+
+	if (!path.depth)
+		return cxl_rpc(fd, scope, opcode, in, len, &rsp);
+	len = tunnel_to(buf, path, opcode, in, len);
+	return cxl_rpc(fd, scope, 0x5300, buf, len, &rsp);
+}
+
+/* The kernel log from now on: open /dev/kmsg at its end. */
+static int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Whether a record since the mark holds every one of the strings. */
+static bool kmsg_saw(int fd, const char *a, const char *b, const char *c)
+{
+	char rec[1024];
+	bool seen = false;
+	ssize_t n;
+
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		if (strstr(rec, "audit:") && strstr(rec, a) &&
+		    (!b || strstr(rec, b)) && (!c || strstr(rec, c)))
+			seen = true;
+	}
+	close(fd);
+	return seen;
+}
+
+#ifndef ADV_WRITES
+/*
+ * The review's tunnel bypass, one, two and three levels down, at every
+ * type-3 and at the one that lies about its type: the kernel's commands
+ * never reach a device, whatever its CEL says.
+ */
+TEST_F(adv, kernel_owned_at_every_depth)
+{
+	static const struct cxl_mock_path t3[] = {
+		MOCK_P(0), MOCK_P(1), MOCK_P(2, 0), MOCK_P(3),
+	};
+	unsigned int i, j;
+	int k = kmsg_mark();
+
+	ASSERT_FALSE(kernel_tainted_fwctl());
+	for (j = 0; j < ARRAY_SIZE(t3); j++) {
+		for (i = 0; i < ARRAY_SIZE(owned); i++) {
+			uint8_t in[64] = {};
+
+			ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+						  t3[j], owned[i].opcode, in, 24))
+				TH_LOG("path %u/%u opcode %#x", t3[j].depth,
+				       t3[j].port[0], owned[i].opcode);
+			ASSERT_EQ(0, mock_count(&self->sw, t3[j], owned[i].opcode));
+		}
+	}
+	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "refused", "errno=16"));
+	/* Three levels: deeper than CXL defines, refused before the device. */
+	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       MOCK_P(2, 1, 0), 0x0a00, NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2, 1, 0), 0x0a00));
+	/* What is not the kernel's still passes, at the scope it needs. */
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_CONFIGURATION, MOCK_P(2, 0),
+			     ROW_OP(0), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ROW_OP(0)));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/* The same bypasses through /dev/cxl/switchN, the node existing tools use. */
+TEST_F(adv, kernel_owned_through_the_compat_node)
+{
+	uint8_t in[64] = {}, buf[256], out[64];
+	struct cxl_send_command cmd = { .id = CXL_MEM_COMMAND_ID_RAW };
+	unsigned int i;
+	int fd = mock_open_raw(&self->sw);
+	size_t len;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < ARRAY_SIZE(owned); i++) {
+		len = tunnel_to(buf, MOCK_P(1), owned[i].opcode, in, 24);
+		cmd.raw.opcode = 0x5300;
+		cmd.in.size = len;
+		cmd.in.payload = (uintptr_t)buf;
+		cmd.out.size = sizeof(out);
+		cmd.out.payload = (uintptr_t)out;
+		ASSERT_EQ(-1, ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd));
+		ASSERT_EQ(EPERM, errno) TH_LOG("opcode %#x", owned[i].opcode);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), owned[i].opcode));
+	}
+	/* A port command on a port in use, likewise. */
+	in[0] = 0;
+	cmd.raw.opcode = 0x5102;
+	cmd.in.size = 2;
+	cmd.in.payload = (uintptr_t)in;
+	ASSERT_EQ(-1, ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
+	close(fd);
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * Commands that act on a port: refused while the port leads to a device
+ * of this kernel, judged by their effects otherwise; a port change needs
+ * DEBUG_WRITE_FULL although the switch claims no effects.
+ */
+TEST_F(adv, ports_in_use)
+{
+	uint8_t in[8] = {};
+	unsigned int i;
+	int k = kmsg_mark();
+
+	for (i = 0; i < ARRAY_SIZE(port_ops); i++) {
+		uint16_t op = port_ops[i];
+		bool vppb = op == 0x5202 || op == 0x5203;
+
+		if (op == 0x5201)
+			continue;
+		/* Port 0 / vPPB 0 (bound to port 0): in use. */
+		memset(in, 0, sizeof(in));
+		ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(), op, in, 4))
+			TH_LOG("opcode %#x", op);
+		/* Port 1 / vPPB 1 (bound to port 1): the effects' floor. */
+		in[vppb ? 1 : 0] = 1;
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(), op, in, 4))
+			TH_LOG("opcode %#x", op);
+		/* Too short to name what it acts on. */
+		ASSERT_EQ(-EINVAL, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					   MOCK_P(), op, in, vppb ? 1 : 0))
+			TH_LOG("opcode %#x", op);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), op));
+	}
+	ASSERT_TRUE(kmsg_saw(k, "command=0x5102", "refused", "errno=16"));
+
+	/* Bind vPPB: the vPPB and the port it binds must both be free. */
+	in[0] = 0;
+	in[1] = 2;		/* vPPB 2: unbound */
+	in[2] = 0;		/* port 0: in use */
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x5201, in, 6));
+	in[2] = 1;
+	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x5201, in, 6));
+	in[1] = 0;		/* vPPB 0: bound to port 0 */
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x5201, in, 6));
+	/* A vPPB of a VCS the switch does not know: counts as in use. */
+	in[0] = 3;
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x5202, in, 3));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5201));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5202));
+
+	/* A driver binds below port 1: from now on it is the kernel's. */
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(1, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
+	in[0] = 1;
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x5102, in, 2));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/* Behind a tunnel: the first port the tunnel leaves through decides. */
+TEST_F(adv, ports_behind_tunnels)
+{
+	uint8_t in[8] = { 0 };
+	static const uint16_t mld_ops[] = { 0x5402, 0x5604, 0x0502 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mld_ops); i++) {
+		ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(0), mld_ops[i], in, 4))
+			TH_LOG("opcode %#x", mld_ops[i]);
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(1), mld_ops[i], in, 4))
+			TH_LOG("opcode %#x", mld_ops[i]);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(0), mld_ops[i]));
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), mld_ops[i]));
+	}
+	/* The cascaded switch behind port 2 (free): its ports by effects. */
+	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				  0x5102, in, 2));
+	/* Its firmware is not the kernel's, but needs full scope. */
+	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				  0x0202, NULL, 0));
+	/* Port 2 in use: everything behind it acts on this kernel's devices. */
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+				  MOCK_P(2), 0x5102, in, 2));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+				  MOCK_P(2), 0x5201, in, 6));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x5102));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * Every row of the policy table, on the switch itself and behind one and
+ * two tunnels: refused, or below its scope EPERM; the commands query says
+ * the same for the switch's own entries.
+ */
+TEST_F(adv, policy_table)
+{
+	static const struct cxl_mock_path at[] = {
+		MOCK_P(), MOCK_P(1), MOCK_P(2, 0),
+	};
+	struct fwctl_command_info cmds[128];
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.flags = FWCTL_INFO_FLAG_COMMANDS,
+		.device_data_len = sizeof(cmds),
+		.out_device_data = (uintptr_t)cmds,
+	};
+	unsigned int i, j, n, seen = 0;
+
+	for (j = 0; j < ARRAY_SIZE(at); j++) {
+		for (i = 0; i < ARRAY_SIZE(rows); i++) {
+			int want = rows[i].err;
+
+			if (!want && rows[i].scope == FWCTL_RPC_CONFIGURATION) {
+				ASSERT_EQ(0, send_at(self->fd, 0, at[j],
+						     ROW_OP(i), NULL, 0));
+				ASSERT_EQ(1, mock_count(&self->sw, at[j],
+							ROW_OP(i)));
+				continue;
+			}
+			if (!want) {
+				ASSERT_EQ(-EPERM, send_at(self->fd,
+							  rows[i].scope - 1,
+							  at[j], ROW_OP(i),
+							  NULL, 0))
+					TH_LOG("row %u depth %u", i,
+					       at[j].depth);
+			} else {
+				ASSERT_EQ(want, send_at(self->fd,
+							FWCTL_RPC_DEBUG_WRITE,
+							at[j], ROW_OP(i), NULL,
+							0))
+					TH_LOG("row %u depth %u", i,
+					       at[j].depth);
+			}
+			ASSERT_EQ(0, mock_count(&self->sw, at[j], ROW_OP(i)));
+		}
+		/* Vendor opcodes: full scope whatever they claim. */
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, at[j],
+					  j ? 0xc001 : 0xc000, NULL, 0));
+	}
+	/* Firmware on the switch, background-only claimed: full scope. */
+	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x0201, NULL, 0));
+
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
+	n = info.device_data_len / sizeof(cmds[0]);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(rows); j++) {
+			if (cmds[i].id != ROW_OP(j))
+				continue;
+			seen++;
+			if (rows[j].err) {
+				ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			} else {
+				ASSERT_EQ(rows[j].scope, cmds[i].scope)
+					TH_LOG("row %u", j);
+				ASSERT_FALSE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			}
+		}
+		if (cmds[i].id == 0x5102 || cmds[i].id == 0x0201)
+			ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE_FULL, cmds[i].scope);
+	}
+	ASSERT_EQ(ARRAY_SIZE(rows), seen);
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * A device swapped behind a port for another of the same type, the port's
+ * state unchanged: it is judged by its own CEL, not its predecessor's.
+ */
+TEST_F(adv, device_swapped_behind_a_port)
+{
+	struct cxl_mock_component c = comps[1];
+
+	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	c.serial = SW_SERIAL + 0x100;
+	ASSERT_EQ(0, mock_component(&self->sw, &c));
+	/* The newcomer says the same opcode changes configuration now. */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
+	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	/* And one that claims to be a switch where the port says type-3. */
+	c.type = CXL_MOCK_COMP_SWITCH;
+	c.serial = SW_SERIAL + 0x101;
+	ASSERT_EQ(0, mock_component(&self->sw, &c));
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)PORT(1, 0, 4)));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), 0x4400, 0));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+				  0x4400, NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), 0x4400));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/* A component that cannot be identified gets nothing. */
+TEST_F(adv, unidentified_target)
+{
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_NOT_IMPL,
+		.path = MOCK_P(1),
+		.opcode = 0x0001,
+	};
+
+	ASSERT_EQ(0, mock_cmd(&self->sw, &c));
+	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0),
+				       NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+#else /* ADV_WRITES */
+
+/*
+ * The accepted writes, built as cxl_adversarial_writes and run after the
+ * suites that need an untainted kernel: each taints before it runs, and
+ * is audited.
+ */
+TEST_F(adv, accepted_writes_taint)
+{
+	uint8_t in[8] = { 1 };
+	int k;
+
+	/* A reset-time change needs DEBUG_WRITE, which lockdown leaves. */
+	k = kmsg_mark();
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+			     ROW_OP(3), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(3)));
+	ASSERT_TRUE(kernel_tainted_fwctl());
+	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "scope=debug-write", NULL));
+
+	/* Physical Port Control of the free port 1: full scope. */
+	k = kmsg_mark();
+	if (self->locked) {
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					  MOCK_P(), 0x5102, in, 2));
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
+		close(k);
+		return;
+	}
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+			     0x5102, in, 2));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x5102));
+	ASSERT_TRUE(kmsg_saw(k, "command=0x5102", "scope=debug-write-full",
+			     NULL));
+}
+
+/*
+ * A port change through fwctl drops what the kernel knew about the
+ * components behind ports: a new CEL behind port 1 (same identity, same
+ * port state) is read after Physical Port Control, not before.
+ */
+TEST_F(adv, port_control_drops_the_tunnel_cache)
+{
+	uint8_t in[8] = { 1 };
+
+	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	/* Same device, new firmware behaviour the kernel has not seen. */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
+	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	if (self->locked) {
+		/* Lockdown refuses the port change: nothing is dropped. */
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					  MOCK_P(), 0x5102, in, 2));
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
+		return;
+	}
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+			     0x5102, in, 2));
+	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+}
+
+/* The switch's own firmware activation: its CEL is read again. */
+TEST_F(adv, firmware_activation_rereads_the_cel)
+{
+	if (self->locked) {
+		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					  MOCK_P(), 0x0202, NULL, 0));
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x0202));
+		return;
+	}
+	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+			     0x0202, NULL, 0));
+	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+}
+
+#endif /* ADV_WRITES */
+
+TEST_HARNESS_MAIN

@@ -138,8 +138,9 @@ struct cxl_fwctl_target {
  *	@port of @self (a switch); NULL: every port is in use
  * @vppb_in_use: whether vPPB @vppb of virtual switch @vcs of @self is bound
  *	to a port in use (or cannot be told); NULL: every vPPB is in use
- * @executed: told of every command the device ran through this policy
- *	with its verdict and return code (cache invalidation); optional
+ * @executed: told of every command that reached the device through this
+ *	policy, with its verdict and the device's return code (%U16_MAX when
+ *	the wait for it failed), for cache invalidation; optional
  * @priv: argument of the callbacks
  * @features: judge the feature commands by feature rather than by their CEL
  *	effects: Get Supported Features and Get Feature at CONFIGURATION,

@@ -151,14 +151,22 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	}
 	/* From here the command counts as run: taint before the doorbell. */
 	ret = fwctl_rpc_execute(uctx, v.needed, in->opcode);
-	if (!ret)
-		ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	if (ret) {
 		kvfree(out);
 		return ERR_PTR(ret);
 	}
-	if (pol->executed)
-		pol->executed(pol->priv, &v, cmd.return_code);
+	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
+	/*
+	 * Unless the library refused it before the doorbell, the device may
+	 * have acted on it, even when the wait for it failed: tell the
+	 * driver either way, so its caches do not outlive the change.
+	 */
+	if (pol->executed && ret != -EBUSY && ret != -E2BIG && ret != -EINVAL)
+		pol->executed(pol->priv, &v, ret ? U16_MAX : cmd.return_code);
+	if (ret) {
+		kvfree(out);
+		return ERR_PTR(ret);
+	}
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;
 	*out_len = sizeof(out->hdr) + cmd.out_len;

@@ -132,6 +132,9 @@ struct cxl_fwctl_target {
  * @self: the component whose mailbox this is (its CEL must be readable)
  * @allow_data_writes: immediate data and security changes may run at
  *	DEBUG_WRITE_FULL (CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES, for BMCs)
+ * @bg_needs_abort: the kernel runs background commands of its own on this
+ *	mailbox: a background command of @self runs only when its CEL entry
+ *	says the device can abort it, so the kernel can end it after a bound
  * @tunnel_target: the component behind a tunnel, named by the port or LD
  *	IDs of each level in @path; NULL when it cannot be identified
  * @port_in_use: whether this kernel drives a device below physical port
@@ -151,6 +154,7 @@ struct cxl_fwctl_target {
 struct cxl_fwctl_policy {
 	struct cxl_fwctl_target self;
 	bool allow_data_writes;
+	bool bg_needs_abort;
 	const struct cxl_fwctl_target *(*tunnel_target)(void *priv,
 							const u8 *path,
 							unsigned int depth);

@@ -238,6 +238,8 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 		},
 		.allow_data_writes =
 			IS_ENABLED(CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES),
+		/* Sanitize and firmware transfer share the slot with fwctl. */
+		.bg_needs_abort = true,
 		.features = true,
 	};
 	if (cxl_cel_effects(mf->cel, CXL_OP_GET_SUPPORTED_FEATURES)) {

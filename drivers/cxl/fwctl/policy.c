@@ -472,6 +472,10 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	ret = effects_scope(pol, opcode, *eff, &needed, &v->flags);
 	if (ret)
 		return ret;
+	/* The kernel's own background work must not wait on it unbounded. */
+	if (!depth && pol->bg_needs_abort && (*eff & CXL_CEL_BACKGROUND) &&
+	    !(*eff & CXL_CEL_ABORT))
+		return -EOPNOTSUPP;
 	v->needed = max(v->needed, needed);
 	if (opcode != CXL_OP_TUNNEL)
 		return 0;

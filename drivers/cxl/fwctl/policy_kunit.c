@@ -190,6 +190,9 @@ static const u16 type3_free[] = {
 	0x4700,
 };
 
+/* Background only, and background that the device can abort. */
+static const u16 bg_cel[] = { 0x0600, 0x0040, 0x0601, 0x0140 };
+
 static void policy_kernel_owned_and_quirks(struct kunit *test)
 {
 	u16 pairs[2 * (ARRAY_SIZE(type3_owned) + ARRAY_SIZE(type3_free))];
@@ -239,6 +242,20 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 				    "opcode %#x", cmds[i].id);
 	}
 	kvfree(cmds);
+
+	/*
+	 * A background command on a memory device's own mailbox: only one the
+	 * device can abort, so the kernel's sanitize never waits unbounded.
+	 */
+	pol.bg_needs_abort = true;
+	pol.self.cel = cel_of(test, bg_cel, 2);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0600, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0601, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
+	pol.bg_needs_abort = false;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0600, NULL, 0, &v), 0);
+	pol.self.cel = cel_of(test, pairs, n);
 
 	/* The same opcodes on a switch are the CEL's to judge. */
 	pol.self.component = CXL_COMPONENT_SWITCH;

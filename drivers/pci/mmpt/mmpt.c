@@ -4,10 +4,10 @@
  *
  * One command at a time per mailbox: write the payload and the command
  * register, ring the doorbell, wait for it to clear (interrupt when the
- * device has one, polling with growing sleeps when not), read status, the
- * reported output length and only that many payload bytes. Background
- * commands (return code 1) are tracked so only one runs at a time, and
- * waited for through the background status register.
+ * device has one, with polling at a bounded interval as a safety net), read
+ * status, the reported output length and only that many payload bytes.
+ * Background commands (return code 1) are tracked so only one runs at a
+ * time, and waited for through the background status register.
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
@@ -26,10 +26,78 @@
 
 /* Doorbell reads spent spinning before the first sleep. */
 #define MMPT_SPIN_READS		8
-#define MMPT_POLL_MIN_US	10
-#define MMPT_POLL_MAX_US	20000
-#define MMPT_BG_POLL_MIN_US	500
-#define MMPT_BG_POLL_MAX_US	100000
+
+/*
+ * How a wait sleeps between checks: intervals that double from min_us to
+ * max_us, on the mailbox wait queue when the interrupt @irq is enabled (so
+ * it wakes early), with a plain sleep otherwise. The interval stays bounded
+ * with interrupts too: an interrupt that never comes costs at most max_us.
+ */
+struct mmpt_wait {
+	unsigned int min_us;
+	unsigned int max_us;
+	u32 irq;
+};
+
+static const struct mmpt_wait mmpt_doorbell_iv = {
+	.min_us = 10, .max_us = 20000, .irq = PCI_MMPT_CTRL_DOORBELL_IRQ,
+};
+
+static const struct mmpt_wait mmpt_bg_iv = {
+	.min_us = 500, .max_us = 100000, .irq = PCI_MMPT_CTRL_BG_IRQ,
+};
+
+static const struct mmpt_wait mmpt_ready_iv = {
+	.min_us = 500, .max_us = 100000,
+};
+
+/* A wait condition: true when done, with the wait's result in *ret. */
+typedef bool (*mmpt_cond_t)(struct pci_mmpt *mbox, void *arg, int *ret);
+
+/* An interrupt arrived since @seen, or pci_mmpt_destroy() runs. */
+static bool mmpt_woken(struct pci_mmpt *mbox, int seen)
+{
+	return atomic_read(&mbox->irq_count) != seen || READ_ONCE(mbox->dying);
+}
+
+/*
+ * Wait until @cond holds, checking it at least once, for at most @timeout
+ * jiffies (MAX_SCHEDULE_TIMEOUT: no limit). A killable wait ends with
+ * -EINTR on a fatal signal.
+ */
+static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
+		     mmpt_cond_t cond, void *arg, unsigned long timeout,
+		     bool killable)
+{
+	unsigned long deadline = jiffies + timeout;
+	unsigned int delay = w->min_us;
+	int seen, ret;
+
+	for (;;) {
+		seen = atomic_read(&mbox->irq_count);
+		if (cond(mbox, arg, &ret))
+			return ret;
+		if (timeout != MAX_SCHEDULE_TIMEOUT &&
+		    !time_before(jiffies, deadline))
+			return -ETIMEDOUT;
+		if (killable && fatal_signal_pending(current))
+			return -EINTR;
+		if (READ_ONCE(mbox->ctrl) & w->irq) {
+			unsigned long j = usecs_to_jiffies(delay);
+
+			if (killable)
+				wait_event_killable_timeout(mbox->wq,
+							    mmpt_woken(mbox, seen),
+							    j);
+			else
+				wait_event_timeout(mbox->wq,
+						   mmpt_woken(mbox, seen), j);
+		} else {
+			usleep_range(delay, delay + delay / 4);
+		}
+		delay = min(delay * 2, w->max_us);
+	}
+}
 
 static int mmpt_ctrl(struct pci_mmpt *mbox, u32 *ctrl)
 {
@@ -38,8 +106,8 @@ static int mmpt_ctrl(struct pci_mmpt *mbox, u32 *ctrl)
 	return *ctrl == U32_MAX ? -ENODEV : 0;
 }
 
-/* Condition of the interrupt-driven waits: doorbell clear or device gone. */
-static bool mmpt_doorbell_done(struct pci_mmpt *mbox, int *ret)
+/* Doorbell clear or device gone. */
+static bool mmpt_doorbell_done(struct pci_mmpt *mbox, void *arg, int *ret)
 {
 	u32 ctrl;
 
@@ -49,39 +117,22 @@ static bool mmpt_doorbell_done(struct pci_mmpt *mbox, int *ret)
 
 /*
  * Wait for the doorbell to clear within timeout_ms. Spin for a few reads
- * since most devices answer at once, then sleep: on the interrupt when it
- * is enabled, otherwise with intervals that double up to 20 ms.
+ * since most devices answer at once, then sleep (see mmpt_poll()).
  */
 static int mmpt_wait_doorbell(struct pci_mmpt *mbox, unsigned int timeout_ms,
 			      bool *by_irq)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	unsigned int delay = MMPT_POLL_MIN_US;
 	int i, ret;
 
 	*by_irq = false;
 	for (i = 0; i < MMPT_SPIN_READS; i++) {
-		if (mmpt_doorbell_done(mbox, &ret))
+		if (mmpt_doorbell_done(mbox, NULL, &ret))
 			return ret;
 		udelay(1);
 	}
-
-	if (mbox->ctrl & PCI_MMPT_CTRL_DOORBELL_IRQ) {
-		*by_irq = true;
-		if (wait_event_timeout(mbox->wq, mmpt_doorbell_done(mbox, &ret),
-				       msecs_to_jiffies(timeout_ms)))
-			return ret;
-		return -ETIMEDOUT;
-	}
-
-	for (;;) {
-		if (mmpt_doorbell_done(mbox, &ret))
-			return ret;
-		if (time_after(jiffies, deadline))
-			return -ETIMEDOUT;
-		usleep_range(delay, delay * 2);
-		delay = min(delay * 2, MMPT_POLL_MAX_US);
-	}
+	*by_irq = mbox->ctrl & PCI_MMPT_CTRL_DOORBELL_IRQ;
+	return mmpt_poll(mbox, &mmpt_doorbell_iv, mmpt_doorbell_done, NULL,
+			 msecs_to_jiffies(timeout_ms), false);
 }
 
 /* 64-bit accesses; a partial last qword is padded (writes) or trimmed. */
@@ -317,15 +368,33 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, PCI_MMPT);
 
-static bool mmpt_bg_done(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
-			 int *ret)
+/*
+ * Finished: the running bit clear, and 100 percent complete or a failure
+ * code (an aborted command need not reach 100). The bit alone is not
+ * enough: some devices (QEMU 10.0's CXL mailbox) clear it as soon as they
+ * report progress, which a wait that polls sees; the base cxl_pci driver
+ * judged completion by the percentage alone.
+ */
+static bool mmpt_bg_finished(const struct pci_mmpt_bg_status *st)
 {
+	return !st->running &&
+	       (st->percent == 100 || st->return_code != PCI_MMPT_RC_SUCCESS);
+}
+
+struct mmpt_bg_arg {
+	struct pci_mmpt_bg_status *st;
+};
+
+static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
+{
+	struct mmpt_bg_arg *arg = data;
+
 	if (READ_ONCE(mbox->dying)) {
 		*ret = -ESHUTDOWN;
 		return true;
 	}
-	*ret = mmpt_read_bg(mbox, st);
-	return *ret || !st->running;
+	*ret = mmpt_read_bg(mbox, arg->st);
+	return *ret || mmpt_bg_finished(arg->st);
 }
 
 /**
@@ -334,8 +403,8 @@ static bool mmpt_bg_done(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
  * @timeout_ms: how long to wait; 0 means the mailbox's default
  * @st: its final status
  *
- * Woken by the background-complete interrupt when the mailbox has one,
- * otherwise polls with intervals that grow from 0.5 ms to 100 ms. Frees
+ * Woken by the background-complete interrupt when the mailbox has one, and
+ * polling in intervals that grow from 0.5 ms to 100 ms in any case. Frees
  * the mailbox's background slot once the operation is seen to finish.
  *
  * Context: process context, may sleep; a fatal signal ends the wait.
@@ -346,37 +415,11 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
 		     struct pci_mmpt_bg_status *st)
 {
 	unsigned long timeout = msecs_to_jiffies(timeout_ms ?: mbox->bg_timeout_ms);
-	unsigned long deadline = jiffies + timeout;
-	unsigned int delay = MMPT_BG_POLL_MIN_US;
 	bool by_irq = mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ;
-	long left;
+	struct mmpt_bg_arg arg = { .st = st };
 	int ret;
 
-	if (by_irq) {
-		left = wait_event_killable_timeout(mbox->wq,
-						   mmpt_bg_done(mbox, st, &ret),
-						   timeout);
-		if (left == -ERESTARTSYS)
-			ret = -EINTR;
-		else if (!left)
-			ret = -ETIMEDOUT;
-	} else {
-		for (;;) {
-			if (mmpt_bg_done(mbox, st, &ret))
-				break;
-			if (time_after(jiffies, deadline)) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			if (fatal_signal_pending(current)) {
-				ret = -EINTR;
-				break;
-			}
-			usleep_range(delay, delay + delay / 4);
-			delay = min(delay * 2, MMPT_BG_POLL_MAX_US);
-		}
-	}
-
+	ret = mmpt_poll(mbox, &mmpt_bg_iv, mmpt_bg_done, &arg, timeout, true);
 	if (!ret) {
 		ktime_t start;
 
@@ -573,6 +616,17 @@ int pci_mmpt_msgnum(const struct pci_mmpt *mbox)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, PCI_MMPT);
 
+/* Doorbell clear and the consumer's condition holds, or device gone. */
+static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
+{
+	const struct pci_mmpt_config *cfg = data;
+	u32 ctrl;
+
+	*ret = mmpt_ctrl(mbox, &ctrl);
+	return *ret || (!(ctrl & PCI_MMPT_CTRL_DOORBELL) &&
+			(!cfg->ready || cfg->ready(cfg->ctx)));
+}
+
 /**
  * pci_mmpt_init() - set up a mailbox and wait for it to be ready
  * @mbox: the mailbox to set up
@@ -591,9 +645,8 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		  void __iomem *base, const struct pci_mmpt_config *cfg)
 {
 	static const struct pci_mmpt_config defaults = {};
-	unsigned int delay = MMPT_BG_POLL_MIN_US, ready_ms;
-	unsigned long deadline;
-	u32 ctrl, shift;
+	unsigned int ready_ms;
+	u32 shift;
 	int ret;
 
 	if (!cfg)
@@ -627,22 +680,12 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	ready_ms = cfg->ready_timeout_ms ?:
 		   max(1000U, 1000U * FIELD_GET(PCI_MMPT_CAPS_READY_TIME,
 						mbox->caps));
-	deadline = jiffies + msecs_to_jiffies(ready_ms);
-	for (;;) {
-		ret = mmpt_ctrl(mbox, &ctrl);
-		if (ret)
-			goto err;
-		if (!(ctrl & PCI_MMPT_CTRL_DOORBELL) &&
-		    (!cfg->ready || cfg->ready(cfg->ctx)))
-			break;
-		if (time_after(jiffies, deadline)) {
-			dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
-			ret = -ETIMEDOUT;
-			goto err;
-		}
-		usleep_range(delay, delay * 2);
-		delay = min(delay * 2, MMPT_BG_POLL_MAX_US);
-	}
+	ret = mmpt_poll(mbox, &mmpt_ready_iv, mmpt_ready, (void *)cfg,
+			msecs_to_jiffies(ready_ms), false);
+	if (ret == -ETIMEDOUT)
+		dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
+	if (ret)
+		goto err;
 	mbox->idle_known = true;
 	return 0;
 err:

@@ -44,6 +44,7 @@ struct model {
 	unsigned int bg_steps;	/* 0: hang */
 	bool bg_hold;		/* progress paused */
 	bool abortable;
+	bool irq_lost;		/* interrupts enabled but never delivered */
 	/* what it saw */
 	atomic_t doorbells;
 	u16 last_opcode;
@@ -77,7 +78,7 @@ static void set_ctrl(struct model *m, u32 v)
 
 static void model_irq(struct model *m, u32 enable)
 {
-	if (ctrl(m) & enable)
+	if ((ctrl(m) & enable) && !READ_ONCE(m->irq_lost))
 		pci_mmpt_irq(0, &m->mbox);
 }
 
@@ -402,6 +403,43 @@ static void mmpt_test_slow_irq(struct kunit *test)
 	/* The doorbell write kept the interrupt enables. */
 	KUNIT_EXPECT_EQ(test, ctrl(m), PCI_MMPT_CTRL_DOORBELL_IRQ |
 				       PCI_MMPT_CTRL_BG_IRQ);
+}
+
+/*
+ * Interrupts enabled but never delivered: a missed interrupt costs at
+ * most a bounded poll interval, not the timeout.
+ */
+static void mmpt_test_irq_lost(struct kunit *test)
+{
+	struct pci_mmpt_config cfg = fast;
+	struct model *m = model_new(test, CAPS_IRQ);
+	struct pci_mmpt_cmd fg = { .opcode = 2 };
+	struct pci_mmpt_cmd bg = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
+	};
+	struct pci_mmpt_bg_status st;
+	unsigned long start;
+
+	cfg.timeout_ms = 4000;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &cfg), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
+	WRITE_ONCE(m->irq_lost, true);
+
+	m->delay_ms = 30;
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+
+	m->delay_ms = 0;
+	m->mode = BACKGROUND;
+	m->bg_steps = 20;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, 4000, &st), 0);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->mbox.irq_count), 0);
 }
 
 static void mmpt_test_stuck(struct kunit *test)
@@ -806,6 +844,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_lengths),
 	KUNIT_CASE(mmpt_test_slow),
 	KUNIT_CASE(mmpt_test_slow_irq),
+	KUNIT_CASE(mmpt_test_irq_lost),
 	KUNIT_CASE(mmpt_test_stuck),
 	KUNIT_CASE(mmpt_test_stuck_irq),
 	KUNIT_CASE(mmpt_test_gone),

@@ -79,7 +79,8 @@ int cxl_fwctl_rpc_send(struct pci_mmpt *mbox,
 	}
 	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	/* Refused by the library before the doorbell rang: nothing ran. */
-	req->executed = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
+	req->executed = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL &&
+			!(ret == -ESHUTDOWN && (cmd.flags & PCI_MMPT_CMD_BACKGROUND));
 	if (ret) {
 		kvfree(out);
 		return ret;

@@ -391,6 +391,8 @@ static void sw_setup_irq(struct cxl_switch *sw)
 	if (pci_alloc_irq_vectors(pdev, msgnum + 1, msgnum + 1,
 				  PCI_IRQ_MSIX | PCI_IRQ_MSI) < 0)
 		return;
+	/* An MSI is a memory write: without bus mastering it never arrives. */
+	pci_set_master(pdev);
 	irq = pci_irq_vector(pdev, msgnum);
 	if (irq < 0 || pci_mmpt_request_irq(&sw->mbox, irq))
 		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");
@@ -473,6 +475,10 @@ static int cxl_switch_probe(struct pci_dev *pdev,
 	if (ret)
 		return ret;
 	ret = devm_add_action_or_reset(dev, sw_unregister, &sw->fwctl);
+	if (ret)
+		return ret;
+	/* Before sw_unregister() waits for RPCs: end their background waits. */
+	ret = devm_add_action(dev, sw_mmpt_destroy, &sw->mbox);
 	if (ret)
 		return ret;
 	ret = cxl_switch_compat_add(sw);

@@ -651,6 +651,61 @@ TEST_F(md, sanitize_fences_and_notifies)
 	close(fd);
 }
 
+/*
+ * A Scan Media whose caller is killed mid-wait keeps the background slot
+ * until the device finishes it; then the kernel's own sanitize runs, within
+ * a bound (it used to wait for the watcher's timeout, or for unbind).
+ */
+TEST_F(md, killed_scan_media_then_sanitize)
+{
+	char path[128], state[32];
+	struct cxl_rsp rsp;
+	uint8_t in[17];
+	int fd, i, status, ret = -EBUSY;
+	pid_t pid;
+	double t;
+
+	fd = open_memdev_fwctl(self->vmem);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		cxl_rpc(fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA, in,
+			scan_media_in(in, 0, SZ_256M / 64), &rsp);
+		_exit(0);
+	}
+	/* background_timeout shows a whole-device scan outlasts 200 ms. */
+	usleep(200000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Killed while it waited, not after the scan ended. */
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	/* The scan still runs: no other background command meanwhile. */
+	ASSERT_EQ(-EBUSY, cxl_rpc(fd, FWCTL_RPC_DEBUG_READ_ONLY, OP_SCAN_MEDIA,
+				  in, scan_media_in(in, 0, 1), &rsp));
+	t = now();
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", self->vmem);
+	for (i = 0; i < 150 && ret == -EBUSY; i++) {
+		ret = write_file(path, "1");
+		if (ret == -EBUSY)
+			usleep(100000);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("sanitize: %s after %.3f s", strerror(-ret),
+				 now() - t);
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", self->vmem);
+	for (i = 0; i < 300; i++) {
+		ASSERT_LT(0, read_file(path, state, sizeof(state)));
+		if (!strncmp(state, "disabled", 8))
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(0, strncmp(state, "disabled", 8));
+	ASSERT_GT(30.0, now() - t);
+	ASSERT_EQ(0, cxl_rpc(fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp));
+	close(fd);
+}
+
 /* The background completion is traced as taken by interrupt. */
 TEST_F(md, background_tracepoint_irq)
 {

@@ -58,19 +58,24 @@ struct pci_dev;
 /**
  * enum pci_mmpt_cmd_flags - how pci_mmpt_send() treats a command
  * @PCI_MMPT_CMD_BACKGROUND: the command may start a background operation.
- *	Refused with -EBUSY while another runs. When the device starts one,
- *	pci_mmpt_send() waits for it to finish (see @timeout_ms) and reports
- *	its final return code.
- * @PCI_MMPT_CMD_ABORTABLE: on timeout, ask the device to abort the
- *	background operation with Request Abort Background Operation
+ *	Refused with -EBUSY while another runs, before it reaches the device.
+ *	(A command the device runs in the background is tracked whether
+ *	flagged or not.)
+ * @PCI_MMPT_CMD_ABORTABLE: when the wait for its background operation
+ *	times out, ask the device to abort it with Request Abort Background
+ *	Operation
  * @PCI_MMPT_CMD_NO_WAIT: return as soon as the background operation has
- *	started; the caller waits with pci_mmpt_bg_wait() or asks to be
- *	called back with pci_mmpt_bg_notify()
+ *	started; the caller owns it through &pci_mmpt_cmd.bg_handle and ends
+ *	it with pci_mmpt_bg_wait() or pci_mmpt_bg_notify()
+ * @PCI_MMPT_CMD_CLAMP_LEN: a reply length beyond the payload area is
+ *	clamped to the payload area (warned about once) instead of failing
+ *	with -EIO; for consumers whose ABI always did so
  */
 enum pci_mmpt_cmd_flags {
 	PCI_MMPT_CMD_BACKGROUND = BIT(0),
 	PCI_MMPT_CMD_ABORTABLE = BIT(1),
 	PCI_MMPT_CMD_NO_WAIT = BIT(2),
+	PCI_MMPT_CMD_CLAMP_LEN = BIT(3),
 };
 
 /**
@@ -81,14 +86,17 @@ enum pci_mmpt_cmd_flags {
  * @in_len: bytes of input; at most the mailbox payload size
  * @out: buffer for the output payload, or NULL
  * @out_size: bytes available at @out
- * @timeout_ms: for a background command, how long to wait for it; 0 means
- *	the mailbox's default background timeout
+ * @timeout_ms: for a background command pci_mmpt_send() waits for, how
+ *	long to wait; 0 means the mailbox's default background timeout
  * @out_len: out: the output length the device reported. At most
  *	min(@out_size, @out_len) bytes were copied.
  * @return_code: out: the device's return code (for a background command
  *	that the library waited for, the final one)
  * @vendor_status: out: the device's vendor-specific status
  * @background: out: the device ran the command in the background
+ * @bg_handle: out: with %PCI_MMPT_CMD_NO_WAIT, non-zero while the caller
+ *	owns the background command; pci_mmpt_bg_wait() and
+ *	pci_mmpt_bg_notify() take it and set it to 0
  */
 struct pci_mmpt_cmd {
 	u16 opcode;
@@ -102,6 +110,7 @@ struct pci_mmpt_cmd {
 	u16 return_code;
 	u16 vendor_status;
 	bool background;
+	u32 bg_handle;
 };
 
 /**
@@ -126,8 +135,12 @@ struct pci_mmpt;
  * typedef pci_mmpt_bg_done_t - called when a background operation ended
  * @mbox: the mailbox
  * @st: its final status (valid when @err is 0)
- * @err: 0, or the errno of pci_mmpt_bg_wait(): -ETIMEDOUT, -ENODEV
+ * @err: 0; -EPROTO when the device reported another command completed;
+ *	-ESHUTDOWN when pci_mmpt_destroy() ended the watch
  * @ctx: the caller's argument of pci_mmpt_bg_notify()
+ *
+ * Called exactly once per accepted pci_mmpt_bg_notify(), from a workqueue,
+ * after the background slot was freed.
  */
 typedef void (*pci_mmpt_bg_done_t)(struct pci_mmpt *mbox,
 				   const struct pci_mmpt_bg_status *st,
@@ -166,20 +179,20 @@ struct pci_mmpt_config {
  * @lock: serialises commands; callers are served in the order they arrive
  * @wq: woken by the mailbox interrupt
  * @irq_count: interrupts seen, for waiters to notice one arrived
- * @state_lock: protects @stuck and the background fields
+ * @state_lock: protects @dying and the background fields
  * @stuck: a doorbell stayed set past the timeout; commands fail with -EBUSY
  *	until it is seen clear again
- * @dying: pci_mmpt_destroy() runs; background waits end with -ESHUTDOWN
+ * @dying: pci_mmpt_destroy() ran; background waits end with -ESHUTDOWN
  * @idle_known: the doorbell was clear after the last command, so the next
  *	one need not read it first
- * @bg_running: a background operation started through this mailbox has
- *	not been seen to finish
- * @bg_opcode: its opcode
+ * @bg_owner: handle of the background command holding the slot, 0 if free
+ * @bg_seq: the last handle given out
+ * @bg_watched: the library's watcher owns it (pci_mmpt_bg_notify())
+ * @bg_opcode: its opcode, checked against the device's at the end
  * @bg_start: when it started, for the tracepoint
- * @bg_work: waits for the background operation for pci_mmpt_bg_notify()
- * @bg_done: the callback of a pending notification, NULL when none
+ * @bg_work: the watcher
+ * @bg_done: the watcher's callback, NULL when abandoned
  * @bg_ctx: its argument
- * @bg_notify_ms: its timeout
  */
 struct pci_mmpt {
 	struct device *dev;
@@ -197,13 +210,14 @@ struct pci_mmpt {
 	bool stuck;
 	bool dying;
 	bool idle_known;
-	bool bg_running;
+	u32 bg_owner;
+	u32 bg_seq;
+	bool bg_watched;
 	u16 bg_opcode;
 	ktime_t bg_start;
 	struct work_struct bg_work;
 	pci_mmpt_bg_done_t bg_done;
 	void *bg_ctx;
-	unsigned int bg_notify_ms;
 };
 
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
@@ -214,12 +228,10 @@ int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq);
 irqreturn_t pci_mmpt_irq(int irq, void *mbox);
 int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd);
 int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st);
-int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
-		     struct pci_mmpt_bg_status *st);
-int pci_mmpt_bg_abort(struct pci_mmpt *mbox);
-int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
+int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+		     unsigned int timeout_ms);
+int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		       pci_mmpt_bg_done_t done, void *ctx);
-int pci_mmpt_bg_abandon(struct pci_mmpt *mbox);
 int pci_mmpt_rc_errno(u16 rc);
 
 #endif

@@ -46,7 +46,10 @@ static struct cxl_memdev_fwctl *to_mf(struct fwctl_uctx *uctx)
 /*
  * Serialise with the kernel's own commands and respect its sanitize fence
  * for the doorbell; wait for a background command without holding the
- * mailbox, so the kernel's commands keep running meanwhile.
+ * mailbox, so the kernel's commands keep running meanwhile. The command is
+ * this RPC's alone (its handle): a timeout aborts it when it is abortable,
+ * otherwise the library watches it until the device is done, and the
+ * kernel's own background commands are never touched.
  */
 static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 {
@@ -55,7 +58,6 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 	struct cxl_memdev_state *mds = to_cxl_memdev_state(cxlds);
 	struct cxl_mailbox *cxl_mbox = &cxlds->cxl_mbox;
 	struct pci_mmpt *mbox = cxlds->mmpt;
-	struct pci_mmpt_bg_status st;
 	int ret;
 
 	cmd->flags |= PCI_MMPT_CMD_NO_WAIT;
@@ -64,21 +66,10 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 			return -EBUSY;
 		ret = pci_mmpt_send(mbox, cmd);
 	}
-	if (ret || !cmd->background)
+	if (ret || !cmd->bg_handle)
 		return ret;
-
-	ret = pci_mmpt_bg_wait(mbox, READ_ONCE(fwctl_bg_timeout_ms), &st);
-	if (ret) {
-		if (ret == -ETIMEDOUT && (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
-		    !pci_mmpt_bg_abort(mbox))
-			return ret;
-		/* Still running: it keeps the background slot until it ends. */
-		pci_mmpt_bg_abandon(mbox);
-		return ret;
-	}
-	cmd->return_code = st.return_code;
-	cmd->vendor_status = st.vendor_status;
-	return 0;
+	return pci_mmpt_bg_wait(mbox, cmd, READ_ONCE(fwctl_bg_timeout_ms) ?:
+					   mbox->bg_timeout_ms);
 }
 
 /*
@@ -194,6 +185,15 @@ static void memdev_fwctl_unregister(void *data)
 	fwctl_unregister(data);
 }
 
+/*
+ * Runs before memdev_fwctl_unregister(), which waits for the RPCs in
+ * flight: ending the mailbox's background waits first bounds the unbind.
+ */
+static void memdev_fwctl_end_waits(void *mmpt)
+{
+	pci_mmpt_destroy(mmpt);
+}
+
 /**
  * devm_cxl_memdev_fwctl_add() - give a memory device's mailbox a fwctl device
  * @host: the device whose unbinding removes it (the PCI function)
@@ -256,6 +256,10 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 		return ret;
 	ret = devm_add_action_or_reset(host, memdev_fwctl_unregister,
 				       &mf->fwctl);
+	if (ret)
+		return ret;
+	/* Not _or_reset: on failure the mailbox must go on working. */
+	ret = devm_add_action(host, memdev_fwctl_end_waits, cxlds->mmpt);
 	if (ret)
 		return ret;
 	dev_info(&cxlmd->dev, "%u commands, %u features, %s\n", mf->cel->count,

@@ -24,6 +24,8 @@ static void sw_pci_setup_irq(struct cxl_switch *sw)
 	if (pci_alloc_irq_vectors(pdev, msgnum + 1, msgnum + 1,
 				  PCI_IRQ_MSIX | PCI_IRQ_MSI) < 0)
 		return;
+	/* An MSI is a memory write: without bus mastering it never arrives. */
+	pci_set_master(pdev);
 	irq = pci_irq_vector(pdev, msgnum);
 	if (irq < 0 || pci_mmpt_request_irq(&sw->mbox, irq))
 		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");

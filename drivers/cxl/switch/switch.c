@@ -609,6 +609,10 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	ret = devm_add_action_or_reset(dev, sw_unregister, &sw->fwctl);
 	if (ret)
 		return ret;
+	/* Before sw_unregister() waits for RPCs: end their background waits. */
+	ret = devm_add_action(dev, sw_mmpt_destroy, &sw->mbox);
+	if (ret)
+		return ret;
 	ret = cxl_switch_compat_add(sw);
 	if (ret)
 		return ret;

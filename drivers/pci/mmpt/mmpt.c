@@ -4,10 +4,12 @@
  *
  * One command at a time per mailbox: write the payload and the command
  * register, ring the doorbell, wait for it to clear (interrupt when the
- * device has one, polling with growing sleeps when not), read status, the
- * reported output length and only that many payload bytes. Background
- * commands (return code 1) are tracked so only one runs at a time, and
- * waited for through the background status register.
+ * device has one, with polling at a bounded interval as a safety net), read
+ * status, the reported output length and only that many payload bytes.
+ * A background command (return code 1) holds the mailbox's single
+ * background slot; it has one owner, named by a handle, who alone waits
+ * for it, hands it to the library's watcher or has it aborted, and the
+ * slot is freed once, when the device is idle again or at teardown.
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
@@ -26,10 +28,83 @@
 
 /* Doorbell reads spent spinning before the first sleep. */
 #define MMPT_SPIN_READS		8
-#define MMPT_POLL_MIN_US	10
-#define MMPT_POLL_MAX_US	20000
-#define MMPT_BG_POLL_MIN_US	500
-#define MMPT_BG_POLL_MAX_US	100000
+
+/*
+ * How a wait sleeps between checks: intervals that double from min_us to
+ * max_us, on the mailbox wait queue when the interrupt @irq is enabled (so
+ * it wakes early), with a plain sleep otherwise. The interval stays bounded
+ * with interrupts too: an interrupt that never comes costs at most max_us.
+ */
+struct mmpt_wait {
+	unsigned int min_us;
+	unsigned int max_us;
+	u32 irq;
+};
+
+static const struct mmpt_wait mmpt_doorbell_iv = {
+	.min_us = 10, .max_us = 20000, .irq = PCI_MMPT_CTRL_DOORBELL_IRQ,
+};
+
+static const struct mmpt_wait mmpt_bg_iv = {
+	.min_us = 500, .max_us = 100000, .irq = PCI_MMPT_CTRL_BG_IRQ,
+};
+
+/* An operation nobody waits for synchronously: a sanitize may take hours. */
+static const struct mmpt_wait mmpt_watch_iv = {
+	.min_us = 500, .max_us = 1000000, .irq = PCI_MMPT_CTRL_BG_IRQ,
+};
+
+static const struct mmpt_wait mmpt_ready_iv = {
+	.min_us = 500, .max_us = 100000,
+};
+
+/* A wait condition: true when done, with the wait's result in *ret. */
+typedef bool (*mmpt_cond_t)(struct pci_mmpt *mbox, void *arg, int *ret);
+
+/* An interrupt arrived since @seen, or pci_mmpt_destroy() runs. */
+static bool mmpt_woken(struct pci_mmpt *mbox, int seen)
+{
+	return atomic_read(&mbox->irq_count) != seen || READ_ONCE(mbox->dying);
+}
+
+/*
+ * Wait until @cond holds, checking it at least once, for at most @timeout
+ * jiffies (MAX_SCHEDULE_TIMEOUT: no limit). A killable wait ends with
+ * -EINTR on a fatal signal.
+ */
+static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
+		     mmpt_cond_t cond, void *arg, unsigned long timeout,
+		     bool killable)
+{
+	unsigned long deadline = jiffies + timeout;
+	unsigned int delay = w->min_us;
+	int seen, ret;
+
+	for (;;) {
+		seen = atomic_read(&mbox->irq_count);
+		if (cond(mbox, arg, &ret))
+			return ret;
+		if (timeout != MAX_SCHEDULE_TIMEOUT &&
+		    !time_before(jiffies, deadline))
+			return -ETIMEDOUT;
+		if (killable && fatal_signal_pending(current))
+			return -EINTR;
+		if (READ_ONCE(mbox->ctrl) & w->irq) {
+			unsigned long j = usecs_to_jiffies(delay);
+
+			if (killable)
+				wait_event_killable_timeout(mbox->wq,
+							    mmpt_woken(mbox, seen),
+							    j);
+			else
+				wait_event_timeout(mbox->wq,
+						   mmpt_woken(mbox, seen), j);
+		} else {
+			usleep_range(delay, delay + delay / 4);
+		}
+		delay = min(delay * 2, w->max_us);
+	}
+}
 
 static int mmpt_ctrl(struct pci_mmpt *mbox, u32 *ctrl)
 {
@@ -38,8 +113,8 @@ static int mmpt_ctrl(struct pci_mmpt *mbox, u32 *ctrl)
 	return *ctrl == U32_MAX ? -ENODEV : 0;
 }
 
-/* Condition of the interrupt-driven waits: doorbell clear or device gone. */
-static bool mmpt_doorbell_done(struct pci_mmpt *mbox, int *ret)
+/* Doorbell clear or device gone. */
+static bool mmpt_doorbell_done(struct pci_mmpt *mbox, void *arg, int *ret)
 {
 	u32 ctrl;
 
@@ -49,39 +124,22 @@ static bool mmpt_doorbell_done(struct pci_mmpt *mbox, int *ret)
 
 /*
  * Wait for the doorbell to clear within timeout_ms. Spin for a few reads
- * since most devices answer at once, then sleep: on the interrupt when it
- * is enabled, otherwise with intervals that double up to 20 ms.
+ * since most devices answer at once, then sleep (see mmpt_poll()).
  */
 static int mmpt_wait_doorbell(struct pci_mmpt *mbox, unsigned int timeout_ms,
 			      bool *by_irq)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	unsigned int delay = MMPT_POLL_MIN_US;
 	int i, ret;
 
 	*by_irq = false;
 	for (i = 0; i < MMPT_SPIN_READS; i++) {
-		if (mmpt_doorbell_done(mbox, &ret))
+		if (mmpt_doorbell_done(mbox, NULL, &ret))
 			return ret;
 		udelay(1);
 	}
-
-	if (mbox->ctrl & PCI_MMPT_CTRL_DOORBELL_IRQ) {
-		*by_irq = true;
-		if (wait_event_timeout(mbox->wq, mmpt_doorbell_done(mbox, &ret),
-				       msecs_to_jiffies(timeout_ms)))
-			return ret;
-		return -ETIMEDOUT;
-	}
-
-	for (;;) {
-		if (mmpt_doorbell_done(mbox, &ret))
-			return ret;
-		if (time_after(jiffies, deadline))
-			return -ETIMEDOUT;
-		usleep_range(delay, delay * 2);
-		delay = min(delay * 2, MMPT_POLL_MAX_US);
-	}
+	*by_irq = mbox->ctrl & PCI_MMPT_CTRL_DOORBELL_IRQ;
+	return mmpt_poll(mbox, &mmpt_doorbell_iv, mmpt_doorbell_done, NULL,
+			 msecs_to_jiffies(timeout_ms), false);
 }
 
 /* 64-bit accesses; a partial last qword is padded (writes) or trimmed. */
@@ -114,27 +172,51 @@ static void mmpt_read_payload(struct pci_mmpt *mbox, u8 *buf, size_t len)
 	}
 }
 
-/* Claim the mailbox's single background slot. */
-static bool mmpt_bg_claim(struct pci_mmpt *mbox, u16 opcode)
+/*
+ * The background slot. A background command has one owner, named by the
+ * handle it was given: the submitter until it waits (pci_mmpt_bg_wait()) or
+ * hands the command to the library (pci_mmpt_bg_notify()), then the watcher.
+ * Only the owner frees the slot, once, when the device is idle again;
+ * pci_mmpt_destroy() frees it at teardown.
+ */
+static int mmpt_bg_claim(struct pci_mmpt *mbox, u16 opcode)
 {
-	bool claimed = false;
-
-	spin_lock(&mbox->state_lock);
-	if (!mbox->bg_running) {
-		mbox->bg_running = true;
-		mbox->bg_opcode = opcode;
-		mbox->bg_start = ktime_get();
-		claimed = true;
-	}
-	spin_unlock(&mbox->state_lock);
-	return claimed;
+	lockdep_assert_held(&mbox->state_lock);
+	if (mbox->dying)
+		return -ESHUTDOWN;
+	if (mbox->bg_owner)
+		return -EBUSY;
+	mbox->bg_seq = (mbox->bg_seq + 1) & INT_MAX ?: 1;
+	mbox->bg_owner = mbox->bg_seq;
+	mbox->bg_opcode = opcode;
+	mbox->bg_start = ktime_get();
+	return mbox->bg_owner;
 }
 
-static void mmpt_bg_release(struct pci_mmpt *mbox)
+/* Is @handle the owner of the running background command? */
+static int mmpt_bg_owner(struct pci_mmpt *mbox, u32 handle)
 {
+	lockdep_assert_held(&mbox->state_lock);
+	if (!mbox->bg_owner)
+		return -ENOENT;
+	if (!handle || handle != mbox->bg_owner || mbox->bg_watched)
+		return -EPERM;
+	return 0;
+}
+
+/* Free the slot if @handle still holds it; returns when it started. */
+static ktime_t mmpt_bg_release(struct pci_mmpt *mbox, u32 handle)
+{
+	ktime_t start = 0;
+
 	spin_lock(&mbox->state_lock);
-	mbox->bg_running = false;
+	if (mbox->bg_owner == handle) {
+		start = mbox->bg_start;
+		mbox->bg_owner = 0;
+		mbox->bg_watched = false;
+	}
 	spin_unlock(&mbox->state_lock);
+	return start;
 }
 
 /* One doorbell cycle; called with mbox->lock held. */
@@ -186,7 +268,8 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		return -ENODEV;
 	cmd->return_code = FIELD_GET(PCI_MMPT_STATUS_RC, status);
 	cmd->vendor_status = FIELD_GET(PCI_MMPT_STATUS_VENDOR, status);
-	if (cmd->return_code != PCI_MMPT_RC_SUCCESS)
+	if (cmd->return_code != PCI_MMPT_RC_SUCCESS &&
+	    cmd->return_code != PCI_MMPT_RC_BACKGROUND)
 		return 0;
 
 	reg = readq(mbox->base + PCI_MMPT_CMD);
@@ -194,14 +277,70 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		return -ENODEV;
 	len = FIELD_GET(PCI_MMPT_CMD_LENGTH, reg);
 	if (len > mbox->payload_size) {
-		dev_err_ratelimited(mbox->dev,
-				    "mailbox command %#06x: device reported a %zu byte reply, the payload area holds %zu\n",
-				    cmd->opcode, len, mbox->payload_size);
-		return -EIO;
+		if (!(cmd->flags & PCI_MMPT_CMD_CLAMP_LEN)) {
+			dev_err_ratelimited(mbox->dev,
+					    "mailbox command %#06x: device reported a %zu byte reply, the payload area holds %zu\n",
+					    cmd->opcode, len, mbox->payload_size);
+			return -EIO;
+		}
+		dev_warn_once(mbox->dev,
+			      "mailbox command %#06x: device reported a %zu byte reply, clamped to the %zu byte payload area\n",
+			      cmd->opcode, len, mbox->payload_size);
+		len = mbox->payload_size;
 	}
 	cmd->out_len = len;
 	if (cmd->out_size && len)
 		mmpt_read_payload(mbox, cmd->out, min(len, cmd->out_size));
+	return 0;
+}
+
+/*
+ * Run one command under the mailbox lock. The background slot is claimed
+ * under the same lock: a flagged command before the doorbell (refused when
+ * taken), any command the device put in the background after it, so that
+ * no other command can slip in between.
+ */
+static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			    bool *by_irq)
+{
+	bool flagged = cmd->flags & PCI_MMPT_CMD_BACKGROUND;
+	int ret = 0;
+
+	guard(mutex)(&mbox->lock);
+	scoped_guard(spinlock, &mbox->state_lock) {
+		if (mbox->dying && flagged)
+			ret = -ESHUTDOWN;
+		else if (mbox->bg_owner && flagged)
+			ret = -EBUSY;
+		/* Only the owner aborts, through pci_mmpt_bg_wait(). */
+		else if (mbox->bg_owner &&
+			 cmd->opcode == PCI_MMPT_OP_ABORT_BACKGROUND)
+			ret = -EBUSY;
+	}
+	if (ret)
+		return ret;
+
+	ret = mmpt_exec(mbox, cmd, by_irq);
+	if (ret || cmd->return_code != PCI_MMPT_RC_BACKGROUND)
+		return ret;
+
+	cmd->background = true;
+	scoped_guard(spinlock, &mbox->state_lock)
+		ret = mmpt_bg_claim(mbox, cmd->opcode);
+	if (ret == -EBUSY) {
+		/*
+		 * The device runs one background command at a time, so the
+		 * one holding the slot ended unseen: this one cannot be
+		 * tracked, the caller gets no handle.
+		 */
+		dev_warn_ratelimited(mbox->dev,
+				     "mailbox command %#06x went to the background while %#06x holds the background slot\n",
+				     cmd->opcode, mbox->bg_opcode);
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	cmd->bg_handle = ret;
 	return 0;
 }
 
@@ -214,75 +353,53 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * The device's return code is in @cmd->return_code; a device error is not
  * a failure of this function (pci_mmpt_rc_errno() maps it).
  *
- * A command the device runs in the background holds the mailbox's single
- * background slot until it is seen to finish. Unless @cmd->flags has
- * %PCI_MMPT_CMD_NO_WAIT this waits for that, without holding the mailbox,
- * and reports the final return code.
+ * A command the device runs in the background, flagged or not, holds the
+ * mailbox's single background slot until the device is idle again. With
+ * %PCI_MMPT_CMD_NO_WAIT the caller owns it through @cmd->bg_handle and
+ * must pass @cmd to pci_mmpt_bg_wait() or pci_mmpt_bg_notify() (when the
+ * device started it while the slot was held, which a device running one
+ * at a time only does once the holder ended unseen, it is not tracked:
+ * @cmd->background is set, @cmd->bg_handle is 0); otherwise
+ * this waits for it as pci_mmpt_bg_wait() does, without holding the
+ * mailbox, for @cmd->timeout_ms (0: the mailbox's default).
  *
  * Context: process context, may sleep.
  * Return: 0 when the device answered; -E2BIG when the input exceeds the
  * payload area; -EINVAL for inconsistent buffers; -EBUSY when a background
- * command is asked for while one runs, or the mailbox is unusable after a
- * stuck doorbell; -ETIMEDOUT when the doorbell or the background command
- * did not finish in time; -ENODEV when the device reads all ones; -EIO when
- * the device reports a reply longer than the payload area (nothing is
- * copied); -EINTR when a fatal signal interrupted a background wait.
+ * command (or a Request Abort Background Operation) is asked for while one
+ * runs, or the mailbox is unusable after a stuck doorbell; -ETIMEDOUT when
+ * the doorbell or the background command did not finish in time; -ENODEV
+ * when the device reads all ones; -EIO when the device reports a reply
+ * longer than the payload area (nothing is copied; see
+ * %PCI_MMPT_CMD_CLAMP_LEN); -EPROTO when the device reported another
+ * command's completion; -EINTR when a fatal signal ended a background wait;
+ * -ESHUTDOWN after pci_mmpt_destroy() for a background command.
  */
 int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 {
-	bool by_irq, bg = cmd->flags & PCI_MMPT_CMD_BACKGROUND;
 	/* Time the command only for the tracepoint: off, it costs nothing. */
-	bool traced = trace_pci_mmpt_cmd_enabled();
+	bool by_irq = false, traced = trace_pci_mmpt_cmd_enabled();
 	ktime_t start = traced ? ktime_get() : 0;
-	struct pci_mmpt_bg_status st;
 	int ret;
 
 	cmd->out_len = 0;
 	cmd->return_code = 0;
 	cmd->vendor_status = 0;
 	cmd->background = false;
+	cmd->bg_handle = 0;
 	if (cmd->in_len > mbox->payload_size)
 		return -E2BIG;
 	if ((cmd->in_len && !cmd->in) || (cmd->out_size && !cmd->out))
 		return -EINVAL;
-	if (bg && !mmpt_bg_claim(mbox, cmd->opcode))
-		return -EBUSY;
 
-	scoped_guard(mutex, &mbox->lock)
-		ret = mmpt_exec(mbox, cmd, &by_irq);
+	ret = mmpt_send_locked(mbox, cmd, &by_irq);
 	if (traced)
 		trace_pci_mmpt_cmd(mbox, cmd,
 				   ktime_to_ns(ktime_sub(ktime_get(), start)),
 				   by_irq, ret);
-
-	if (ret || cmd->return_code != PCI_MMPT_RC_BACKGROUND) {
-		if (bg)
-			mmpt_bg_release(mbox);
+	if (ret || !cmd->bg_handle || (cmd->flags & PCI_MMPT_CMD_NO_WAIT))
 		return ret;
-	}
-
-	cmd->background = true;
-	if (!bg) {
-		/* Not announced as one: track it so no other starts. */
-		if (!mmpt_bg_claim(mbox, cmd->opcode))
-			dev_warn_ratelimited(mbox->dev,
-					     "mailbox command %#06x went to the background while another one runs\n",
-					     cmd->opcode);
-	}
-	if (cmd->flags & PCI_MMPT_CMD_NO_WAIT)
-		return 0;
-
-	ret = pci_mmpt_bg_wait(mbox, cmd->timeout_ms, &st);
-	if (ret == -ETIMEDOUT && (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
-	    !pci_mmpt_bg_abort(mbox))
-		dev_notice(mbox->dev,
-			   "mailbox background command %#06x aborted after timeout\n",
-			   cmd->opcode);
-	if (ret)
-		return ret;
-	cmd->return_code = st.return_code;
-	cmd->vendor_status = st.vendor_status;
-	return 0;
+	return pci_mmpt_bg_wait(mbox, cmd, cmd->timeout_ms ?: mbox->bg_timeout_ms);
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, PCI_MMPT);
 
@@ -309,6 +426,8 @@ static int mmpt_read_bg(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
  * @mbox: the mailbox
  * @st: filled with the Status and Background Command Status registers
  *
+ * Anyone may read it; it changes nothing.
+ *
  * Return: 0, or -ENODEV when the device reads all ones.
  */
 int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
@@ -317,189 +436,241 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, PCI_MMPT);
 
-static bool mmpt_bg_done(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
-			 int *ret)
+/*
+ * Finished: the running bit clear, and 100 percent complete or a failure
+ * code (an aborted command need not reach 100). The bit alone is not
+ * enough: some devices (QEMU 10.0's CXL mailbox) clear it as soon as they
+ * report progress, which a wait that polls sees; the base cxl_pci driver
+ * judged completion by the percentage alone.
+ */
+static bool mmpt_bg_finished(const struct pci_mmpt_bg_status *st)
 {
+	return !st->running &&
+	       (st->percent == 100 || st->return_code != PCI_MMPT_RC_SUCCESS);
+}
+
+struct mmpt_bg_arg {
+	struct pci_mmpt_bg_status *st;
+	/* all ones is not the end: keep watching until teardown */
+	bool watch;
+};
+
+/* The device is idle again, it is gone, or the mailbox is torn down. */
+static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
+{
+	struct mmpt_bg_arg *arg = data;
+
 	if (READ_ONCE(mbox->dying)) {
 		*ret = -ESHUTDOWN;
 		return true;
 	}
-	*ret = mmpt_read_bg(mbox, st);
-	return *ret || !st->running;
+	*ret = mmpt_read_bg(mbox, arg->st);
+	if (*ret)
+		return !arg->watch;
+	return mmpt_bg_finished(arg->st);
 }
 
-/**
- * pci_mmpt_bg_wait() - wait for the background operation to finish
- * @mbox: the mailbox
- * @timeout_ms: how long to wait; 0 means the mailbox's default
- * @st: its final status
- *
- * Woken by the background-complete interrupt when the mailbox has one,
- * otherwise polls with intervals that grow from 0.5 ms to 100 ms. Frees
- * the mailbox's background slot once the operation is seen to finish.
- *
- * Context: process context, may sleep; a fatal signal ends the wait.
- * Return: 0, -ETIMEDOUT (still running), -EINTR, -ENODEV, or -ESHUTDOWN
- * when pci_mmpt_destroy() ended the wait.
- */
-int pci_mmpt_bg_wait(struct pci_mmpt *mbox, unsigned int timeout_ms,
-		     struct pci_mmpt_bg_status *st)
+/* A watch has no time limit and is not killable: it runs on a workqueue. */
+static int mmpt_bg_poll(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
+			unsigned long timeout, bool watch, bool killable)
 {
-	unsigned long timeout = msecs_to_jiffies(timeout_ms ?: mbox->bg_timeout_ms);
-	unsigned long deadline = jiffies + timeout;
-	unsigned int delay = MMPT_BG_POLL_MIN_US;
-	bool by_irq = mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ;
-	long left;
+	struct mmpt_bg_arg arg = { .st = st, .watch = watch };
+
+	return mmpt_poll(mbox, watch ? &mmpt_watch_iv : &mmpt_bg_iv,
+			 mmpt_bg_done, &arg, timeout, killable);
+}
+
+/*
+ * The device is idle: free the slot, once, and check that what ended is
+ * the command that was started.
+ */
+static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
+		       const struct pci_mmpt_bg_status *st, int ret,
+		       bool by_irq)
+{
+	ktime_t start = mmpt_bg_release(mbox, handle);
+
+	if (!ret && st->opcode != opcode) {
+		dev_err_ratelimited(mbox->dev,
+				    "background command %#06x: device reports %#06x completed\n",
+				    opcode, st->opcode);
+		ret = -EPROTO;
+	}
+	trace_pci_mmpt_bg(mbox, st, start ?
+			  ktime_to_ns(ktime_sub(ktime_get(), start)) : 0,
+			  by_irq, ret);
+	return ret;
+}
+
+/*
+ * Request Abort Background Operation on behalf of the owner; true when the
+ * device stopped within a second (the slot is then free).
+ */
+static bool mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			  struct pci_mmpt_bg_status *st)
+{
+	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
+	bool by_irq;
 	int ret;
 
-	if (by_irq) {
-		left = wait_event_killable_timeout(mbox->wq,
-						   mmpt_bg_done(mbox, st, &ret),
-						   timeout);
-		if (left == -ERESTARTSYS)
-			ret = -EINTR;
-		else if (!left)
-			ret = -ETIMEDOUT;
-	} else {
-		for (;;) {
-			if (mmpt_bg_done(mbox, st, &ret))
-				break;
-			if (time_after(jiffies, deadline)) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			if (fatal_signal_pending(current)) {
-				ret = -EINTR;
-				break;
-			}
-			usleep_range(delay, delay + delay / 4);
-			delay = min(delay * 2, MMPT_BG_POLL_MAX_US);
+	scoped_guard(mutex, &mbox->lock)
+		ret = mmpt_exec(mbox, &abort, &by_irq);
+	if (ret || abort.return_code != PCI_MMPT_RC_SUCCESS)
+		return false;
+	ret = mmpt_bg_poll(mbox, st, HZ, false, false);
+	if (ret)
+		return false;
+	mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, st, 0,
+		    mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
+	dev_notice(mbox->dev,
+		   "mailbox background command %#06x aborted after timeout\n",
+		   cmd->opcode);
+	cmd->return_code = st->return_code;
+	cmd->vendor_status = st->vendor_status;
+	cmd->bg_handle = 0;
+	return true;
+}
+
+static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			   pci_mmpt_bg_done_t done, void *ctx);
+
+/**
+ * pci_mmpt_bg_wait() - wait for the caller's background command to finish
+ * @mbox: the mailbox
+ * @cmd: the command, as pci_mmpt_send() returned it with
+ *	%PCI_MMPT_CMD_NO_WAIT; @cmd->bg_handle names it
+ * @timeout_ms: how long to wait; 0 checks once
+ *
+ * Woken by the background-complete interrupt when the mailbox has one, and
+ * polling in intervals that grow from 0.5 ms to 100 ms in any case. When
+ * the device is idle again this frees the background slot and puts the
+ * final return code and vendor status in @cmd.
+ *
+ * When the wait fails while the command may still run, the command is no
+ * longer the caller's: a command flagged %PCI_MMPT_CMD_ABORTABLE that timed
+ * out is aborted first, and one that goes on is watched by the library,
+ * which keeps the slot until the device is idle (as pci_mmpt_bg_notify()
+ * with no callback). Either way @cmd->bg_handle is 0 on return.
+ *
+ * Context: process context, may sleep; a fatal signal ends the wait.
+ * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
+ * does not own it; -EPROTO when the device reports another command
+ * completed; -ETIMEDOUT (still running, or aborted); -EINTR; -ENODEV when
+ * the device reads all ones; -ESHUTDOWN when pci_mmpt_destroy() ended it.
+ */
+int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+		     unsigned int timeout_ms)
+{
+	bool by_irq = mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ;
+	struct pci_mmpt_bg_status st = {};
+	int ret;
+
+	scoped_guard(spinlock, &mbox->state_lock)
+		ret = mmpt_bg_owner(mbox, cmd->bg_handle);
+	if (ret)
+		return ret;
+
+	ret = mmpt_bg_poll(mbox, &st, msecs_to_jiffies(timeout_ms), false,
+			   true);
+	if (!ret || ret == -ESHUTDOWN) {
+		ret = mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, &st, ret,
+				  by_irq);
+		cmd->bg_handle = 0;
+		if (!ret) {
+			cmd->return_code = st.return_code;
+			cmd->vendor_status = st.vendor_status;
 		}
+		return ret;
 	}
 
-	if (!ret) {
-		ktime_t start;
-
-		spin_lock(&mbox->state_lock);
-		start = mbox->bg_start;
-		mbox->bg_running = false;
-		spin_unlock(&mbox->state_lock);
-		trace_pci_mmpt_bg(mbox, st,
-				  ktime_to_ns(ktime_sub(ktime_get(), start)),
-				  by_irq, ret);
-	} else {
-		trace_pci_mmpt_bg(mbox, st, 0, by_irq, ret);
-	}
+	trace_pci_mmpt_bg(mbox, &st, 0, by_irq, ret);
+	if (ret == -ETIMEDOUT && (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
+	    mmpt_bg_abort(mbox, cmd, &st))
+		return ret;
+	/* Refused only when dying: pci_mmpt_destroy() frees the slot. */
+	mmpt_bg_handoff(mbox, cmd, NULL, NULL);
+	cmd->bg_handle = 0;
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, PCI_MMPT);
 
-/**
- * pci_mmpt_bg_abort() - ask the device to abort its background operation
- * @mbox: the mailbox
- *
- * Sends Request Abort Background Operation and waits briefly for the
- * operation to stop.
- *
- * Return: 0 when it stopped, -EOPNOTSUPP when the device cannot abort it,
- * another errno when the request failed.
- */
-int pci_mmpt_bg_abort(struct pci_mmpt *mbox)
-{
-	struct pci_mmpt_cmd cmd = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
-	struct pci_mmpt_bg_status st;
-	int ret;
-
-	ret = pci_mmpt_send(mbox, &cmd);
-	if (ret)
-		return ret;
-	ret = pci_mmpt_rc_errno(cmd.return_code);
-	if (ret)
-		return ret;
-	return pci_mmpt_bg_wait(mbox, 1000, &st);
-}
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_abort, PCI_MMPT);
-
+/* Watches a background command nobody waits for synchronously. */
 static void mmpt_bg_work(struct work_struct *work)
 {
 	struct pci_mmpt *mbox = container_of(work, struct pci_mmpt, bg_work);
 	struct pci_mmpt_bg_status st = {};
-	pci_mmpt_bg_done_t done;
-	void *ctx;
+	pci_mmpt_bg_done_t done = NULL;
+	void *ctx = NULL;
+	u32 handle = 0;
+	u16 opcode = 0;
 	int ret;
 
-	ret = pci_mmpt_bg_wait(mbox, mbox->bg_notify_ms, &st);
-	spin_lock(&mbox->state_lock);
-	done = mbox->bg_done;
-	ctx = mbox->bg_ctx;
-	mbox->bg_done = NULL;
-	spin_unlock(&mbox->state_lock);
-	done(mbox, &st, ret, ctx);
+	ret = mmpt_bg_poll(mbox, &st, MAX_SCHEDULE_TIMEOUT, true, false);
+	scoped_guard(spinlock, &mbox->state_lock) {
+		done = mbox->bg_done;
+		ctx = mbox->bg_ctx;
+		handle = mbox->bg_owner;
+		opcode = mbox->bg_opcode;
+		mbox->bg_done = NULL;
+		mbox->bg_ctx = NULL;
+	}
+	ret = mmpt_bg_end(mbox, handle, opcode, &st, ret,
+			  mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
+	if (done)
+		done(mbox, &st, ret, ctx);
+	else if (!ret)
+		dev_info(mbox->dev, "background command %#06x ended after its caller stopped waiting, rc %#x\n",
+			 opcode, st.return_code);
+}
+
+static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			   pci_mmpt_bg_done_t done, void *ctx)
+{
+	int ret;
+
+	scoped_guard(spinlock, &mbox->state_lock) {
+		ret = mbox->dying ? -ESHUTDOWN :
+				    mmpt_bg_owner(mbox, cmd->bg_handle);
+		if (!ret) {
+			mbox->bg_watched = true;
+			mbox->bg_done = done;
+			mbox->bg_ctx = ctx;
+			queue_work(system_long_wq, &mbox->bg_work);
+		}
+	}
+	return ret;
 }
 
 /**
- * pci_mmpt_bg_notify() - be called back when the background operation ends
+ * pci_mmpt_bg_notify() - hand the caller's background command to the library
  * @mbox: the mailbox
- * @timeout_ms: how long to wait for it; 0 means the mailbox's default
- * @done: called once, from a workqueue, with the final status or the
- *	errno of the wait
+ * @cmd: the command, as pci_mmpt_send() returned it with
+ *	%PCI_MMPT_CMD_NO_WAIT; @cmd->bg_handle names it
+ * @done: called exactly once, from a workqueue, when the device is idle
+ *	again (the slot is free by then) or the mailbox is torn down; NULL
+ *	to abandon the command: it is logged when it ends
  * @ctx: passed to @done
  *
- * For callers that started a command with %PCI_MMPT_CMD_NO_WAIT and do not
- * want to block: the wait happens on a workqueue, woken by the
- * background-complete interrupt or polling as pci_mmpt_bg_wait() does.
+ * The library watches the command, woken by the background-complete
+ * interrupt and polling in intervals up to a second, with no time limit:
+ * the slot stays taken, so no other background command starts, until the
+ * device reports it finished. A device that reads all ones is watched on
+ * until pci_mmpt_destroy(). On success @cmd->bg_handle is set to 0.
  *
- * Return: 0; -ENOENT when no background operation is running; -EBUSY when
- * a notification is already pending.
+ * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
+ * does not own it; -ESHUTDOWN once pci_mmpt_destroy() has started (the
+ * slot is freed by it).
  */
-int pci_mmpt_bg_notify(struct pci_mmpt *mbox, unsigned int timeout_ms,
+int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		       pci_mmpt_bg_done_t done, void *ctx)
 {
-	int ret = 0;
+	int ret = mmpt_bg_handoff(mbox, cmd, done, ctx);
 
-	spin_lock(&mbox->state_lock);
-	if (!mbox->bg_running) {
-		ret = -ENOENT;
-	} else if (mbox->bg_done) {
-		ret = -EBUSY;
-	} else {
-		mbox->bg_done = done;
-		mbox->bg_ctx = ctx;
-		mbox->bg_notify_ms = timeout_ms;
-	}
-	spin_unlock(&mbox->state_lock);
 	if (!ret)
-		queue_work(system_long_wq, &mbox->bg_work);
+		cmd->bg_handle = 0;
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, PCI_MMPT);
-
-static void mmpt_bg_abandoned(struct pci_mmpt *mbox,
-			      const struct pci_mmpt_bg_status *st, int err,
-			      void *ctx)
-{
-	if (!err)
-		dev_info(mbox->dev, "background command %#06x ended after its caller stopped waiting, rc %#x\n",
-			 st->opcode, st->return_code);
-}
-
-/**
- * pci_mmpt_bg_abandon() - stop waiting for the background operation
- * @mbox: the mailbox
- *
- * For a caller whose wait timed out or was interrupted while the device
- * still runs the operation: the mailbox keeps its background slot (so no
- * other background command starts) until the device reports the
- * operation finished, watched from a workqueue, and logs how it ended.
- *
- * Return: 0; -ENOENT when no background operation is running; -EBUSY when
- * a notification is already pending, which frees the slot as well.
- */
-int pci_mmpt_bg_abandon(struct pci_mmpt *mbox)
-{
-	return pci_mmpt_bg_notify(mbox, 0, mmpt_bg_abandoned, NULL);
-}
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_abandon, PCI_MMPT);
 
 /**
  * pci_mmpt_irq() - the mailbox interrupt handler
@@ -528,8 +699,11 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_irq, PCI_MMPT);
  *	(see pci_mmpt_msgnum()), or 0 to have the caller deliver interrupts
  *	by calling pci_mmpt_irq()
  *
- * Requests @irq (device managed) and enables the doorbell and
- * background-complete interrupts the device advertises.
+ * Requests @irq (device managed, shared) and enables the doorbell and
+ * background-complete interrupts the device advertises. The caller has
+ * enabled bus mastering (pci_set_master()): an MSI is a memory write. The
+ * waits keep polling at a bounded interval, so an interrupt that never
+ * arrives costs latency, not the timeout.
  *
  * Return: 0 or an errno; on error the mailbox keeps polling.
  */
@@ -551,8 +725,10 @@ int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq)
 			return ret;
 	}
 	guard(mutex)(&mbox->lock);
+	if (READ_ONCE(mbox->dying))
+		return -ESHUTDOWN;
 	mbox->irq = irq;
-	mbox->ctrl = want;
+	WRITE_ONCE(mbox->ctrl, want);
 	writel(mbox->ctrl, mbox->base + PCI_MMPT_CTRL);
 	return 0;
 }
@@ -573,6 +749,17 @@ int pci_mmpt_msgnum(const struct pci_mmpt *mbox)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, PCI_MMPT);
 
+/* Doorbell clear and the consumer's condition holds, or device gone. */
+static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
+{
+	const struct pci_mmpt_config *cfg = data;
+	u32 ctrl;
+
+	*ret = mmpt_ctrl(mbox, &ctrl);
+	return *ret || (!(ctrl & PCI_MMPT_CTRL_DOORBELL) &&
+			(!cfg->ready || cfg->ready(cfg->ctx)));
+}
+
 /**
  * pci_mmpt_init() - set up a mailbox and wait for it to be ready
  * @mbox: the mailbox to set up
@@ -582,18 +769,18 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, PCI_MMPT);
  *
  * Reads the payload size and interrupt capabilities and waits, sleeping,
  * until the doorbell is clear and @cfg->ready (if any) holds, bounded by
- * the ready time. The mailbox polls until pci_mmpt_request_irq().
+ * the ready time. A payload area advertised above 1 MiB is used as 1 MiB.
+ * The mailbox polls until pci_mmpt_request_irq().
  *
  * Return: 0; -ENODEV when the registers read all ones; -ENXIO for a
- * payload size outside 256 B..1 MiB; -ETIMEDOUT when it never got ready.
+ * payload size below 256 bytes; -ETIMEDOUT when it never got ready.
  */
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		  void __iomem *base, const struct pci_mmpt_config *cfg)
 {
 	static const struct pci_mmpt_config defaults = {};
-	unsigned int delay = MMPT_BG_POLL_MIN_US, ready_ms;
-	unsigned long deadline;
-	u32 ctrl, shift;
+	unsigned int ready_ms;
+	u32 shift;
 	int ret;
 
 	if (!cfg)
@@ -604,10 +791,14 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	if (mbox->caps == U32_MAX)
 		return -ENODEV;
 	shift = FIELD_GET(PCI_MMPT_CAPS_PAYLOAD_SIZE, mbox->caps);
-	if (shift < ilog2(PCI_MMPT_MIN_PAYLOAD) ||
-	    shift > ilog2(PCI_MMPT_MAX_PAYLOAD)) {
-		dev_err(dev, "mailbox payload size 2^%u out of range\n", shift);
+	if (shift < ilog2(PCI_MMPT_MIN_PAYLOAD)) {
+		dev_err(dev, "mailbox payload size 2^%u too small\n", shift);
 		return -ENXIO;
+	}
+	/* Past the spec's maximum: no harm in using less. */
+	if (shift > ilog2(PCI_MMPT_MAX_PAYLOAD)) {
+		dev_warn(dev, "mailbox payload size 2^%u, using 1 MiB\n", shift);
+		shift = ilog2(PCI_MMPT_MAX_PAYLOAD);
 	}
 	mbox->payload_size = 1UL << shift;
 	mbox->timeout_ms = cfg->timeout_ms ?: 2000;
@@ -616,38 +807,27 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->ctrl = 0;
 	mbox->stuck = false;
 	mbox->dying = false;
-	mbox->bg_running = false;
+	mbox->bg_owner = 0;
+	mbox->bg_watched = false;
+	mbox->bg_done = NULL;
+	mbox->bg_ctx = NULL;
 	mutex_init(&mbox->lock);
 	init_waitqueue_head(&mbox->wq);
 	atomic_set(&mbox->irq_count, 0);
 	spin_lock_init(&mbox->state_lock);
 	INIT_WORK(&mbox->bg_work, mmpt_bg_work);
-	mbox->bg_done = NULL;
 
 	ready_ms = cfg->ready_timeout_ms ?:
 		   max(1000U, 1000U * FIELD_GET(PCI_MMPT_CAPS_READY_TIME,
 						mbox->caps));
-	deadline = jiffies + msecs_to_jiffies(ready_ms);
-	for (;;) {
-		ret = mmpt_ctrl(mbox, &ctrl);
-		if (ret)
-			goto err;
-		if (!(ctrl & PCI_MMPT_CTRL_DOORBELL) &&
-		    (!cfg->ready || cfg->ready(cfg->ctx)))
-			break;
-		if (time_after(jiffies, deadline)) {
-			dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
-			ret = -ETIMEDOUT;
-			goto err;
-		}
-		usleep_range(delay, delay * 2);
-		delay = min(delay * 2, MMPT_BG_POLL_MAX_US);
-	}
+	ret = mmpt_poll(mbox, &mmpt_ready_iv, mmpt_ready, (void *)cfg,
+			msecs_to_jiffies(ready_ms), false);
+	if (ret == -ETIMEDOUT)
+		dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
+	if (ret)
+		return ret;
 	mbox->idle_known = true;
 	return 0;
-err:
-	mutex_destroy(&mbox->lock);
-	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, PCI_MMPT);
 
@@ -655,20 +835,35 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, PCI_MMPT);
  * pci_mmpt_destroy() - stop using a mailbox
  * @mbox: a mailbox set up by pci_mmpt_init()
  *
- * Ends the wait of a pending background notification (its callback gets
- * -ESHUTDOWN) and waits for the callback, then disables the mailbox
- * interrupts; no command may be in flight.
+ * Ends every background wait: a synchronous one returns -ESHUTDOWN, a
+ * notification queued or running calls its callback with -ESHUTDOWN
+ * (exactly once: queued work is run, not cancelled) before this returns,
+ * and the background slot is freed. Background commands and notifications
+ * are refused with -ESHUTDOWN from then on; foreground commands still run,
+ * polled: the mailbox interrupts are disabled. Calling it again does
+ * nothing more.
+ *
+ * A driver calls it first when it unbinds, so that no caller blocks the
+ * unbind for a background timeout; callers already inside the library
+ * return promptly, and @mbox must stay allocated until they have.
+ *
+ * Context: process context, may sleep.
  */
 void pci_mmpt_destroy(struct pci_mmpt *mbox)
 {
-	WRITE_ONCE(mbox->dying, true);
+	scoped_guard(spinlock, &mbox->state_lock)
+		mbox->dying = true;
 	wake_up_all(&mbox->wq);
-	cancel_work_sync(&mbox->bg_work);
+	flush_work(&mbox->bg_work);
+	scoped_guard(spinlock, &mbox->state_lock) {
+		mbox->bg_owner = 0;
+		mbox->bg_watched = false;
+	}
+	guard(mutex)(&mbox->lock);
 	if (mbox->ctrl) {
-		mbox->ctrl = 0;
+		WRITE_ONCE(mbox->ctrl, 0);
 		writel(0, mbox->base + PCI_MMPT_CTRL);
 	}
-	mutex_destroy(&mbox->lock);
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, PCI_MMPT);
 

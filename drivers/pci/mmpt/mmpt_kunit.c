@@ -10,6 +10,10 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irq_sim.h>
+#include <linux/irqdomain.h>
 #include <linux/kthread.h>
 #include <linux/pci-mmpt.h>
 #include <linux/sched/signal.h>
@@ -44,6 +48,11 @@ struct model {
 	unsigned int bg_steps;	/* 0: hang */
 	bool bg_hold;		/* progress paused */
 	bool abortable;
+	bool irq_lost;		/* interrupts enabled but never delivered */
+	int virq;		/* a real interrupt to raise, 0: call the handler */
+	u16 bg_from;		/* opcodes from here go to the background */
+	u16 bg_report;		/* report this opcode at the end, 0: the real one */
+	bool bit_early;		/* running bit clears with the first progress */
 	/* what it saw */
 	atomic_t doorbells;
 	u16 last_opcode;
@@ -77,7 +86,11 @@ static void set_ctrl(struct model *m, u32 v)
 
 static void model_irq(struct model *m, u32 enable)
 {
-	if (ctrl(m) & enable)
+	if (!(ctrl(m) & enable) || READ_ONCE(m->irq_lost))
+		return;
+	if (m->virq)
+		irq_set_irqchip_state(m->virq, IRQCHIP_STATE_PENDING, true);
+	else
 		pci_mmpt_irq(0, &m->mbox);
 }
 
@@ -86,6 +99,9 @@ static void model_bg_finish(struct model *m, u16 rc)
 	u64 bg = rq(m, PCI_MMPT_BG_STATUS);
 
 	bg &= ~(PCI_MMPT_BG_PERCENT | PCI_MMPT_BG_RC);
+	if (m->bg_report)
+		bg = (bg & ~PCI_MMPT_BG_OPCODE) |
+		     FIELD_PREP(PCI_MMPT_BG_OPCODE, m->bg_report);
 	bg |= FIELD_PREP(PCI_MMPT_BG_PERCENT, 100) |
 	      FIELD_PREP(PCI_MMPT_BG_RC, rc);
 	wq_(m, PCI_MMPT_BG_STATUS, bg);
@@ -119,7 +135,8 @@ static void model_answer(struct model *m)
 				model_bg_finish(m, PCI_MMPT_RC_ABORTED);
 		}
 		out = 0;
-	} else if (m->mode == BACKGROUND) {
+	} else if (m->mode == BACKGROUND ||
+		   (m->bg_from && opcode >= m->bg_from)) {
 		if (m->bg_active) {
 			rc = PCI_MMPT_RC_BUSY;
 		} else {
@@ -159,12 +176,17 @@ static int model_thread(void *data)
 		if (m->bg_active && m->bg_steps && !READ_ONCE(m->bg_hold)) {
 			u64 bg = rq(m, PCI_MMPT_BG_STATUS) & ~PCI_MMPT_BG_PERCENT;
 
-			if (++m->bg_step >= m->bg_steps)
+			if (++m->bg_step >= m->bg_steps) {
 				model_bg_finish(m, 0);
-			else
+			} else {
 				wq_(m, PCI_MMPT_BG_STATUS, bg |
 				    FIELD_PREP(PCI_MMPT_BG_PERCENT,
 					       100 * m->bg_step / m->bg_steps));
+				if (m->bit_early)
+					wq_(m, PCI_MMPT_STATUS,
+					    rq(m, PCI_MMPT_STATUS) &
+					    ~PCI_MMPT_STATUS_BG);
+			}
 		}
 		if (ctrl(m) & PCI_MMPT_CTRL_DOORBELL && ctrl(m) != U32_MAX) {
 			/* Read the command after seeing the doorbell. */
@@ -249,10 +271,11 @@ static void mmpt_test_init(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
 					    (void __iomem *)bad->regs, &fast),
 			-ENXIO);
-	bad = model_new(test, 21);	/* 2 MiB: above the maximum */
+	bad = model_new(test, 21);	/* 2 MiB: above the maximum, used as 1 MiB */
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
 					    (void __iomem *)bad->regs, &fast),
-			-ENXIO);
+			0);
+	KUNIT_EXPECT_EQ(test, bad->mbox.payload_size, SZ_1M);
 	bad = model_new(test, U32_MAX);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
 					    (void __iomem *)bad->regs, &fast),
@@ -374,6 +397,12 @@ static void mmpt_test_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out[0], 0);
 	KUNIT_EXPECT_EQ(test, cmd.out_len, 0);
 
+	/* A consumer that asks for it (cxl_pci) gets it clamped instead. */
+	cmd.flags = PCI_MMPT_CMD_CLAMP_LEN;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, PAYLOAD);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
+
 	/* The mailbox still works afterwards. */
 	m->mode = ANSWER;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
@@ -445,25 +474,63 @@ static void mmpt_test_gone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), -ENODEV);
 }
 
-struct killed_waiter {
+static bool slot_held(struct model *m)
+{
+	return READ_ONCE(m->mbox.bg_owner) != 0;
+}
+
+/* Wait up to 5 s for the library to see the device idle and free the slot. */
+static bool slot_freed(struct model *m)
+{
+	int i;
+
+	for (i = 0; i < 250 && slot_held(m); i++)
+		msleep(20);
+	return !slot_held(m);
+}
+
+#define NO_WAIT		(PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT)
+
+struct waiter {
 	struct model *m;
+	struct pci_mmpt_cmd *cmd;
+	unsigned int timeout_ms;
 	struct completion started, done;
 	int ret;
 };
 
-static int killed_waiter_fn(void *data)
+static int waiter_fn(void *data)
 {
-	struct killed_waiter *w = data;
-	struct pci_mmpt_bg_status st;
+	struct waiter *w = data;
 
 	allow_signal(SIGKILL);
 	complete(&w->started);
-	w->ret = pci_mmpt_bg_wait(&w->m->mbox, 5000, &st);
+	w->ret = pci_mmpt_bg_wait(&w->m->mbox, w->cmd, w->timeout_ms);
 	complete(&w->done);
 	/* Wait to be reaped by kthread_stop(). */
 	while (!kthread_should_stop())
 		usleep_range(1000, 2000);
 	return 0;
+}
+
+static struct task_struct *waiter_start(struct kunit *test, struct waiter *w)
+{
+	struct task_struct *t;
+
+	init_completion(&w->started);
+	init_completion(&w->done);
+	t = kthread_run(waiter_fn, w, "mmpt-waiter");
+	if (IS_ERR(t))
+		return t;
+	get_task_struct(t);
+	wait_for_completion(&w->started);
+	return t;
+}
+
+static void waiter_reap(struct task_struct *t)
+{
+	kthread_stop(t);
+	put_task_struct(t);
 }
 
 static const bool irq_modes[] = { false, true };
@@ -475,14 +542,22 @@ static void irq_mode_desc(const bool *irq, char *desc)
 
 KUNIT_ARRAY_PARAM(irq_mode, irq_modes, irq_mode_desc);
 
-static void mmpt_test_background(struct kunit *test)
+static struct model *model_param(struct kunit *test)
 {
 	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+
+	return model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+}
+
+static void mmpt_test_background(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	bool irq = *(const bool *)test->param_value;
 	struct pci_mmpt_cmd cmd = {
 		.opcode = 0x4304,
 		.flags = PCI_MMPT_CMD_BACKGROUND,
 	};
+	struct pci_mmpt_cmd other = { .opcode = 0x4400, .flags = NO_WAIT };
 	struct pci_mmpt_cmd fg = { .opcode = 1 };
 	struct pci_mmpt_bg_status st;
 
@@ -491,7 +566,8 @@ static void mmpt_test_background(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_TRUE(test, cmd.background);
 	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
-	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
 	if (irq)
 		KUNIT_EXPECT_GT(test, atomic_read(&m->mbox.irq_count), 0);
 
@@ -500,7 +576,12 @@ static void mmpt_test_background(struct kunit *test)
 	cmd.flags |= PCI_MMPT_CMD_NO_WAIT;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_BACKGROUND);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+	KUNIT_EXPECT_NE(test, cmd.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &other), -EBUSY);
+	/* Only the owner aborts: a raw Request Abort is refused. */
+	fg.opcode = PCI_MMPT_OP_ABORT_BACKGROUND;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), -EBUSY);
+	fg.opcode = 1;
 	m->mode = ANSWER;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
@@ -509,11 +590,15 @@ static void mmpt_test_background(struct kunit *test)
 	KUNIT_EXPECT_LT(test, st.percent, 100);
 
 	WRITE_ONCE(m->bg_hold, false);
-	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_wait(&m->mbox, 0, &st), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), 0);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
 	KUNIT_EXPECT_FALSE(test, st.running);
 	KUNIT_EXPECT_EQ(test, st.percent, 100);
-	KUNIT_EXPECT_EQ(test, st.return_code, 0);
-	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	/* Released once: a second wait finds nothing. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 10), -ENOENT);
 }
 
 /* A command the caller did not expect to go to the background. */
@@ -521,10 +606,7 @@ static void mmpt_test_background_unannounced(struct kunit *test)
 {
 	struct model *m = model_up(test, CAPS_POLL, false);
 	struct pci_mmpt_cmd cmd = { .opcode = 0x0200 };
-	struct pci_mmpt_cmd bg = {
-		.opcode = 0x4304,
-		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
-	};
+	struct pci_mmpt_cmd bg = { .opcode = 0x4304, .flags = NO_WAIT };
 
 	m->mode = BACKGROUND;
 	m->bg_steps = 20;
@@ -532,52 +614,57 @@ static void mmpt_test_background_unannounced(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_TRUE(test, cmd.background);
 	KUNIT_EXPECT_EQ(test, cmd.return_code, 0);
-	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
 
 	WRITE_ONCE(m->bg_hold, true);
 	cmd.flags = PCI_MMPT_CMD_NO_WAIT;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	KUNIT_EXPECT_NE(test, cmd.bg_handle, 0);
 	/* A background command asked for now is refused before the device. */
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &bg), -EBUSY);
 	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 2);
 	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), 0);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
 }
 
-/* A fatal signal ends a background wait; the operation goes on. */
+/*
+ * A fatal signal ends a background wait; the operation goes on, the slot
+ * stays taken, and is freed once the device finishes.
+ */
 static void mmpt_test_background_killed(struct kunit *test)
 {
-	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
-	struct pci_mmpt_cmd cmd = {
-		.opcode = 0x4304,
-		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
-	};
-	struct killed_waiter w = { .m = m };
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd next = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct waiter w = { .m = m, .cmd = &cmd, .timeout_ms = 5000 };
 	struct task_struct *t;
 
-	init_completion(&w.started);
-	init_completion(&w.done);
 	m->mode = BACKGROUND;
-	m->bg_steps = 0;
+	WRITE_ONCE(m->bg_hold, true);
+	m->bg_steps = 5;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	t = kthread_run(killed_waiter_fn, &w, "mmpt-killed");
+	t = waiter_start(test, &w);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	get_task_struct(t);
-	wait_for_completion(&w.started);
 	msleep(20);
 	send_sig(SIGKILL, t, 1);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, 2 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, w.ret, -EINTR);
-	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
-	kthread_stop(t);
-	put_task_struct(t);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	waiter_reap(t);
+	/* The device still runs it: nothing else starts. */
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &next), -EBUSY);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &next), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &next, 5000), 0);
 }
 
 static void mmpt_test_background_hang(struct kunit *test)
 {
-	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
+	struct model *m = model_param(test);
 	struct pci_mmpt_cmd cmd = {
 		.opcode = 0x4400,
 		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_ABORTABLE,
@@ -589,21 +676,68 @@ static void mmpt_test_background_hang(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
 	/* Aborted: the device saw the request, the slot is free again. */
 	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
-	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_ABORTED);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
 
-	/* A device that cannot abort keeps the slot busy. */
+	/*
+	 * A device that cannot abort: the slot stays taken after the
+	 * timeout, and is freed when the device finishes after all.
+	 */
 	m->abortable = false;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
-	KUNIT_EXPECT_TRUE(test, m->mbox.bg_running);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abort(&m->mbox), -EOPNOTSUPP);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
+	msleep(50);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	m->bg_steps = 3;
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+	cmd.timeout_ms = 0;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+}
+
+/* The device reports another command's completion than the one started. */
+static void mmpt_test_background_mismatch(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 5;
+	m->bg_report = 0x0201;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), -EPROTO);
+	/* The device is idle all the same: the slot is free. */
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+}
+
+/*
+ * A device that clears the running bit as soon as it reports progress
+ * (QEMU 10.0): the wait still ends only at 100 percent.
+ */
+static void mmpt_test_background_bit_early(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_bg_status st;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 200;
+	m->bit_early = true;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.percent, 100);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
 }
 
 struct notified {
 	struct completion done;
 	struct pci_mmpt_bg_status st;
 	int err;
-	int calls;
+	atomic_t calls;
+	bool slot_was_held;
+	struct model *m;
 };
 
 static void on_bg_done(struct pci_mmpt *mbox,
@@ -613,121 +747,269 @@ static void on_bg_done(struct pci_mmpt *mbox,
 
 	n->st = *st;
 	n->err = err;
-	n->calls++;
+	n->slot_was_held = n->m && slot_held(n->m);
+	atomic_inc(&n->calls);
 	complete(&n->done);
 }
 
-static void mmpt_test_background_notify(struct kunit *test)
+static void notified_init(struct notified *n, struct model *m)
 {
-	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
-	struct pci_mmpt_cmd cmd = {
-		.opcode = 0x4304,
-		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
-	};
-	struct notified n = {};
+	*n = (struct notified){ .m = m };
+	init_completion(&n->done);
+}
 
-	init_completion(&n.done);
+/* Only the owner ends a background command; nobody frees it twice. */
+static void mmpt_test_background_owner(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd thief = { .opcode = 0x4304 };
+	struct notified n;
+
+	notified_init(&n, m);
 	/* Nothing running yet. */
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n),
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &thief, 10), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &thief, NULL, NULL),
 			-ENOENT);
 
 	m->mode = BACKGROUND;
 	m->bg_steps = 20;
 	WRITE_ONCE(m->bg_hold, true);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n), 0);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 0, on_bg_done, &n),
-			-EBUSY);
+	/* No handle, or a forged one: refused, the owner keeps it. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &thief, 10), -EPERM);
+	thief.bg_handle = cmd.bg_handle + 1;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &thief, 10), -EPERM);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &thief, NULL, NULL),
+			-EPERM);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+
+	/* Handed to the library: the old handle no longer owns it. */
+	thief.bg_handle = cmd.bg_handle;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd, on_bg_done,
+						 &n), 0);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &thief, 10), -EPERM);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &thief, NULL, NULL),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd, NULL, NULL),
+			-EPERM);
 	/* The caller is not blocked: nothing has been reported yet. */
-	KUNIT_EXPECT_EQ(test, n.calls, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 0);
 	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, n.err, 0);
 	KUNIT_EXPECT_EQ(test, n.st.opcode, 0x4304);
 	KUNIT_EXPECT_EQ(test, n.st.percent, 100);
-	KUNIT_EXPECT_FALSE(test, m->mbox.bg_running);
-
-	/* An operation that never ends: the callback reports the timeout. */
-	reinit_completion(&n.done);
-	m->bg_steps = 0;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, 50, on_bg_done, &n), 0);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
-	KUNIT_EXPECT_EQ(test, n.err, -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, n.calls, 2);
+	KUNIT_EXPECT_FALSE(test, n.slot_was_held);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &thief, 10), -ENOENT);
 	pci_mmpt_destroy(&m->mbox);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
 }
 
-/* A caller that stops waiting: the slot stays taken until the device is done. */
+/* Abandoned (no callback): the slot stays taken until the device is done. */
 static void mmpt_test_background_abandon(struct kunit *test)
 {
-	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
-	struct pci_mmpt_cmd cmd = {
-		.opcode = 0x4304,
-		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
-	};
-	int i;
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd next = { .opcode = 0x4304, .flags = NO_WAIT };
 
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -ENOENT);
 	m->mode = BACKGROUND;
 	m->bg_steps = 20;
 	WRITE_ONCE(m->bg_hold, true);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	KUNIT_ASSERT_TRUE(test, cmd.background);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), 0);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd, NULL, NULL), 0);
 	/* Still running: no other background command starts. */
-	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(m->mbox.bg_running));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &next), -EBUSY);
+	msleep(100);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
 	WRITE_ONCE(m->bg_hold, false);
-	for (i = 0; i < 250 && READ_ONCE(m->mbox.bg_running); i++)
-		msleep(20);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(m->mbox.bg_running));
-	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_abandon(&m->mbox), -ENOENT);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
 	pci_mmpt_destroy(&m->mbox);
+}
+
+/*
+ * Interrupts enabled but never delivered: a missed interrupt costs at
+ * most a bounded poll interval, not the timeout.
+ */
+static void mmpt_test_irq_lost(struct kunit *test)
+{
+	struct pci_mmpt_config cfg = fast;
+	struct model *m = model_new(test, CAPS_IRQ);
+	struct pci_mmpt_cmd fg = { .opcode = 2 };
+	struct pci_mmpt_cmd bg = { .opcode = 0x4304, .flags = NO_WAIT };
+	unsigned long start;
+
+	cfg.timeout_ms = 4000;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &cfg), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
+	WRITE_ONCE(m->irq_lost, true);
+
+	m->delay_ms = 30;
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+
+	m->delay_ms = 0;
+	m->mode = BACKGROUND;
+	m->bg_steps = 20;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &bg, 4000), 0);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->mbox.irq_count), 0);
 }
 
 /*
  * Removal with a notification pending on an operation that never ends:
  * pci_mmpt_destroy() ends the wait, the callback has run with -ESHUTDOWN
- * when it returns, and it returns at once rather than after the timeout.
+ * when it returns, and it returns at once rather than after a timeout.
  */
 static void mmpt_test_destroy_ends_notify(struct kunit *test)
 {
-	bool irq = *(const bool *)test->param_value;
-	struct model *m = model_up(test, irq ? CAPS_IRQ : CAPS_POLL, irq);
-	struct pci_mmpt_cmd cmd = {
-		.opcode = 0x4400,
-		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_NO_WAIT,
-	};
-	struct notified n = {};
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4400, .flags = NO_WAIT };
+	struct notified n;
 	unsigned long start;
 
-	init_completion(&n.done);
+	notified_init(&n, NULL);
 	m->mode = BACKGROUND;
 	m->bg_steps = 0;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, UINT_MAX, on_bg_done,
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd, on_bg_done,
 						 &n), 0);
 	msleep(20);
-	KUNIT_EXPECT_EQ(test, n.calls, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 0);
 	start = jiffies;
 	pci_mmpt_destroy(&m->mbox);
 	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
-	KUNIT_EXPECT_EQ(test, n.calls, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
+	KUNIT_EXPECT_EQ(test, n.err, -ESHUTDOWN);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+}
+
+/* Work queued and destroyed at once: the callback still runs, once. */
+static void mmpt_test_destroy_queued(struct kunit *test)
+{
+	struct notified n[8];
+	struct model *m;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(n); i++) {
+		struct pci_mmpt_cmd cmd = { .opcode = 0x4400, .flags = NO_WAIT };
+
+		m = model_up(test, CAPS_POLL, false);
+		m->mode = BACKGROUND;
+		notified_init(&n[i], NULL);
+		KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+		KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd,
+							 on_bg_done, &n[i]), 0);
+		pci_mmpt_destroy(&m->mbox);
+		KUNIT_EXPECT_EQ(test, atomic_read(&n[i].calls), 1);
+		KUNIT_EXPECT_EQ(test, n[i].err, -ESHUTDOWN);
+		/* Refused after destroy; nothing runs twice. */
+		cmd.bg_handle = 1;
+		KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &cmd,
+							 on_bg_done, &n[i]),
+				-ESHUTDOWN);
+		pci_mmpt_destroy(&m->mbox);
+		KUNIT_EXPECT_EQ(test, atomic_read(&n[i].calls), 1);
+	}
+}
+
+/* Destroy while a thread waits synchronously; notify after destroy. */
+static void mmpt_test_destroy_sync_wait(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4400, .flags = NO_WAIT };
+	struct pci_mmpt_cmd late = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd fg = { .opcode = 1 };
+	struct waiter w = { .m = m, .cmd = &cmd, .timeout_ms = 5000 };
+	struct task_struct *t;
+	unsigned long start;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	t = waiter_start(test, &w);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(20);
+	start = jiffies;
+	pci_mmpt_destroy(&m->mbox);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, HZ), 0UL);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, w.ret, -ESHUTDOWN);
+	waiter_reap(t);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+
+	/* After destroy: no background command, no notification. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &late), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &late, NULL, NULL),
+			-ESHUTDOWN);
+	/* Foreground commands still run, polled. */
+	m->mode = ANSWER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_EXPECT_EQ(test, ctrl(m), 0);
+}
+
+/*
+ * All ones in the middle of a background command: a synchronous wait
+ * fails with -ENODEV, but the slot (a sanitize's guard) stays taken while
+ * the device may still run it, until the device reads sane and idle again
+ * or the mailbox is torn down.
+ */
+static void mmpt_test_background_gone(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4400, .flags = NO_WAIT };
+	struct pci_mmpt_cmd next = { .opcode = 0x4304, .flags = NO_WAIT };
+	u8 *saved = kunit_kzalloc(test, PCI_MMPT_PAYLOAD, GFP_KERNEL);
+	struct notified n;
+
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	notified_init(&n, m);
+	m->mode = BACKGROUND;
+	m->bg_steps = 10;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+
+	/* Gone during a synchronous wait. */
+	memcpy(saved, m->regs, PCI_MMPT_PAYLOAD);
+	memset(m->regs, 0xff, PCI_MMPT_PAYLOAD);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), -ENODEV);
+	msleep(100);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &next), -EBUSY);
+
+	/* Back, and it finishes: the watcher frees the slot. */
+	memcpy(m->regs, saved, PCI_MMPT_PAYLOAD);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+
+	/* Gone while a notification waits: kept until destroy. */
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &next), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &next, on_bg_done,
+						 &n), 0);
+	memset(m->regs, 0xff, PCI_MMPT_PAYLOAD);
+	msleep(200);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 0);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	pci_mmpt_destroy(&m->mbox);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
 	KUNIT_EXPECT_EQ(test, n.err, -ESHUTDOWN);
 }
 
 struct worker {
 	struct model *m;
-	struct kunit *test;
 	struct completion done;
 	u16 id;
 	int errors;
+	int bg_done;
 };
 
+/* Foreground commands: every reply matches its request. */
 static int worker_fn(void *data)
 {
 	struct worker *w = data;
@@ -753,24 +1035,132 @@ static int worker_fn(void *data)
 	return 0;
 }
 
+/* Background commands: each runs to the end or is refused, never both. */
+static int bg_worker_fn(void *data)
+{
+	struct worker *w = data;
+	int i, ret;
+
+	for (i = 0; i < 10; i++) {
+		struct pci_mmpt_cmd cmd = {
+			.opcode = w->id,
+			.flags = PCI_MMPT_CMD_BACKGROUND,
+		};
+
+		ret = pci_mmpt_send(&w->m->mbox, &cmd);
+		if (!ret && cmd.background && !cmd.return_code)
+			w->bg_done++;
+		else if (ret != -EBUSY)
+			w->errors++;
+		usleep_range(100, 500);
+	}
+	complete(&w->done);
+	return 0;
+}
+
 static void mmpt_test_threads(struct kunit *test)
 {
-	struct model *m = model_up(test, CAPS_POLL, false);
-	struct worker w[8];
-	int i;
+	bool irq = *(const bool *)test->param_value;
+	struct model *m = model_param(test);
+	struct worker w[10];
+	int i, bg = 0;
 
+	m->bg_from = 0x4300;
+	m->bg_steps = 3;
 	for (i = 0; i < ARRAY_SIZE(w); i++) {
-		w[i] = (struct worker){ .m = m, .test = test, .id = 0x100 + i };
+		bool is_bg = i >= 8;
+
+		w[i] = (struct worker){
+			.m = m, .id = is_bg ? 0x4304 + i : 0x100 + i,
+		};
 		init_completion(&w[i].done);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(worker_fn, &w[i],
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(is_bg ? bg_worker_fn :
+							    worker_fn, &w[i],
 							    "mmpt-w%d", i)));
 	}
 	for (i = 0; i < ARRAY_SIZE(w); i++) {
 		wait_for_completion(&w[i].done);
 		KUNIT_EXPECT_EQ(test, w[i].errors, 0);
+		bg += w[i].bg_done;
 	}
-	/* One doorbell per command, every reply matched its request. */
-	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 8 * 25);
+	KUNIT_EXPECT_GT(test, bg, 0);
+	/* One doorbell per command that reached the device. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 8 * 25 + bg);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	if (irq)
+		KUNIT_EXPECT_GT(test, atomic_read(&m->mbox.irq_count), 0);
+}
+
+struct sim_irq {
+	struct fwnode_handle *fwnode;
+	struct irq_domain *domain;
+	int virq;
+};
+
+static void sim_irq_remove(void *data)
+{
+	struct sim_irq *s = data;
+
+	irq_dispose_mapping(s->virq);
+	irq_domain_remove_sim(s->domain);
+	irq_domain_free_fwnode(s->fwnode);
+}
+
+/*
+ * Two mailboxes on one real, shared interrupt (an irq_sim line raised by
+ * the device models): both complete by interrupt, neither is confused by
+ * the other's.
+ */
+static void mmpt_test_shared_irq(struct kunit *test)
+{
+	struct sim_irq *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct model *m[2];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->fwnode = irq_domain_alloc_named_fwnode("mmpt-kunit");
+	KUNIT_ASSERT_NOT_NULL(test, s->fwnode);
+	s->domain = irq_domain_create_sim(s->fwnode, 1);
+	if (IS_ERR(s->domain))
+		irq_domain_free_fwnode(s->fwnode);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->domain));
+	s->virq = irq_create_mapping(s->domain, 0);
+	if (s->virq <= 0) {
+		irq_domain_remove_sim(s->domain);
+		irq_domain_free_fwnode(s->fwnode);
+	}
+	KUNIT_ASSERT_GT(test, s->virq, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_irq_remove, s),
+			0);
+
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		m[i] = model_new(test, CAPS_IRQ);
+		m[i]->virq = s->virq;
+		KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m[i]->mbox, m[i]->dev,
+						    (void __iomem *)m[i]->regs,
+						    &fast), 0);
+		KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m[i]->mbox, s->virq),
+				0);
+		KUNIT_EXPECT_EQ(test, m[i]->mbox.irq, s->virq);
+	}
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		struct pci_mmpt_cmd fg = { .opcode = 2 };
+		struct pci_mmpt_cmd bg = { .opcode = 0x4304, .flags = NO_WAIT };
+		int seen = atomic_read(&m[i]->mbox.irq_count);
+		int other = atomic_read(&m[!i]->mbox.irq_count);
+
+		m[i]->delay_ms = 30;
+		KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m[i]->mbox, &fg), 0);
+		KUNIT_EXPECT_GT(test, atomic_read(&m[i]->mbox.irq_count), seen);
+		m[i]->delay_ms = 0;
+		m[i]->mode = BACKGROUND;
+		m[i]->bg_steps = 20;
+		KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m[i]->mbox, &bg), 0);
+		KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m[i]->mbox, &bg, 5000), 0);
+		KUNIT_EXPECT_EQ(test, bg.return_code, 0);
+		/* A shared line runs every handler: the other one woke too. */
+		KUNIT_EXPECT_GT(test, atomic_read(&m[!i]->mbox.irq_count), other);
+	}
 }
 
 struct rc_case {
@@ -806,6 +1196,8 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_lengths),
 	KUNIT_CASE(mmpt_test_slow),
 	KUNIT_CASE(mmpt_test_slow_irq),
+	KUNIT_CASE(mmpt_test_irq_lost),
+	KUNIT_CASE(mmpt_test_shared_irq),
 	KUNIT_CASE(mmpt_test_stuck),
 	KUNIT_CASE(mmpt_test_stuck_irq),
 	KUNIT_CASE(mmpt_test_gone),
@@ -813,10 +1205,15 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
-	KUNIT_CASE_PARAM(mmpt_test_background_notify, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_mismatch, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_bit_early, irq_mode_gen_params),
+	KUNIT_CASE(mmpt_test_background_owner),
 	KUNIT_CASE_PARAM(mmpt_test_background_abandon, irq_mode_gen_params),
+	KUNIT_CASE(mmpt_test_background_gone),
 	KUNIT_CASE_PARAM(mmpt_test_destroy_ends_notify, irq_mode_gen_params),
-	KUNIT_CASE(mmpt_test_threads),
+	KUNIT_CASE(mmpt_test_destroy_queued),
+	KUNIT_CASE_PARAM(mmpt_test_destroy_sync_wait, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_threads, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),
 	{}
 };

@@ -62,8 +62,8 @@ struct pci_dev;
  *	(A command the device runs in the background is tracked whether
  *	flagged or not.)
  * @PCI_MMPT_CMD_ABORTABLE: when the wait for its background operation
- *	times out, ask the device to abort it with Request Abort Background
- *	Operation
+ *	times out or a fatal signal ends it, ask the device to abort it with
+ *	Request Abort Background Operation
  * @PCI_MMPT_CMD_NO_WAIT: return as soon as the background operation has
  *	started; the caller owns it through &pci_mmpt_cmd.bg_handle and ends
  *	it with pci_mmpt_bg_wait() or pci_mmpt_bg_notify()

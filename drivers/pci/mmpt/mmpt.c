@@ -523,7 +523,7 @@ static bool mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, st, 0,
 		    mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
 	dev_notice(mbox->dev,
-		   "mailbox background command %#06x aborted after timeout\n",
+		   "mailbox background command %#06x aborted: its wait ended\n",
 		   cmd->opcode);
 	cmd->return_code = st->return_code;
 	cmd->vendor_status = st->vendor_status;
@@ -547,8 +547,9 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * final return code and vendor status in @cmd.
  *
  * When the wait fails while the command may still run, the command is no
- * longer the caller's: a command flagged %PCI_MMPT_CMD_ABORTABLE that timed
- * out is aborted first, and one that goes on is watched by the library,
+ * longer the caller's: a command flagged %PCI_MMPT_CMD_ABORTABLE whose wait
+ * timed out or was ended by a fatal signal is aborted first, and one that
+ * goes on is watched by the library,
  * which keeps the slot until the device is idle (as pci_mmpt_bg_notify()
  * with no callback). Either way @cmd->bg_handle is 0 on return.
  *
@@ -584,7 +585,9 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	}
 
 	trace_pci_mmpt_bg(mbox, &st, 0, by_irq, ret);
-	if (ret == -ETIMEDOUT && (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
+	/* Its caller gave up: an abortable command ends with the wait. */
+	if ((ret == -ETIMEDOUT || ret == -EINTR) &&
+	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
 	    mmpt_bg_abort(mbox, cmd, &st))
 		return ret;
 	/* Refused only when dying: pci_mmpt_destroy() frees the slot. */

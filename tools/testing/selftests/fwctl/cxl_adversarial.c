@@ -15,7 +15,8 @@
  * that the kernel is not tainted, and (once per device, within the audit
  * rate limit) its audit line: this program runs before anything taints
  * the kernel. Built with ADV_WRITES (cxl_adversarial_writes) it runs the
- * accepted writes instead, later, and asserts their taint and audit line.
+ * accepted writes instead, later, and asserts their taint and audit line,
+ * and what a killed caller's background command does to the next one.
  */
 #include <linux/cxl_mem.h>
 #include <signal.h>
@@ -600,6 +601,89 @@ TEST_F(adv, firmware_activation_rereads_the_cel)
 			     0x0202, NULL, 0));
 	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+}
+
+/* A background command on the switch, from a child that is then killed. */
+static pid_t bg_child(int fd, uint16_t opcode)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		send_at(fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), opcode, NULL, 0);
+		_exit(0);
+	}
+	return pid;
+}
+
+static int add_bg(struct mock_switch *sw, uint16_t opcode, uint16_t effects,
+		  uint32_t bg_ms)
+{
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_BG,
+		.opcode = opcode,
+		.effects = effects,
+		.bg_ms = bg_ms,
+	};
+
+	return mock_cmd(sw, &c);
+}
+
+/*
+ * Killed while it waits for its background command: the command keeps
+ * the device's one background slot while the device runs it (nothing else
+ * may start), and the slot is free again once the device is done, not
+ * only after an unbind.
+ */
+TEST_F(adv, killed_background_frees_the_slot)
+{
+	long long t;
+	int status, ret = -EBUSY;
+	pid_t pid;
+
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 1500));
+	pid = bg_child(self->fd, 0x0a30);
+	ASSERT_LE(0, pid);
+	usleep(300000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a30));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x0a30, NULL, 0));
+	t = mock_ms();
+	while (ret == -EBUSY && mock_ms() - t < 10000) {
+		usleep(100000);
+		ret = send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
+			      NULL, 0);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("after %lld ms", mock_ms() - t);
+	ASSERT_GT(6000, mock_ms() - t);
+	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), 0x0a30));
+	/* The abort is not the killed caller's to send: none was sent. */
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x0005));
+}
+
+/*
+ * One the device says it can abort, and that would never end by itself:
+ * the kernel aborts it when its caller is killed, so the slot is free at
+ * once.
+ */
+TEST_F(adv, killed_abortable_background_is_aborted)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a31, 0x0140, CXL_MOCK_BG_NEVER));
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 10));
+	pid = bg_child(self->fd, 0x0a31);
+	ASSERT_LE(0, pid);
+	usleep(300000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
+	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
+			     NULL, 0));
 }
 
 #endif /* ADV_WRITES */

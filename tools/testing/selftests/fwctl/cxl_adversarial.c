@@ -394,10 +394,10 @@ TEST_F(adv, ports_behind_tunnels)
 	/* Port 2 in use: everything behind it acts on this kernel's devices. */
 	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
 			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-				  MOCK_P(2), 0x5102, in, 2));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-				  MOCK_P(2), 0x5201, in, 6));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				  0x5102, in, 2));
+	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				  0x5201, in, 6));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x5102));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
 	ASSERT_FALSE(kernel_tainted_fwctl());

@@ -165,7 +165,8 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		pol->executed(pol->priv, &v, ret ? U16_MAX : cmd.return_code);
 	if (ret) {
 		kvfree(out);
-		return ERR_PTR(ret);
+		/* The mailbox is torn down under the RPC: the device is gone. */
+		return ERR_PTR(ret == -ESHUTDOWN ? -ENODEV : ret);
 	}
 	out->size = cmd.out_len;
 	out->retval = cmd.return_code;

@@ -124,6 +124,19 @@ static int add(struct mock_switch *sw, struct cxl_mock_path path,
 	return mock_cmd(sw, &c);
 }
 
+static int add_bg(struct mock_switch *sw, uint16_t opcode, uint16_t effects,
+		  uint32_t bg_ms)
+{
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_BG,
+		.opcode = opcode,
+		.effects = effects,
+		.bg_ms = bg_ms,
+	};
+
+	return mock_cmd(sw, &c);
+}
+
 FIXTURE_SETUP(adv)
 {
 	static const struct cxl_mock_path t3[] = {
@@ -163,6 +176,9 @@ FIXTURE_SETUP(adv)
 		ASSERT_EQ(0, add(&self->sw, MOCK_P(2, 1), port_ops[i], 0));
 	}
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(2), 0x0202, 0x40));
+	/* Background commands: one that ends, one that never does. */
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 1500));
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a31, 0x0140, CXL_MOCK_BG_NEVER));
 	ASSERT_EQ(0, mock_start(&self->sw));
 	self->fd = mock_open_fwctl(&self->sw);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", self->sw.fwctl, strerror(errno));
@@ -615,19 +631,6 @@ static pid_t bg_child(int fd, uint16_t opcode)
 	return pid;
 }
 
-static int add_bg(struct mock_switch *sw, uint16_t opcode, uint16_t effects,
-		  uint32_t bg_ms)
-{
-	struct cxl_mock_cmd c = {
-		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_BG,
-		.opcode = opcode,
-		.effects = effects,
-		.bg_ms = bg_ms,
-	};
-
-	return mock_cmd(sw, &c);
-}
-
 /*
  * Killed while it waits for its background command: the command keeps
  * the device's one background slot while the device runs it (nothing else
@@ -640,7 +643,6 @@ TEST_F(adv, killed_background_frees_the_slot)
 	int status, ret = -EBUSY;
 	pid_t pid;
 
-	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 1500));
 	pid = bg_child(self->fd, 0x0a30);
 	ASSERT_LE(0, pid);
 	usleep(300000);
@@ -673,8 +675,6 @@ TEST_F(adv, killed_abortable_background_is_aborted)
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(0, add_bg(&self->sw, 0x0a31, 0x0140, CXL_MOCK_BG_NEVER));
-	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 10));
 	pid = bg_child(self->fd, 0x0a31);
 	ASSERT_LE(0, pid);
 	usleep(300000);
@@ -682,6 +682,7 @@ TEST_F(adv, killed_abortable_background_is_aborted)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
+	/* The slot is free at once: the next one runs (and ends, 1.5 s). */
 	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
 			     NULL, 0));
 }

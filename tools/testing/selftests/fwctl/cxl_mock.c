@@ -602,7 +602,11 @@ TEST_F(mock, delays)
 	ASSERT_EQ(0, rsp.hdr.retval);
 }
 
-/* A background command: the final return code, its status register. */
+/*
+ * A background command: the final return code, its status register; one
+ * whose status register names another opcode ends in EPROTO (the library
+ * checks the owner's opcode).
+ */
 TEST_F(mock, background)
 {
 	struct cxl_rsp rsp;
@@ -610,6 +614,10 @@ TEST_F(mock, background)
 
 	ASSERT_EQ(0, mock_cmd(&self->sw, &(struct cxl_mock_cmd){
 		.opcode = OP_A, .effects = 0x40,
+		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_BG,
+		.bg_ms = 300, .bg_rc = 0x12 }));
+	ASSERT_EQ(0, mock_cmd(&self->sw, &(struct cxl_mock_cmd){
+		.opcode = OP_B, .effects = 0x40,
 		.flags = CXL_MOCK_CMD_IN_CEL | CXL_MOCK_CMD_BG |
 			 CXL_MOCK_CMD_BG_OPCODE,
 		.bg_ms = 300, .bg_rc = 0x12, .bg_opcode = 0x1234 }));
@@ -630,8 +638,14 @@ TEST_F(mock, background)
 	ASSERT_EQ(0, rpc(self->fd, OP_BG_STATUS, NULL, 0, &rsp));
 	ASSERT_EQ(8, rsp.hdr.size);
 	ASSERT_EQ(100 << 1, rsp.payload[0]);
-	ASSERT_EQ(0x1234, le16(rsp.payload + 2));
+	ASSERT_EQ(OP_A, le16(rsp.payload + 2));
 	ASSERT_EQ(0x12, le16(rsp.payload + 4));
+
+	ASSERT_EQ(-EPROTO, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, OP_B,
+				   NULL, 0, &rsp));
+	/* The slot is free again: the first one runs. */
+	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, OP_A, NULL, 0,
+			     &rsp));
 }
 
 /* RPCs from several threads while the device is removed under them. */

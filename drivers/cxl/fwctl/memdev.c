@@ -6,8 +6,11 @@
  * Built into cxl_pci, which shares the mailbox with the CXL core.
  */
 #include <linux/fwctl.h>
+#include <linux/list.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <uapi/fwctl/cxl.h>
@@ -29,6 +32,10 @@ MODULE_PARM_DESC(fwctl_bg_timeout_ms,
  * @cel: the mailbox's Command Effects Log
  * @feats: its supported features
  * @pol: what the policy judges against
+ * @pol_lock: held for reading by every judgement, for writing to read @cel
+ *	and @feats again
+ * @stale: firmware was activated since @cel and @feats were read
+ * @entry: in memdev_fwctls
  */
 struct cxl_memdev_fwctl {
 	struct fwctl_device fwctl;
@@ -36,7 +43,14 @@ struct cxl_memdev_fwctl {
 	struct cxl_cel *cel;
 	struct cxl_feature *feats;
 	struct cxl_fwctl_policy pol;
+	struct rw_semaphore pol_lock;
+	bool stale;
+	struct list_head entry;
 };
+
+/* Every memdev fwctl device, for cxl_memdev_fwctl_fw_activated(). */
+static LIST_HEAD(memdev_fwctls);
+static DEFINE_MUTEX(memdev_fwctls_lock);
 
 static struct cxl_memdev_fwctl *to_mf(struct fwctl_uctx *uctx)
 {
@@ -117,8 +131,102 @@ static void *memdev_get_sup_feats(struct cxl_memdev_fwctl *mf,
 	return out;
 }
 
-static void *memdev_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
-			void *in, size_t in_len, size_t *out_len)
+/* The device's CEL and, when it lists them, its supported features. */
+static int memdev_read_policy(struct cxl_memdev_fwctl *mf,
+			      struct cxl_cel **celp,
+			      struct cxl_feature **featsp, unsigned int *nr)
+{
+	struct device *dev = mf->fwctl.dev.parent;
+	struct pci_mmpt *mbox = mf->cxlds->mmpt;
+	int ret;
+
+	*featsp = NULL;
+	*nr = 0;
+	ret = cxl_fwctl_read_cel(mbox, NULL, 0, celp);
+	if (ret)
+		return ret;
+	if ((*celp)->duplicates)
+		dev_warn(dev, "CEL lists %u opcodes twice, their effects merged\n",
+			 (*celp)->duplicates);
+	if (cxl_cel_effects(*celp, CXL_OP_GET_SUPPORTED_FEATURES)) {
+		ret = cxl_fwctl_read_features(mbox, featsp, nr);
+		if (ret)
+			dev_warn(dev, "supported features unreadable (%d), Set Feature refused\n",
+				 ret);
+	}
+	return 0;
+}
+
+/*
+ * After the kernel activated new firmware, read the CEL and the features
+ * again before judging anything: the device may list other commands or
+ * effects now. Until they can be read, nothing is judged.
+ */
+static int memdev_refresh(struct cxl_memdev_fwctl *mf)
+{
+	struct cxl_feature *feats;
+	struct cxl_cel *cel;
+	unsigned int nr;
+	int ret;
+
+	guard(rwsem_write)(&mf->pol_lock);
+	if (!mf->stale)
+		return 0;
+	ret = memdev_read_policy(mf, &cel, &feats, &nr);
+	if (ret)
+		return ret;
+	kvfree(mf->cel);
+	kvfree(mf->feats);
+	mf->cel = cel;
+	mf->feats = feats;
+	mf->pol.self.cel = cel;
+	mf->pol.feats = feats;
+	mf->pol.nr_feats = nr;
+	WRITE_ONCE(mf->stale, false);
+	dev_info(mf->fwctl.dev.parent,
+		 "firmware activated: %u commands, %u features read again\n",
+		 cel->count, nr);
+	return 0;
+}
+
+/* The policy for reading, refreshed first when firmware changed. */
+static int memdev_lock_policy(struct cxl_memdev_fwctl *mf)
+{
+	int ret;
+
+	for (;;) {
+		if (READ_ONCE(mf->stale)) {
+			ret = memdev_refresh(mf);
+			if (ret)
+				return ret;
+		}
+		down_read(&mf->pol_lock);
+		if (!READ_ONCE(mf->stale))
+			return 0;
+		up_read(&mf->pol_lock);
+	}
+}
+
+/**
+ * cxl_memdev_fwctl_fw_activated() - the kernel activated new firmware
+ * @cxlds: the device
+ *
+ * Called by cxl_pci after a successful Activate FW: the device's fwctl
+ * device reads its CEL and features again before the next judgement.
+ */
+void cxl_memdev_fwctl_fw_activated(struct cxl_dev_state *cxlds)
+{
+	struct cxl_memdev_fwctl *mf;
+
+	guard(mutex)(&memdev_fwctls_lock);
+	list_for_each_entry(mf, &memdev_fwctls, entry)
+		if (mf->cxlds == cxlds)
+			WRITE_ONCE(mf->stale, true);
+}
+
+static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
+			       enum fwctl_rpc_scope scope, void *in,
+			       size_t in_len, size_t *out_len)
 {
 	static const enum fwctl_rpc_scope any = FWCTL_RPC_CONFIGURATION;
 	struct cxl_memdev_fwctl *mf = to_mf(uctx);
@@ -135,6 +243,21 @@ static void *memdev_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 				  mf->cxlds->mmpt, &mf->pol, memdev_send, mf);
 }
 
+static void *memdev_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+			void *in, size_t in_len, size_t *out_len)
+{
+	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+	void *out;
+	int ret;
+
+	ret = memdev_lock_policy(mf);
+	if (ret)
+		return ERR_PTR(ret);
+	out = memdev_rpc_locked(uctx, scope, in, in_len, out_len);
+	up_read(&mf->pol_lock);
+	return out;
+}
+
 static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
 {
 	struct cxl_memdev_fwctl *mf = to_mf(uctx);
@@ -146,7 +269,8 @@ static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_MEMDEV;
 	info->payload_size = mf->cxlds->mmpt->payload_size;
-	info->cel_entries = mf->cel->count;
+	scoped_guard(rwsem_read, &mf->pol_lock)
+		info->cel_entries = mf->cel->count;
 	info->vendor_id = pdev->vendor;
 	info->device_id = pdev->device;
 	info->serial = mf->cxlds->serial;
@@ -158,8 +282,16 @@ static struct fwctl_command_info *memdev_commands(struct fwctl_uctx *uctx,
 						  size_t *count)
 {
 	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
+	struct cxl_memdev_fwctl *mf = to_mf(uctx);
+	struct fwctl_command_info *cmds;
+	int ret;
 
-	return cxl_fwctl_commands(&to_mf(uctx)->pol, locked, count);
+	ret = memdev_lock_policy(mf);
+	if (ret)
+		return ERR_PTR(ret);
+	cmds = cxl_fwctl_commands(&mf->pol, locked, count);
+	up_read(&mf->pol_lock);
+	return cmds;
 }
 
 static const struct fwctl_ops cxl_memdev_fwctl_ops = {
@@ -175,6 +307,8 @@ static void memdev_fwctl_put(void *data)
 {
 	struct cxl_memdev_fwctl *mf = data;
 
+	scoped_guard(mutex, &memdev_fwctls_lock)
+		list_del(&mf->entry);
 	kvfree(mf->feats);
 	kvfree(mf->cel);
 	fwctl_put(&mf->fwctl);
@@ -208,6 +342,7 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 {
 	struct cxl_dev_state *cxlds = cxlmd->cxlds;
 	struct cxl_memdev_fwctl *mf;
+	unsigned int nr_feats;
 	int ret;
 
 	if (!cxlds->mmpt)
@@ -217,16 +352,16 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 	if (!mf)
 		return -ENOMEM;
 	mf->cxlds = cxlds;
+	init_rwsem(&mf->pol_lock);
+	scoped_guard(mutex, &memdev_fwctls_lock)
+		list_add(&mf->entry, &memdev_fwctls);
 	ret = devm_add_action_or_reset(host, memdev_fwctl_put, mf);
 	if (ret)
 		return ret;
 
-	ret = cxl_fwctl_read_cel(cxlds->mmpt, NULL, 0, &mf->cel);
+	ret = memdev_read_policy(mf, &mf->cel, &mf->feats, &nr_feats);
 	if (ret)
 		return ret;
-	if (mf->cel->duplicates)
-		dev_warn(&cxlmd->dev, "CEL lists %u opcodes twice, their effects merged\n",
-			 mf->cel->duplicates);
 	/* The commands the kernel keeps to itself come with the type. */
 	mf->pol = (struct cxl_fwctl_policy){
 		.self = {
@@ -241,15 +376,9 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 		/* Sanitize and firmware transfer share the slot with fwctl. */
 		.bg_needs_abort = true,
 		.features = true,
+		.feats = mf->feats,
+		.nr_feats = nr_feats,
 	};
-	if (cxl_cel_effects(mf->cel, CXL_OP_GET_SUPPORTED_FEATURES)) {
-		ret = cxl_fwctl_read_features(cxlds->mmpt, &mf->feats,
-					      &mf->pol.nr_feats);
-		if (ret)
-			dev_warn(&cxlmd->dev, "supported features unreadable (%d), Set Feature refused\n",
-				 ret);
-		mf->pol.feats = mf->feats;
-	}
 
 	ret = fwctl_register(&mf->fwctl);
 	if (ret)

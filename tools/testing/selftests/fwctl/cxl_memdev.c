@@ -755,4 +755,49 @@ TEST_F(md, firmware_upload)
 				  OP_TRANSFER_FW, in, sizeof(in), &rsp));
 }
 
+/*
+ * The kernel activated the uploaded firmware: the memdev's fwctl device
+ * reads the CEL and the features again before it judges anything else.
+ */
+TEST_F(md, firmware_activation_rereads_the_cel)
+{
+	char dir[96], path[128], st[64], rec[1024];
+	struct cxl_rsp rsp;
+	bool seen = false;
+	int i, k, fd;
+	ssize_t n;
+
+	fd = open_memdev_fwctl(self->vmem);
+	ASSERT_LE(0, fd);
+	k = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, k);
+	lseek(k, 0, SEEK_END);
+	snprintf(dir, sizeof(dir), "/sys/class/firmware/%s", self->vmem);
+	ASSERT_EQ(0, write_pattern("/tmp/fw.bin", 4096, 5));
+	snprintf(path, sizeof(path), "%s/loading", dir);
+	ASSERT_EQ(0, write_file(path, "1"));
+	ASSERT_EQ(0, run("cat /tmp/fw.bin > %s/data", dir));
+	ASSERT_EQ(0, write_file(path, "0"));
+	snprintf(path, sizeof(path), "%s/status", dir);
+	for (i = 0; i < 600; i++) {
+		ASSERT_LT(0, read_file(path, st, sizeof(st)));
+		if (!strcmp(st, "idle"))
+			break;
+		usleep(100000);
+	}
+	ASSERT_STREQ("idle", st);
+	ASSERT_EQ(0, cxl_rpc(fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp));
+	ASSERT_EQ(0, rsp.hdr.retval);
+	while ((n = read(k, rec, sizeof(rec) - 1)) > 0 ||
+	       (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		seen |= !!strstr(rec, "firmware activated:");
+	}
+	close(k);
+	close(fd);
+	ASSERT_TRUE(seen);
+}
+
 TEST_HARNESS_MAIN

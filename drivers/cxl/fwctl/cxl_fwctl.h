@@ -9,6 +9,7 @@
 
 #include <linux/fwctl.h>
 #include <linux/pci-mmpt.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 
 /* Command Effects Log effect bits (CXL r3.x table 8-75). */
@@ -230,6 +231,8 @@ void cxl_tunnel_cache_drop(struct cxl_tunnel_cache *tc);
 const struct cxl_fwctl_target *
 cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 		     unsigned int depth);
+int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
+			 int (*refresh)(void *priv), void *priv);
 int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_fwctl_target *t);
 

@@ -162,8 +162,9 @@ static int memdev_read_policy(struct cxl_memdev_fwctl *mf,
  * again before judging anything: the device may list other commands or
  * effects now. Until they can be read, nothing is judged.
  */
-static int memdev_refresh(struct cxl_memdev_fwctl *mf)
+static int memdev_refresh(void *priv)
 {
+	struct cxl_memdev_fwctl *mf = priv;
 	struct cxl_feature *feats;
 	struct cxl_cel *cel;
 	unsigned int nr;
@@ -192,19 +193,8 @@ static int memdev_refresh(struct cxl_memdev_fwctl *mf)
 /* The policy for reading, refreshed first when firmware changed. */
 static int memdev_lock_policy(struct cxl_memdev_fwctl *mf)
 {
-	int ret;
-
-	for (;;) {
-		if (READ_ONCE(mf->stale)) {
-			ret = memdev_refresh(mf);
-			if (ret)
-				return ret;
-		}
-		down_read(&mf->pol_lock);
-		if (!READ_ONCE(mf->stale))
-			return 0;
-		up_read(&mf->pol_lock);
-	}
+	return cxl_fwctl_lock_fresh(&mf->pol_lock, &mf->stale, memdev_refresh,
+				    mf);
 }
 
 /**

@@ -309,6 +309,39 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, CXL_FWCTL);
 
 /**
+ * cxl_fwctl_lock_fresh() - take a driver's policy for reading, read again
+ *	first when it went stale
+ * @lock: the lock of the policy's inputs (CEL, features)
+ * @stale: set when they must be read again (a firmware activation)
+ * @refresh: reads them again and clears @stale, taking @lock for writing
+ *	itself; returns 0 or an errno
+ * @priv: argument of @refresh
+ *
+ * A refresh may become due between the check and the lock: look again
+ * under it.
+ *
+ * Return: 0 with @lock held for reading, or the errno of @refresh.
+ */
+int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
+			 int (*refresh)(void *priv), void *priv)
+{
+	int ret;
+
+	for (;;) {
+		if (READ_ONCE(*stale)) {
+			ret = refresh(priv);
+			if (ret)
+				return ret;
+		}
+		down_read(lock);
+		if (!READ_ONCE(*stale))
+			return 0;
+		up_read(lock);
+	}
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, CXL_FWCTL);
+
+/**
  * cxl_fwctl_identify() - read a component's identity with Identify
  * @mbox: the mailbox
  * @path: the tunnel path to the component

@@ -177,8 +177,9 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
  * other effects: read its CEL again before judging anything else. Until
  * it can be read, nothing is judged.
  */
-static int sw_refresh_cel(struct cxl_switch *sw)
+static int sw_refresh_cel(void *priv)
 {
+	struct cxl_switch *sw = priv;
 	struct cxl_cel *cel;
 	int ret;
 
@@ -195,26 +196,10 @@ static int sw_refresh_cel(struct cxl_switch *sw)
 	return 0;
 }
 
-/*
- * Take the policy for reading, with a CEL read again first when the
- * switch's firmware was activated; a refresh may become due between the
- * check and the lock, so look again under it.
- */
 static int sw_lock_policy(struct cxl_switch *sw)
 {
-	int ret;
-
-	for (;;) {
-		if (READ_ONCE(sw->cel_stale)) {
-			ret = sw_refresh_cel(sw);
-			if (ret)
-				return ret;
-		}
-		down_read(&sw->pol_lock);
-		if (!READ_ONCE(sw->cel_stale))
-			return 0;
-		up_read(&sw->pol_lock);
-	}
+	return cxl_fwctl_lock_fresh(&sw->pol_lock, &sw->cel_stale,
+				    sw_refresh_cel, sw);
 }
 
 static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,

@@ -713,6 +713,34 @@ TEST_F(md, ndctl_label_round_trips)
 			 self->vmem));
 }
 
+/* Upload 4 KiB of pattern @seed through fw_upload; 0 once it is idle. */
+static int fw_upload(const char *mem, unsigned int seed, char *err,
+		     size_t len)
+{
+	char dir[96], path[128], st[64];
+	int i;
+
+	snprintf(dir, sizeof(dir), "/sys/class/firmware/%s", mem);
+	if (write_pattern("/tmp/fw.bin", 4096, seed))
+		return -1;
+	snprintf(path, sizeof(path), "%s/loading", dir);
+	if (write_file(path, "1") || run("cat /tmp/fw.bin > %s/data", dir) ||
+	    write_file(path, "0"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/status", dir);
+	for (i = 0; i < 600; i++) {
+		if (read_file(path, st, sizeof(st)) <= 0)
+			return -1;
+		if (!strcmp(st, "idle"))
+			break;
+		usleep(100000);
+	}
+	if (strcmp(st, "idle"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/error", dir);
+	return read_file(path, err, len) < 0 ? -1 : 0;
+}
+
 /*
  * Firmware update through the kernel's fw_upload sysfs interface (Debian's
  * ndctl 76.1 has no update-firmware): Transfer FW runs in the background,
@@ -721,30 +749,14 @@ TEST_F(md, ndctl_label_round_trips)
  */
 TEST_F(md, firmware_upload)
 {
-	char dir[96], path[128], st[64], err[128];
 	static char trace[16384];
 	struct cxl_rsp rsp;
 	uint8_t in[0x80] = {};
-	int i;
+	char err[128];
 
-	snprintf(dir, sizeof(dir), "/sys/class/firmware/%s", self->vmem);
-	ASSERT_EQ(0, write_pattern("/tmp/fw.bin", 4096, 3));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/trace", ""));
 	ASSERT_EQ(0, write_file(BG_EVENT, "1"));
-	snprintf(path, sizeof(path), "%s/loading", dir);
-	ASSERT_EQ(0, write_file(path, "1"));
-	ASSERT_EQ(0, run("cat /tmp/fw.bin > %s/data", dir));
-	ASSERT_EQ(0, write_file(path, "0"));
-	snprintf(path, sizeof(path), "%s/status", dir);
-	for (i = 0; i < 600; i++) {
-		ASSERT_LT(0, read_file(path, st, sizeof(st)));
-		if (!strcmp(st, "idle"))
-			break;
-		usleep(100000);
-	}
-	ASSERT_STREQ("idle", st);
-	snprintf(path, sizeof(path), "%s/error", dir);
-	ASSERT_LE(0, read_file(path, err, sizeof(err)));
+	ASSERT_EQ(0, fw_upload(self->vmem, 3, err, sizeof(err)));
 	ASSERT_STREQ("", err);
 	/* The transfer went to the background and was waited for. */
 	ASSERT_EQ(0, write_file(BG_EVENT, "0"));
@@ -761,10 +773,10 @@ TEST_F(md, firmware_upload)
  */
 TEST_F(md, firmware_activation_rereads_the_cel)
 {
-	char dir[96], path[128], st[64], rec[1024];
+	char rec[1024], err[128];
 	struct cxl_rsp rsp;
 	bool seen = false;
-	int i, k, fd;
+	int k, fd;
 	ssize_t n;
 
 	fd = open_memdev_fwctl(self->vmem);
@@ -772,20 +784,8 @@ TEST_F(md, firmware_activation_rereads_the_cel)
 	k = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, k);
 	lseek(k, 0, SEEK_END);
-	snprintf(dir, sizeof(dir), "/sys/class/firmware/%s", self->vmem);
-	ASSERT_EQ(0, write_pattern("/tmp/fw.bin", 4096, 5));
-	snprintf(path, sizeof(path), "%s/loading", dir);
-	ASSERT_EQ(0, write_file(path, "1"));
-	ASSERT_EQ(0, run("cat /tmp/fw.bin > %s/data", dir));
-	ASSERT_EQ(0, write_file(path, "0"));
-	snprintf(path, sizeof(path), "%s/status", dir);
-	for (i = 0; i < 600; i++) {
-		ASSERT_LT(0, read_file(path, st, sizeof(st)));
-		if (!strcmp(st, "idle"))
-			break;
-		usleep(100000);
-	}
-	ASSERT_STREQ("idle", st);
+	ASSERT_EQ(0, fw_upload(self->vmem, 5, err, sizeof(err)));
+	ASSERT_STREQ("", err);
 	ASSERT_EQ(0, cxl_rpc(fd, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &rsp));
 	ASSERT_EQ(0, rsp.hdr.retval);
 	while ((n = read(k, rec, sizeof(rec) - 1)) > 0 ||

@@ -192,6 +192,13 @@ static enum cxl_port_arg type3_port_arg(u16 opcode, unsigned int depth)
 	return CXL_ARG_NONE;
 }
 
+/* Acts on a port, vPPB or LD memory, as a switch or a type-3 behind one. */
+static bool acts_on_port(u16 opcode)
+{
+	return switch_port_arg(opcode) != CXL_ARG_NONE ||
+	       type3_port_arg(opcode, 1) != CXL_ARG_NONE;
+}
+
 static bool owned_by_type(u8 component, u16 opcode)
 {
 	unsigned int i;
@@ -236,8 +243,7 @@ static int port_busy(const struct cxl_fwctl_policy *pol, u8 component,
 		 * Whatever the target says it is: a component that lies about
 		 * its type does not escape the port rules.
 		 */
-		if (switch_port_arg(opcode) == CXL_ARG_NONE &&
-		    type3_port_arg(opcode, depth) == CXL_ARG_NONE)
+		if (!acts_on_port(opcode))
 			return 0;
 		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]);
 		return busy ? -EBUSY : 0;
@@ -305,8 +311,7 @@ static enum fwctl_rpc_scope scope_floor(u16 opcode)
 	 */
 	if ((opcode >> 12) == 0x5 && !fm_read_only(opcode))
 		return FWCTL_RPC_DEBUG_WRITE_FULL;
-	if (switch_port_arg(opcode) != CXL_ARG_NONE ||
-	    type3_port_arg(opcode, 1) != CXL_ARG_NONE)
+	if (acts_on_port(opcode))
 		return FWCTL_RPC_DEBUG_WRITE_FULL;
 	/* Aborting a background operation ends another caller's work. */
 	if (opcode == CXL_OP_ABORT_BG)

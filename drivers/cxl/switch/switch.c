@@ -129,11 +129,16 @@ static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 }
 
 /* Commands after which no cached answer about a tunnel target holds. */
-static bool sw_changes_targets(u16 opcode)
+static bool sw_drops_targets(u16 opcode)
 {
 	return opcode == CXL_OP_ACTIVATE_FW || opcode == CXL_OP_PORT_CONTROL ||
-	       opcode == CXL_OP_BIND_VPPB || opcode == CXL_OP_UNBIND_VPPB ||
-	       opcode == CXL_OP_TUNNEL;
+	       opcode == CXL_OP_BIND_VPPB || opcode == CXL_OP_UNBIND_VPPB;
+}
+
+/* Commands that consult or drop the tunnel target cache. */
+static bool sw_changes_targets(u16 opcode)
+{
+	return opcode == CXL_OP_TUNNEL || sw_drops_targets(opcode);
 }
 
 /* tunnels.lock is held for every command sw_changes_targets() names. */
@@ -142,8 +147,7 @@ static void sw_executed(void *priv, const struct cxl_fwctl_verdict *v,
 {
 	struct cxl_switch *sw = priv;
 
-	if (v->opcode == CXL_OP_ACTIVATE_FW || v->opcode == CXL_OP_PORT_CONTROL ||
-	    v->opcode == CXL_OP_BIND_VPPB || v->opcode == CXL_OP_UNBIND_VPPB) {
+	if (sw_drops_targets(v->opcode)) {
 		lockdep_assert_held(&sw->tunnels.lock);
 		cxl_tunnel_cache_drop(&sw->tunnels);
 	}

@@ -10,6 +10,13 @@
 
 /* The largest RPC request or reply the core accepts. */
 #define FWCTL_MAX_RPC_LEN SZ_2M
+/*
+ * FWCTL_RPC requests up to this size are copied to the stack instead of
+ * allocated: most are a command header and a few bytes, and an allocation
+ * per RPC is measurable (make bench). See &fwctl_ops.fw_rpc for what the
+ * driver may do with the copy.
+ */
+#define FWCTL_RPC_STACK_LEN 64
 /* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
 #define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
 

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/mman.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -158,6 +159,7 @@ struct kdrv {
 	int rpcs;
 	u32 scope;
 	int exec_ret;
+	bool in_on_stack;
 };
 
 static int kdrv_open(struct fwctl_uctx *uctx)
@@ -182,7 +184,8 @@ static void *kdrv_info(struct fwctl_uctx *uctx, size_t *length)
  * Replies with the request reversed and twice as long. A request that
  * starts with '!' asks the core to run a command needing its first byte
  * after the '!' as scope; one that starts with 'E' fails with the errno in
- * its second byte plus 500.
+ * its second byte plus 500; one that starts with 'I' is reversed in place
+ * and returned as the reply.
  */
 static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		      void *rpc_in, size_t in_len, size_t *out_len)
@@ -193,6 +196,13 @@ static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 
 	drv->rpcs++;
 	drv->scope = scope;
+	drv->in_on_stack = object_is_on_stack(rpc_in);
+	if (in_len && in[0] == 'I') {
+		for (i = 0; i < in_len / 2; i++)
+			swap(in[i], in[in_len - 1 - i]);
+		*out_len = in_len;
+		return rpc_in;
+	}
 	if (in_len >= 2 && in[0] == '!') {
 		drv->exec_ret = fwctl_rpc_execute(uctx, in[1], 0x42);
 		if (drv->exec_ret)
@@ -423,6 +433,52 @@ static void fwctl_test_rpc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 1);
 }
 
+/*
+ * Requests up to FWCTL_RPC_STACK_LEN bytes are copied to the stack, longer
+ * ones allocated; a driver may reply in place from either.
+ */
+static void fwctl_test_rpc_in_place(struct kunit *test)
+{
+	static const size_t lens[] = { 1, FWCTL_RPC_STACK_LEN,
+				       FWCTL_RPC_STACK_LEN + 1, 1000 };
+	struct kctx *k = test->priv;
+	u8 *req, *out;
+	unsigned int i;
+	size_t j, n;
+
+	req = kunit_kzalloc(test, 1000, GFP_KERNEL);
+	out = kunit_kzalloc(test, 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		struct fwctl_rpc rpc = {
+			.size = sizeof(rpc),
+			.scope = FWCTL_RPC_CONFIGURATION,
+			.in_len = lens[i],
+			.out_len = lens[i],
+			.in = (u64)(uintptr_t)(k->ubuf + 1024),
+			.out = (u64)(uintptr_t)(k->ubuf + 3072),
+		};
+
+		n = lens[i];
+		req[0] = 'I';
+		for (j = 1; j < n; j++)
+			req[j] = j & 0xff;
+		KUNIT_ASSERT_EQ(test, copy_to_user(k->ubuf + 1024, req, n), 0);
+		KUNIT_ASSERT_EQ(test, kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc)), 0);
+		KUNIT_ASSERT_EQ(test, copy_from_user(&rpc, k->ubuf, sizeof(rpc)),
+				0);
+		KUNIT_ASSERT_EQ(test, copy_from_user(out, k->ubuf + 3072, n), 0);
+		KUNIT_EXPECT_EQ(test, rpc.out_len, n);
+		KUNIT_EXPECT_EQ(test, k->drv->in_on_stack,
+				n <= FWCTL_RPC_STACK_LEN);
+		for (j = 0; j < n; j++)
+			if (out[j] != req[n - 1 - j])
+				break;
+		KUNIT_EXPECT_EQ_MSG(test, j, n, "in-place reply of %zu bytes", n);
+	}
+}
+
 /* Run one RPC at scope with the 2-byte request; returns the ioctl result. */
 static long krpc(struct kctx *k, u32 scope, const char *req)
 {
@@ -558,6 +614,7 @@ static struct kunit_case fwctl_fops_cases[] = {
 	KUNIT_CASE(fwctl_test_info_sizes),
 	KUNIT_CASE(fwctl_test_info_zero_fill),
 	KUNIT_CASE(fwctl_test_rpc),
+	KUNIT_CASE(fwctl_test_rpc_in_place),
 	KUNIT_CASE(fwctl_test_execute_checks_scope),
 	KUNIT_CASE(fwctl_test_rpc_errno_filtered),
 	KUNIT_CASE(fwctl_test_rpc_kernel),

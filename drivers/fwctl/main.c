@@ -442,9 +442,11 @@ EXPORT_SYMBOL_NS_GPL(fwctl_rpc_kernel, FWCTL);
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
+	void *heap_in __free(kvfree) = NULL;
 	struct fwctl_rpc *cmd = ucmd->cmd;
+	u8 stack_in[FWCTL_RPC_STACK_LEN] __aligned(ARCH_KMALLOC_MINALIGN);
 	size_t out_len = cmd->out_len;
-	void *out;
+	void *in = stack_in, *out;
 	int ret;
 
 	ret = fwctl_rpc_allowed(ucmd->uctx->fwctl, cmd->scope, cmd->in_len,
@@ -453,9 +455,12 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 		return ret;
 
 	/* Filled by copy_from_user() before any use, or the RPC fails. */
-	void *in __free(kvfree) = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
-	if (!in)
-		return -ENOMEM;
+	if (cmd->in_len > sizeof(stack_in)) {
+		heap_in = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+		if (!heap_in)
+			return -ENOMEM;
+		in = heap_in;
+	}
 	if (copy_from_user(in, u64_to_user_ptr(cmd->in), cmd->in_len))
 		return -EFAULT;
 

@@ -36,7 +36,10 @@ struct fwctl_uctx;
  *	@out_len (on entry, the room the caller has) or an ERR_PTR. The reply
  *	may be @in itself, rewritten in place and no longer than @in_len;
  *	otherwise it is kvmalloc()ed memory that the core kvfree()s. Neither
- *	buffer may be used after @fw_rpc returns.
+ *	buffer may be used after @fw_rpc returns. @in is aligned as kmalloc()
+ *	memory is, but may be on the core's stack (FWCTL_RPC copies requests
+ *	of up to 64 bytes there; mainline always kvzalloc()s) or vmalloc()ed:
+ *	never free, resize or DMA-map it, nor hand it to another context.
  * @commands: return a kvmalloc()ed array of the commands this context can
  *	run and the scope each needs, with the count in @count, or an ERR_PTR
  *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP). Not in

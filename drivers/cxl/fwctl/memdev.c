@@ -222,10 +222,12 @@ static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
 	struct cxl_memdev_fwctl *mf = to_mf(uctx);
 	const struct fwctl_rpc_cxl *rpc = in;
 
-	if (!cxl_fwctl_rpc_check(&mf->pol, rpc, in_len, *out_len,
-				 mf->cxlds->mmpt->payload_size))
-		return ERR_PTR(-EINVAL);
-	if (rpc->opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
+	/* Everything else is checked by cxl_fwctl_rpc_send(). */
+	if (in_len >= sizeof(rpc->hdr) &&
+	    rpc->opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
+		if (!cxl_fwctl_rpc_check(&mf->pol, rpc, in_len, *out_len,
+					 mf->cxlds->mmpt->payload_size))
+			return ERR_PTR(-EINVAL);
 		fwctl_rpc_judged(uctx, rpc->opcode, &any);
 		return memdev_get_sup_feats(mf, rpc, out_len);
 	}

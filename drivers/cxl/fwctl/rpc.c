@@ -120,11 +120,13 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		return ERR_PTR(-EINVAL);
 
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
-	fwctl_rpc_judged(uctx, in->opcode, ret ? NULL : &v.needed);
-	if (ret)
+	if (!ret && scope < v.needed)
+		ret = -EPERM;
+	/* A command that runs is named by fwctl_rpc_execute() below. */
+	if (ret) {
+		fwctl_rpc_judged(uctx, in->opcode, ret == -EPERM ? &v.needed : NULL);
 		return ERR_PTR(ret);
-	if (scope < v.needed)
-		return ERR_PTR(-EPERM);
+	}
 
 	/*
 	 * Room for what the caller can take, not zeroed: only the bytes the
@@ -134,8 +136,10 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 */
 	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
 	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
-	if (!out)
+	if (!out) {
+		fwctl_rpc_judged(uctx, in->opcode, &v.needed);
 		return ERR_PTR(-ENOMEM);
+	}
 	cmd = (struct pci_mmpt_cmd){
 		.opcode = in->opcode,
 		.in = in->payload,

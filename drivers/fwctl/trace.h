@@ -22,7 +22,6 @@ TRACE_EVENT(fwctl_rpc,
 			     __field(u32, scope)
 			     __field(u32, needed)
 			     __field(u32, cmd)
-			     __field(bool, judged)
 			     __field(bool, executed)
 			     __field(int, result)),
 	    TP_fast_assign(__assign_str(dev);
@@ -31,13 +30,12 @@ TRACE_EVENT(fwctl_rpc,
 			   __entry->scope = call->scope;
 			   __entry->needed = call->needed;
 			   __entry->cmd = call->cmd;
-			   __entry->judged = call->judged;
 			   __entry->executed = call->executed;
 			   __entry->result = result;),
-	    TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x judged=%d executed=%d result=%d",
+	    TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x executed=%d result=%d",
 		      __get_str(dev), __entry->pid, __entry->comm,
 		      __entry->scope, __entry->needed, __entry->cmd,
-		      __entry->judged, __entry->executed, __entry->result)
+		      __entry->executed, __entry->result)
 );
 
 #endif

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fwctl core internals that the KUnit tests reach. */
-#ifndef _FWCTL_INTERNAL_H
-#define _FWCTL_INTERNAL_H
+/* fwctl core internals shared by main.c, its tracepoint and KUnit tests. */
+#ifndef __FWCTL_INTERNAL_H
+#define __FWCTL_INTERNAL_H
 
 #include <linux/fs.h>
 #include <linux/fwctl.h>
+#include <linux/list.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <kunit/visibility.h>
 
 /* The largest RPC request or reply the core accepts. */
@@ -17,6 +19,7 @@
  * driver may do with the copy.
  */
 #define FWCTL_RPC_STACK_LEN 64
+
 /* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
 #define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
 
@@ -26,9 +29,9 @@
  * @uctx: its context
  * @task: the task running it, which finds it in fwctl_rpc_execute()
  * @scope: the scope the caller asked for
- * @needed: the highest scope the driver said a command needed
- * @cmd: the driver's identifier of the last command it ran
- * @judged: the driver reported @needed and @cmd
+ * @needed: the highest scope the driver said a command of it needs
+ * @cmd: the driver's identifier of the last command it named
+ * @judged: the driver named @cmd and @needed
  * @executed: a command reached the device
  */
 struct fwctl_rpc_call {

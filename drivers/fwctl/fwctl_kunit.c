@@ -121,7 +121,6 @@ static void fwctl_test_errno(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTARTNOHAND), -EINTR);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-ERESTART_RESTARTBLOCK), -EINTR);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-ENOIOCTLCMD), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, fwctl_errno(-ENOTSUPP), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-EPROBE_DEFER), -EIO);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-EIOCBQUEUED), -EIO);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-MAX_ERRNO), -EIO);
@@ -523,7 +522,7 @@ static void fwctl_test_rpc_errno_filtered(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x0c"), -EINTR);	/* 512 */
 	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x0f"), -EOPNOTSUPP);	/* 515 */
 	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x11"), -EIO);	/* 517 */
-	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x18"), -EOPNOTSUPP);	/* 524 */
+	KUNIT_EXPECT_EQ(test, krpc(k, 0, "E\x18"), -EIO);	/* 524 */
 	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 4);
 }
 

@@ -64,18 +64,20 @@ static void *fwctl_test_info(struct fwctl_uctx *uctx, size_t *length)
 {
 	struct fwctl_test_dev *tdev =
 		container_of(uctx->fwctl, struct fwctl_test_dev, fwctl);
-	struct fwctl_test_info *info;
+	struct fwctl_test_info info = {
+		.magic = FWCTL_TEST_MAGIC,
+		.id = tdev->id,
+	};
+	void *data;
 	u32 i;
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
+	for (i = 0; i < sizeof(info.pattern); i++)
+		info.pattern[i] = fwctl_test_pattern(i);
+	data = kmemdup(&info, sizeof(info), GFP_KERNEL);
+	if (!data)
 		return ERR_PTR(-ENOMEM);
-	info->magic = FWCTL_TEST_MAGIC;
-	info->id = tdev->id;
-	for (i = 0; i < sizeof(info->pattern); i++)
-		info->pattern[i] = fwctl_test_pattern(i);
-	*length = sizeof(*info);
-	return info;
+	*length = sizeof(info);
+	return data;
 }
 
 static const struct fwctl_command_info fwctl_test_commands_table[] = {

@@ -100,8 +100,8 @@ EXPORT_SYMBOL_IF_KUNIT(fwctl_scope_allowed);
  *
  * Kernel-internal values never leave the kernel: a restart request would
  * run a command that already reached the device a second time, so it ends
- * the call with -EINTR; -ENOIOCTLCMD and -ENOTSUPP mean -EOPNOTSUPP; any
- * other value of 512 or more is -EIO.
+ * the call with -EINTR; -ENOIOCTLCMD means -EOPNOTSUPP; any other value of
+ * 512 or more is -EIO.
  *
  * Return: the errno to pass on.
  */
@@ -114,7 +114,6 @@ VISIBLE_IF_KUNIT int fwctl_errno(int err)
 	case -ERESTART_RESTARTBLOCK:
 		return -EINTR;
 	case -ENOIOCTLCMD:
-	case -ENOTSUPP:
 		return -EOPNOTSUPP;
 	}
 	return err <= -ERESTARTSYS ? -EIO : err;

@@ -18,6 +18,7 @@
 #include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/fwctl-compat.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irq_sim.h>
@@ -1541,5 +1542,5 @@ module_exit(mock_exit);
 
 MODULE_DESCRIPTION("Mock CXL switch CCIs for the fwctl selftests (test only)");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(CXL_SWITCH);
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(CXL_SWITCH));
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));

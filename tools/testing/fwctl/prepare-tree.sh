@@ -52,6 +52,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 		patch -d "$src.new" -p1 -s --no-backup-if-mismatch \
 			< "$pdir/$p"
 	done
+	# What the series creates: the repo must not have it too (below).
+	(cd "$src.new" && find . -type f -o -type l) | sed 's|^\./||' |
+		grep -v '^\.fwctl-' | LC_ALL=C sort |
+		LC_ALL=C comm -23 - "$src.new/.fwctl-base-files" \
+		> "$src.new/.fwctl-series-files"
 	echo "$want" > "$src.new/.fwctl-series"
 	if [ -d "$src" ]; then
 		# Sync by content, without keeping times: only files the series
@@ -82,6 +87,22 @@ if [ -f "$pdir/not-overlaid" ]; then
 fi
 LC_ALL=C sort -u "$src/.fwctl-not-overlaid.new" > "$src/.fwctl-not-overlaid"
 rm -f "$src/.fwctl-not-overlaid.new"
+
+# A file both the series creates and the repo has: one would silently
+# replace the other. Either the series stops creating it or the base's
+# not-overlaid list names it.
+if [ -f "$src/.fwctl-series-files" ]; then
+	# shellcheck disable=SC2086
+	both=$( (cd "$repo" && find $dirs -type f 2>/dev/null) | LC_ALL=C sort |
+		LC_ALL=C comm -12 - "$src/.fwctl-series-files" |
+		LC_ALL=C comm -23 - "$src/.fwctl-not-overlaid")
+	if [ -n "$both" ]; then
+		echo "prepare-tree: created by the series and in the repo; list them in" \
+			"${pdir#"$repo"/}/not-overlaid or drop them from the series:" >&2
+		echo "$both" | sed 's/^/  /' >&2
+		exit 1
+	fi
+fi
 
 # Overlay: compare contents, keep the tree's mtime when nothing changed.
 for d in $dirs; do

@@ -15,6 +15,7 @@
 
 #include <linux/export.h>
 #include <linux/pci_regs.h>
+#include <linux/slab.h>
 
 /**
  * FWCTL_NS - a symbol namespace, spelt the way the base kernel takes it
@@ -28,6 +29,16 @@
 #define FWCTL_NS(ns) #ns
 #else
 #define FWCTL_NS(ns) ns
+#endif
+
+/*
+ * 7.3 allocates an object by the type of what it is assigned to:
+ * p = kzalloc_obj(*p, GFP_KERNEL), with the flags optional. 6.12 has no
+ * such helper; this one takes the same arguments, the flags not optional,
+ * and returns void *, as kzalloc() does.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, gfp) kzalloc(sizeof(P), gfp)
 #endif
 
 /*

@@ -733,7 +733,7 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	}
 	if (tc->nr >= CXL_TUNNEL_CACHE_MAX)
 		cxl_tunnel_cache_drop(tc);
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc_obj(*t, GFP_KERNEL);
 	if (!t)
 		return NULL;
 	memcpy(t->path, path, depth);

@@ -163,7 +163,7 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 					     fwctl);
 	struct fwctl_info_cxl *info;
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	info = kzalloc_obj(*info, GFP_KERNEL);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;

@@ -49,7 +49,7 @@ add() { # "paths" subject body
 	git add -A
 	git diff --cached --quiet && return 0
 	git -c user.name=fwctl -c user.email=fwctl@localhost commit -q -s \
-		-m "$2" -m "$3"
+		-m "$2" -m "$(echo "$3" | fmt -w 72)"
 }
 if [ "$base" = 6.12 ]; then
 	add "include/uapi/fwctl/fwctl.h include/linux/fwctl.h drivers/fwctl Documentation/userspace-api/fwctl/index.rst Documentation/userspace-api/fwctl/fwctl.rst" \

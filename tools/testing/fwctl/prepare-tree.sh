@@ -46,7 +46,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	tar -xf "$tarball" -C "$src.new" --strip-components=1
 	# What the base has before the series: the overlay never replaces it.
 	(cd "$src.new" && find . -type f -o -type l) | sed 's|^\./||' |
-		LC_ALL=C sort > "$src.new/.fwctl-base-files"
+		grep -v '^\.fwctl-' | LC_ALL=C sort > "$src.new/.fwctl-base-files.tmp"
+	mv "$src.new/.fwctl-base-files.tmp" "$src.new/.fwctl-base-files"
 	for p in $(grep -v '^#' "$pdir/series"); do
 		echo "  PATCH   $p"
 		patch -d "$src.new" -p1 -s --no-backup-if-mismatch \

@@ -13,9 +13,9 @@
 set -euo pipefail
 repo=$(cd "$1" && pwd)
 out=$2
-base=${BASE:-6.12}
+kbase=${BASE:-6.12}
 pdir=$repo/${PATCHDIR:-patches}
-tarball=${LINUX_TARBALL:-/usr/src/linux-source-$base.tar.xz}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-$kbase.tar.xz}
 : "${SRC:?}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -36,7 +36,7 @@ cd "$work"
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 git init -q
 git -c user.name=base -c user.email=base@localhost add -A
-git -c user.name=base -c user.email=base@localhost commit -q -m "base: files of linux-source-$base touched by the series"
+git -c user.name=base -c user.email=base@localhost commit -q -m "base: files of linux-source-$kbase touched by the series"
 base=$(git rev-parse HEAD)
 
 add() { # "paths" subject body
@@ -51,7 +51,7 @@ add() { # "paths" subject body
 	git -c user.name=fwctl -c user.email=fwctl@localhost commit -q -s \
 		-m "$2" -m "$(echo "$3" | fmt -w 72)"
 }
-if [ "$base" = 6.12 ]; then
+if [ "$kbase" = 6.12 ]; then
 	add "include/uapi/fwctl/fwctl.h include/linux/fwctl.h drivers/fwctl Documentation/userspace-api/fwctl/index.rst Documentation/userspace-api/fwctl/fwctl.rst" \
 		"fwctl: add the fwctl core" \
 		"The /dev/fwctl/fwctlN character devices, their UAPI, the driver API, a test driver and KUnit tests. See Documentation/userspace-api/fwctl/fwctl.rst."

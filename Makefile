@@ -1,9 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# The fwctl slice: builds a base 6.12 kernel carrying this subsystem, boots it
+# The fwctl slice: builds a base kernel carrying this subsystem, boots it
 # on an emulated CXL fabric and runs every test. "make help" lists targets.
+#
+# BASE selects the base kernel: 6.12 (default, Debian's linux-source-6.12,
+# series in patches/, built in build/) or 7.3 (Debian's linux-source-7.3,
+# mainline's own fwctl core, series in patches-7.3/, built in build/7.3/).
 
+BASE	?= 6.12
+ifeq ($(BASE),6.12)
 BUILD	?= $(CURDIR)/build
+PATCHDIR := patches
+else
+BUILD	?= $(CURDIR)/build/$(BASE)
+PATCHDIR := patches-$(BASE)
+endif
 SRC	:= $(BUILD)/src
 KOUT	:= $(BUILD)/kernel
 JOBS	?= $(shell nproc)
@@ -17,10 +28,14 @@ BZIMAGE	:= $(KOUT)/arch/x86/boot/bzImage
 INITRD	:= $(BUILD)/initramfs.cpio.gz
 STDIR	:= $(BUILD)/selftests
 
-export BUILD SRC KOUT JOBS QEMU FWCTL_KVM KCC
+# The e2e kernel's fragments: the common one, then the base's own, whose
+# settings win.
+E2ECONF	:= $(H)/configs/e2e.config $(wildcard $(H)/configs/e2e-$(BASE).config)
+
+export BASE BUILD SRC KOUT JOBS QEMU FWCTL_KVM KCC PATCHDIR
 
 OWNED	:= $(shell git ls-files -co --exclude-standard drivers include \
-		Documentation tools samples patches 2>/dev/null)
+		Documentation tools samples patches patches-* 2>/dev/null)
 
 .PHONY: all help deps tree config kernel kernel-path selftests fwctl-cli initramfs \
 	check demo shell patches bench clean distclean
@@ -35,7 +50,7 @@ help:
 	@echo "make kernel       build the end-to-end bzImage; kernel-path prints it"
 	@echo "make patches      emit a git format-patch series against the base"
 	@echo "make bench        mailbox benchmark, base kernel vs ours (not a test)"
-	@echo "variables: BUILD=$(BUILD) JOBS=$(JOBS) QEMU=$(QEMU) FWCTL_KVM=$(FWCTL_KVM)"
+	@echo "variables: BASE=$(BASE) BUILD=$(BUILD) JOBS=$(JOBS) QEMU=$(QEMU) FWCTL_KVM=$(FWCTL_KVM)"
 
 deps:
 	@$(H)/deps.sh
@@ -47,12 +62,12 @@ $(BUILD)/.deps: $(H)/deps.sh
 tree: $(BUILD)/.deps
 	@$(H)/prepare-tree.sh $(CURDIR) $(SRC)
 
-$(KOUT)/.config: $(H)/configs/e2e.config $(SRC)/.fwctl-series | tree
+$(KOUT)/.config: $(E2ECONF) $(SRC)/.fwctl-series | tree
 	@mkdir -p $(KOUT)
 	@$(MAKE) -s -C $(SRC) O=$(KOUT) tinyconfig >/dev/null
-	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $< >/dev/null
+	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $(E2ECONF) >/dev/null
 	@$(MAKE) -s -C $(SRC) O=$(KOUT) olddefconfig
-	@$(H)/check-config.sh $< $@
+	@$(H)/check-config.sh $@ $(E2ECONF)
 
 config: tree $(KOUT)/.config
 
@@ -91,6 +106,7 @@ shell: initramfs
 	@$(H)/qemu-run.sh -i -a "fwh.mode=shell" $(BZIMAGE) $(INITRD) /dev/null
 
 bench: tree
+	@[ "$(BASE)" = 6.12 ] || { echo "make bench: BASE=6.12 only" >&2; exit 1; }
 	@$(H)/bench/bench.py $(CURDIR) $(BUILD) --jobs $(JOBS)
 
 patches: tree

@@ -27,6 +27,7 @@
  *                                              that of what it carries,
  *                                              whichever needs more
  */
+#include <linux/fwctl-compat.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -86,7 +87,7 @@ int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp)
 	*celp = cel;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_cel_effects() - look an opcode up in a CEL
@@ -111,7 +112,7 @@ const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode)
 	}
 	return NULL;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, FWCTL_NS(CXL_FWCTL));
 
 /**
  * struct cxl_owned_range - opcodes the kernel keeps for itself
@@ -531,7 +532,7 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		return -EOPNOTSUPP;
 	return judge(pol, &pol->self, opcode, payload, len, v, 0);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, FWCTL_NS(CXL_FWCTL));
 
 /*
  * A feature command in the commands list: Set Feature is listed with the
@@ -610,7 +611,7 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 	*count = n;
 	return cmds;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, FWCTL_NS(CXL_FWCTL));
 
 struct cxl_tunnel_target {
 	struct list_head entry;
@@ -647,7 +648,7 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 	tc->read_cel = read_cel;
 	tc->priv = priv;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_tunnel_cache_drop() - forget every cached target
@@ -667,7 +668,7 @@ void cxl_tunnel_cache_drop(struct cxl_tunnel_cache *tc)
 	}
 	tc->nr = 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_drop, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_drop, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_tunnel_cache_destroy() - free every cached CEL
@@ -678,7 +679,7 @@ void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc)
 	cxl_tunnel_cache_drop(tc);
 	mutex_destroy(&tc->lock);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, FWCTL_NS(CXL_FWCTL));
 
 static bool same_identity(const struct cxl_fwctl_target *a,
 			  const struct cxl_fwctl_target *b)
@@ -732,7 +733,7 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	}
 	if (tc->nr >= CXL_TUNNEL_CACHE_MAX)
 		cxl_tunnel_cache_drop(tc);
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc_obj(*t, GFP_KERNEL);
 	if (!t)
 		return NULL;
 	memcpy(t->path, path, depth);
@@ -747,8 +748,8 @@ read:
 	t->t.cel = t->cel;
 	return &t->t;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, FWCTL_NS(CXL_FWCTL));
 
 MODULE_DESCRIPTION("CXL fwctl command policy and mailbox RPC");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));

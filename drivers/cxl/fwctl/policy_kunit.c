@@ -7,6 +7,7 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/fwctl-compat.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
@@ -14,8 +15,8 @@
 
 #include "cxl_fwctl.h"
 
-MODULE_IMPORT_NS(CXL_FWCTL);
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(CXL_FWCTL));
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 

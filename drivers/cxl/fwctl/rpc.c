@@ -5,6 +5,7 @@
  * sent through tunnels, used to read the CEL of the components behind a
  * switch.
  */
+#include <linux/fwctl-compat.h>
 #include <linux/fwctl.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -81,7 +82,7 @@ bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
 	       in->op_size <= payload_size &&
 	       !cxl_fwctl_feature_malformed(pol, in);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
@@ -177,7 +178,7 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	*out_len = sizeof(out->hdr) + cmd.out_len;
 	return out;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_fwctl_rpc() - run one fwctl RPC on a mailbox the caller owns alone
@@ -198,7 +199,7 @@ void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len, mbox,
 				  pol, NULL, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, FWCTL_NS(CXL_FWCTL));
 
 /* Write the payload of a command sent through @depth tunnels into dst. */
 static ssize_t tunnel_build(u8 *dst, size_t cap, const u8 *path,
@@ -310,7 +311,7 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 	memcpy(out, payload, min(plen, out_size));
 	return plen;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_fwctl_lock_fresh() - take a driver's policy for reading, read again
@@ -343,7 +344,7 @@ int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 		up_read(lock);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, FWCTL_NS(CXL_FWCTL));
 
 /**
  * cxl_fwctl_identify() - read a component's identity with Identify
@@ -372,7 +373,7 @@ int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
 	t->component = id[0x11];
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, FWCTL_NS(CXL_FWCTL));
 
 static const u8 cxl_cel_uuid[16] = {
 	0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
@@ -451,7 +452,7 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	}
 	return cxl_cel_parse(log, size, celp);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, FWCTL_NS(CXL_FWCTL));
 
 #define CXL_FEATS_IN		8
 #define CXL_FEATS_HDR		8
@@ -523,7 +524,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	*nr = n;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, CXL_FWCTL);
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, FWCTL_NS(CXL_FWCTL));
 
 /* fwctl_rpc_judged() and fwctl_rpc_execute() */
-MODULE_IMPORT_NS(FWCTL);
+MODULE_IMPORT_NS(FWCTL_NS(FWCTL));

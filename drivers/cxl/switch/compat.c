@@ -12,6 +12,7 @@
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
+#include <linux/fwctl-compat.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -64,7 +65,7 @@ static int compat_open(struct inode *inode, struct file *filp)
 		container_of(inode->i_cdev, struct cxl_switch_compat, cdev);
 	struct cxl_switch_compat_file *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc_obj(*f, GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	/* A context of the fwctl device, as opening its node gives. */
@@ -189,7 +190,7 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 	struct cxl_switch_compat *c;
 	int ret;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc_obj(*c, GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
 	c->id = ida_alloc_max(&compat_ida, CXL_SWITCH_COMPAT_MAX - 1,

@@ -18,6 +18,7 @@
 #include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/fwctl-compat.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irq_sim.h>
@@ -300,7 +301,7 @@ static int add_builtins(struct mock_comp *c, const u16 *ops, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		e = kzalloc(sizeof(*e), GFP_KERNEL);
+		e = kzalloc_obj(*e, GFP_KERNEL);
 		if (!e)
 			return -ENOMEM;
 		e->opcode = ops[i];
@@ -312,7 +313,7 @@ static int add_builtins(struct mock_comp *c, const u16 *ops, unsigned int n)
 
 static struct mock_comp *alloc_comp(const struct cxl_mock_component *d)
 {
-	struct mock_comp *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct mock_comp *c = kzalloc_obj(*c, GFP_KERNEL);
 	int ret;
 
 	if (!c)
@@ -1047,7 +1048,7 @@ static int mock_create(struct mock_file *f, struct cxl_mock_create *d)
 	id = ida_alloc(&mock_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
-	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
+	sw = kzalloc_obj(*sw, GFP_KERNEL);
 	if (!sw) {
 		ida_free(&mock_ida, id);
 		return -ENOMEM;
@@ -1208,7 +1209,7 @@ static int set_cmd(struct mock_sw *sw, const struct cxl_mock_cmd *d)
 		if (IS_ERR(reply))
 			return PTR_ERR(reply);
 	}
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	n = kzalloc_obj(*n, GFP_KERNEL);
 	if (!n) {
 		kfree(reply);
 		return -ENOMEM;
@@ -1477,7 +1478,7 @@ static int mock_open(struct inode *inode, struct file *filp)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc_obj(*f, GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	mutex_init(&f->lock);
@@ -1541,5 +1542,5 @@ module_exit(mock_exit);
 
 MODULE_DESCRIPTION("Mock CXL switch CCIs for the fwctl selftests (test only)");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(CXL_SWITCH);
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(CXL_SWITCH));
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));

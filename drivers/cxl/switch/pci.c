@@ -6,6 +6,7 @@
  * kernel drives.
  */
 #include <linux/bitfield.h>
+#include <linux/fwctl-compat.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
@@ -37,11 +38,11 @@ static bool sw_pci_cxl_mem_enabled(struct pci_dev *pdev)
 	u16 dvsec, ctrl;
 
 	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL,
-					  CXL_DVSEC_PCIE_DEVICE);
+					  PCI_DVSEC_CXL_DEVICE);
 	if (!dvsec ||
-	    pci_read_config_word(pdev, dvsec + CXL_DVSEC_CTRL_OFFSET, &ctrl))
+	    pci_read_config_word(pdev, dvsec + PCI_DVSEC_CXL_CTRL, &ctrl))
 		return false;
-	return ctrl & CXL_DVSEC_MEM_ENABLE;
+	return ctrl & PCI_DVSEC_CXL_MEM_ENABLE;
 }
 
 static int sw_pci_bound(struct pci_dev *pdev, void *data)

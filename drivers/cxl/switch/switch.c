@@ -7,6 +7,7 @@
  * policy. pci.c finds the PCI function (class 0x0c0b); the test-only mock
  * (mock.c) puts the same core on a mailbox in memory.
  */
+#include <linux/fwctl-compat.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/security.h>
@@ -162,7 +163,7 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 					     fwctl);
 	struct fwctl_info_cxl *info;
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	info = kzalloc_obj(*info, GFP_KERNEL);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;
@@ -611,7 +612,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		 sw->cel->count, dev_name(&sw->fwctl.dev));
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(devm_cxl_switch_add, CXL_SWITCH);
+EXPORT_SYMBOL_NS_GPL(devm_cxl_switch_add, FWCTL_NS(CXL_SWITCH));
 
 static int __init cxl_switch_init(void)
 {
@@ -637,7 +638,7 @@ module_exit(cxl_switch_exit);
 
 MODULE_DESCRIPTION("CXL switch mailbox CCI driver");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(CXL);
-MODULE_IMPORT_NS(CXL_FWCTL);
-MODULE_IMPORT_NS(FWCTL);
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(CXL));
+MODULE_IMPORT_NS(FWCTL_NS(CXL_FWCTL));
+MODULE_IMPORT_NS(FWCTL_NS(FWCTL));
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));

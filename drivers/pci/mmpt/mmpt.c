@@ -14,6 +14,7 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/fwctl-compat.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/jiffies.h>
@@ -401,7 +402,7 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 		return ret;
 	return pci_mmpt_bg_wait(mbox, cmd, cmd->timeout_ms ?: mbox->bg_timeout_ms);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, FWCTL_NS(PCI_MMPT));
 
 static int mmpt_read_bg(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 {
@@ -434,7 +435,7 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 {
 	return mmpt_read_bg(mbox, st);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, FWCTL_NS(PCI_MMPT));
 
 /*
  * Finished: the running bit clear, and 100 percent complete or a failure
@@ -595,7 +596,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	cmd->bg_handle = 0;
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, FWCTL_NS(PCI_MMPT));
 
 /* Watches a background command nobody waits for synchronously. */
 static void mmpt_bg_work(struct work_struct *work)
@@ -673,7 +674,7 @@ int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		cmd->bg_handle = 0;
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, FWCTL_NS(PCI_MMPT));
 
 /**
  * pci_mmpt_irq() - the mailbox interrupt handler
@@ -693,7 +694,7 @@ irqreturn_t pci_mmpt_irq(int irq, void *data)
 	wake_up_all(&mbox->wq);
 	return IRQ_HANDLED;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_irq, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_irq, FWCTL_NS(PCI_MMPT));
 
 /**
  * pci_mmpt_request_irq() - complete commands by interrupt
@@ -735,7 +736,7 @@ int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq)
 	writel(mbox->ctrl, mbox->base + PCI_MMPT_CTRL);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_request_irq, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_request_irq, FWCTL_NS(PCI_MMPT));
 
 /**
  * pci_mmpt_msgnum() - the MSI/MSI-X message number the mailbox signals
@@ -750,7 +751,7 @@ int pci_mmpt_msgnum(const struct pci_mmpt *mbox)
 		return -EOPNOTSUPP;
 	return FIELD_GET(PCI_MMPT_CAPS_MSGNUM, mbox->caps);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, FWCTL_NS(PCI_MMPT));
 
 /* Doorbell clear and the consumer's condition holds, or device gone. */
 static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
@@ -832,7 +833,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->idle_known = true;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));
 
 /**
  * pci_mmpt_destroy() - stop using a mailbox
@@ -868,7 +869,7 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 		writel(0, mbox->base + PCI_MMPT_CTRL);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, FWCTL_NS(PCI_MMPT));
 
 static const int mmpt_rc_errnos[] = {
 	[0x00] = 0,		/* success */
@@ -919,7 +920,7 @@ int pci_mmpt_rc_errno(u16 rc)
 		return -EIO;
 	return mmpt_rc_errnos[rc];
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_rc_errno, PCI_MMPT);
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_rc_errno, FWCTL_NS(PCI_MMPT));
 
 MODULE_DESCRIPTION("PCIe MMPT mailbox library");
 MODULE_LICENSE("GPL");

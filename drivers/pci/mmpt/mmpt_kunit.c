@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/delay.h>
+#include <linux/fwctl-compat.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irq_sim.h>
@@ -20,7 +21,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
-MODULE_IMPORT_NS(PCI_MMPT);
+MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
 
 #define PAYLOAD_SHIFT	11
 #define PAYLOAD		BIT(PAYLOAD_SHIFT)

@@ -14,13 +14,14 @@ set -euo pipefail
 repo=$(cd "$1" && pwd)
 out=$2
 version=${3:-1.0+g$(git -C "$repo" rev-parse --short=8 HEAD 2>/dev/null || echo 0)}
-tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-${BASE:-6.12}.tar.xz}
 dst=$out/fwctl-$version
 
 rm -rf "$dst"
 mkdir -p "$dst"
 cd "$repo"
-files="include/linux/fwctl.h include/linux/pci-mmpt.h include/uapi/fwctl/fwctl.h
+files="include/linux/fwctl.h include/linux/fwctl-compat.h include/linux/pci-mmpt.h
+include/uapi/fwctl/fwctl.h
 include/uapi/fwctl/cxl.h include/uapi/cxl/features.h drivers/fwctl/Makefile drivers/fwctl/main.c
 drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h drivers/pci/mmpt/Makefile
 drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile

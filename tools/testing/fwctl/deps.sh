@@ -6,6 +6,14 @@
 # the mirror URI of the machine's existing Debian apt source, so no package
 # registry host name is written anywhere. The stock Debian 6.12 kernel
 # image and headers (bookworm's updates) are for the DKMS stage.
+#
+# With BASE=7.3 it also fetches Debian's linux-source-7.3 from
+# trixie-backports into /usr/src/linux-source-7.3.tar.xz, and the stock
+# 7.3 kernel's packages (image, modules, headers) into
+# /var/cache/fwctl/debs-7.3 for the DKMS stage, without adding trixie to
+# the system's sources: apt runs with a private source list, package lists
+# and cache under /var/cache/fwctl/apt-7.3, whose URI is again the one of
+# the existing bookworm source. Nothing is installed from trixie.
 set -euo pipefail
 
 PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio ccache sparse
@@ -29,7 +37,23 @@ qemu_ok() {
 	[ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]
 }
 
-if have_pkgs && qemu_ok; then
+BASE=${BASE:-6.12}
+TARBALL73=/usr/src/linux-source-7.3.tar.xz
+STOCK73="linux-image-7.3.4+deb13-amd64 linux-binary-7.3.4+deb13-amd64
+linux-modules-7.3.4+deb13-amd64 linux-base-7.3.4+deb13-amd64
+linux-headers-7.3.4+deb13-amd64 linux-headers-7.3.4+deb13-common
+linux-kbuild-7.3.4+deb13"
+DEBS73=/var/cache/fwctl/debs-7.3
+
+have_base() {
+	case $BASE in
+	6.12) return 0 ;;
+	7.3) [ -f "$TARBALL73" ] && [ -f "$DEBS73/.complete" ] ;;
+	*) echo "deps: unknown BASE=$BASE (6.12 or 7.3)" >&2; exit 1 ;;
+	esac
+}
+
+if have_pkgs && qemu_ok && have_base; then
 	exit 0
 fi
 
@@ -59,9 +83,9 @@ mirror_uri() {
 	done | head -n1
 }
 
+uri=$(mirror_uri | head -n1)
 bp=/etc/apt/sources.list.d/fwctl-bookworm-backports.sources
 if [ ! -f "$bp" ]; then
-	uri=$(mirror_uri | head -n1)
 	if [ -z "$uri" ]; then
 		echo "deps: no Debian bookworm apt source found to derive backports from" >&2
 		exit 1
@@ -76,9 +100,41 @@ EOT
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+if ! { have_pkgs && qemu_ok; }; then
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $PKGS
+	qemu_ok || apt-get install -y -q --no-install-recommends \
+		-t bookworm-backports qemu-system-x86 qemu-system-data qemu-utils
+	qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not available" >&2; exit 1; }
+fi
+
+# --- BASE=7.3: linux-source-7.3 and the stock 7.3 kernel, from trixie ----
+have_base && exit 0
+[ -n "$uri" ] || { echo "deps: no Debian bookworm apt source found to derive trixie-backports from" >&2; exit 1; }
+a=/var/cache/fwctl/apt-7.3
+mkdir -p "$a/sources.list.d" "$a/lists/partial" "$a/cache/archives/partial" "$DEBS73"
+: > "$a/sources.list"
+cat > "$a/sources.list.d/fwctl-trixie-backports.sources" <<EOT
+Types: deb
+URIs: $uri
+Suites: trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+apt73=(apt-get -q -o Dir::Etc::SourceList="$a/sources.list"
+	-o Dir::Etc::SourceParts="$a/sources.list.d"
+	-o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache")
+"${apt73[@]}" update
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+if [ ! -f "$TARBALL73" ]; then
+	(cd "$tmp" && "${apt73[@]}" download linux-source-7.3)
+	dpkg-deb -x "$tmp"/linux-source-7.3_*.deb "$tmp/x"
+	cp "$tmp/x/usr/src/linux-source-7.3.tar.xz" "$TARBALL73.new"
+	mv "$TARBALL73.new" "$TARBALL73"
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $PKGS
-qemu_ok || apt-get install -y -q --no-install-recommends \
-	-t bookworm-backports qemu-system-x86 qemu-system-data qemu-utils
-qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not available" >&2; exit 1; }
+(cd "$DEBS73" && chown _apt . 2>/dev/null; "${apt73[@]}" download $STOCK73)
+touch "$DEBS73/.complete"

@@ -3,20 +3,29 @@
 #
 # format-patches.sh REPO OUTDIR
 #
-# Emit the whole slice as a git format-patch series against the base 6.12
-# tree: one patch per subsystem adding the files this repo overlays (not
-# built yet), then the patches of the series, whose hooks build them. Only the base files the
-# series touches are committed as the base, so this takes seconds.
+# Emit the whole slice as a git format-patch series against the base tree
+# ($BASE, default 6.12): one patch per subsystem adding the files this repo
+# overlays (not built yet), then the patches of the series ($PATCHDIR), whose
+# hooks build them. Only the base files the series touches are committed as
+# the base, so this takes seconds. The files the tree does not take from the
+# repo (SRC/.fwctl-not-overlaid, written by prepare-tree.sh: on 7.3 our
+# fwctl core, which mainline has) are left out.
 set -euo pipefail
 repo=$(cd "$1" && pwd)
 out=$2
-tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+kbase=${BASE:-6.12}
+pdir=$repo/${PATCHDIR:-patches}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-$kbase.tar.xz}
+: "${SRC:?}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+skip=$work/.skip
+cp "$SRC/.fwctl-not-overlaid" "$skip" 2>/dev/null || : > "$skip"
 
-touched=$(grep -v '^#' "$repo/patches/series" | while read -r p; do
-	sed -n 's|^+++ b/||p' "$repo/patches/$p"
-done | sort -u)
+# The base files the series changes (files it creates are not in the base).
+touched=$(grep -v '^#' "$pdir/series" | while read -r p; do
+	sed -n 's|^+++ b/||p' "$pdir/$p"
+done | sort -u | grep -xF -f "$SRC/.fwctl-base-files" || true)
 # The archive's top directory; head closing the pipe early is expected.
 top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 # shellcheck disable=SC2046
@@ -27,23 +36,33 @@ cd "$work"
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 git init -q
 git -c user.name=base -c user.email=base@localhost add -A
-git -c user.name=base -c user.email=base@localhost commit -q -m "base: files of linux-source-6.12 touched by the series"
+git -c user.name=base -c user.email=base@localhost commit -q -m "base: files of linux-source-$kbase touched by the series"
 base=$(git rev-parse HEAD)
 
 add() { # "paths" subject body
 	# shellcheck disable=SC2086
-	(cd "$repo" && git ls-files -co --exclude-standard $1) > "$work/.list"
+	(cd "$repo" && git ls-files -co --exclude-standard $1) |
+		{ grep -vxF -f "$skip" || true; } > "$work/.list"
 	[ -s "$work/.list" ] || return 0
 	rsync -a --files-from="$work/.list" "$repo/" "$work/"
 	rm -f "$work/.list"
 	git add -A
 	git diff --cached --quiet && return 0
 	git -c user.name=fwctl -c user.email=fwctl@localhost commit -q -s \
-		-m "$2" -m "$3"
+		-m "$2" -m "$(echo "$3" | fmt -w 72)"
 }
-add "include/uapi/fwctl/fwctl.h include/linux/fwctl.h drivers/fwctl Documentation/userspace-api/fwctl/index.rst Documentation/userspace-api/fwctl/fwctl.rst" \
-	"fwctl: add the fwctl core" \
-	"The /dev/fwctl/fwctlN character devices, their UAPI, the driver API, a test driver and KUnit tests. See Documentation/userspace-api/fwctl/fwctl.rst."
+if [ "$kbase" = 6.12 ]; then
+	add "include/uapi/fwctl/fwctl.h include/linux/fwctl.h drivers/fwctl Documentation/userspace-api/fwctl/index.rst Documentation/userspace-api/fwctl/fwctl.rst" \
+		"fwctl: add the fwctl core" \
+		"The /dev/fwctl/fwctlN character devices, their UAPI, the driver API, a test driver and KUnit tests. See Documentation/userspace-api/fwctl/fwctl.rst."
+else
+	add "drivers/fwctl" \
+		"fwctl: add a test driver and KUnit tests" \
+		"fwctl_test, the device the fwctl selftests drive, and KUnit tests of the core. The series' fwctl patches build them."
+fi
+add "include/linux/fwctl-compat.h" \
+	"fwctl: name what differs between the base kernels of the slice" \
+	"The MMPT library, the CXL policy and the switch CCI driver are the same files on Linux 6.12 and 7.3; include/linux/fwctl-compat.h names what the two spell differently."
 add "include/linux/pci-mmpt.h drivers/pci/mmpt Documentation/driver-api/pci/mmpt.rst" \
 	"PCI/MMPT: add the MMPT mailbox library" \
 	"One implementation of the MMPT / CXL mailbox register protocol for every consumer. See Documentation/driver-api/pci/mmpt.rst."
@@ -62,8 +81,8 @@ add "include drivers Documentation samples tools/fwctl" \
 
 # Then the base changes, in series order: what the code needs, the hooks
 # that build it, documentation and MAINTAINERS. Every step builds.
-for p in $(grep -v '^#' "$repo/patches/series"); do
-	git -c user.name=fwctl -c user.email=fwctl@localhost am -q "$repo/patches/$p"
+for p in $(grep -v '^#' "$pdir/series"); do
+	git -c user.name=fwctl -c user.email=fwctl@localhost am -q "$pdir/$p"
 done
 
 rm -rf "$out"

@@ -223,6 +223,11 @@ TEST_F(md, logs_and_cel)
 			ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
 			break;
 		case OP_SET_FEATURE:
+			/* Both QEMU features are EDAC's on 7.x: none to set. */
+			if (kernel_owns_ras_features()) {
+				ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+				break;
+			}
 			/* Both QEMU features change config immediately. */
 			ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE_FULL, cmds[i].scope);
 			ASSERT_FALSE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
@@ -276,6 +281,10 @@ TEST_F(md, features)
 	ASSERT_EQ(0, memcmp(rsp.payload + 8, patrol_scrub_uuid, 16));
 	ASSERT_EQ(4, le16(rsp.payload + 8 + 0x12));	/* get size */
 	ASSERT_EQ(0x0202, le16(rsp.payload + 8 + 0x1c));	/* set effects */
+	/* EDAC's on 7.x: not changeable, no Set Feature size. */
+	ASSERT_EQ(!kernel_owns_ras_features(), rsp.payload[8 + 0x16] & 1);
+	ASSERT_EQ(kernel_owns_ras_features() ? 0 : 2,
+		  le16(rsp.payload + 8 + 0x14));
 
 	/* Get Feature, current value of patrol scrub. */
 	memset(in, 0, sizeof(in));
@@ -292,6 +301,20 @@ TEST_F(md, features)
 	in[0x16] = 1;			/* version */
 	in[0x20] = cur[1];		/* scrub cycle (hours) */
 	in[0x21] = cur[3] & 1;		/* enable */
+	if (kernel_owns_ras_features()) {
+		/* The kernel's at every scope (locked down: the core's EPERM). */
+		ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  OP_SET_FEATURE, in, 0x22, &rsp));
+		if (strcmp(lockdown_level(), "none")) {
+			ASSERT_EQ(-EPERM, cxl_rpc(self->fd,
+						  FWCTL_RPC_DEBUG_WRITE_FULL,
+						  OP_SET_FEATURE, in, 0x22, &rsp));
+			return;
+		}
+		ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					  OP_SET_FEATURE, in, 0x22, &rsp));
+		goto refused;
+	}
 	ASSERT_EQ(-EPERM, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE,
 				  OP_SET_FEATURE, in, 0x22, &rsp));
 	ret = cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, OP_SET_FEATURE, in,
@@ -304,6 +327,7 @@ TEST_F(md, features)
 	ASSERT_EQ(0, rsp.hdr.retval);
 	ASSERT_TRUE(kernel_tainted_fwctl());
 
+refused:
 	/* A feature the device does not list, and a truncated header. */
 	in[0] ^= 0xff;
 	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,

@@ -94,6 +94,27 @@ static inline const char *lockdown_level(void)
 }
 
 /*
+ * Whether the CXL core drives the memory RAS features itself (patrol scrub,
+ * ECS, PPR, sparing: EDAC, mainline 6.15 on): the memdev fwctl device then
+ * lists them as not changeable and refuses Set Feature of them. The 6.12
+ * base drives none.
+ */
+static inline bool kernel_owns_ras_features(void)
+{
+	static int owns = -1;
+	int major = 0, minor = 0;
+	char buf[256];
+
+	if (owns >= 0)
+		return owns;
+	if (read_file("/proc/sys/kernel/osrelease", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%d.%d", &major, &minor) != 2)
+		major = 0;
+	owns = major > 6 || (major == 6 && minor >= 15);
+	return owns;
+}
+
+/*
  * The taint bit fwctl sets: 19 ('J', TAINT_FWCTL) from the base series; 6
  * ('U') when the core is the out-of-tree build for a stock kernel, which
  * says so in the kernel log when it loads.

@@ -120,13 +120,15 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
 		return ERR_PTR(-EINVAL);
 
-	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
-	if (!ret && scope < v.needed)
-		ret = -EPERM;
 	/* A command that runs is named by fwctl_rpc_execute() below. */
+	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
 	if (ret) {
-		fwctl_rpc_judged(uctx, in->opcode, ret == -EPERM ? &v.needed : NULL);
+		fwctl_rpc_judged(uctx, in->opcode, NULL);
 		return ERR_PTR(ret);
+	}
+	if (scope < v.needed) {
+		fwctl_rpc_judged(uctx, in->opcode, &v.needed);
+		return ERR_PTR(-EPERM);
 	}
 
 	/*

@@ -175,21 +175,15 @@ VISIBLE_IF_KUNIT char *fwctl_escape_comm(char *buf, const char *comm)
 EXPORT_SYMBOL_IF_KUNIT(fwctl_escape_comm);
 
 /*
- * Every RPC is traced. Requests at a write scope and executed commands that
- * needed one are logged too: executed commands always, refusals within the
- * device's rate limit, so a flood of refused requests cannot hide the
- * command that ran.
+ * The audit line. Out of line, so that the RPCs that log nothing do not
+ * clear its buffer (CONFIG_INIT_STACK_ALL_ZERO) on every call.
  */
-static void fwctl_audit(struct fwctl_device *fwctl,
-			const struct fwctl_rpc_call *call, int ret)
+static noinline void fwctl_audit_log(struct fwctl_device *fwctl,
+				     const struct fwctl_rpc_call *call,
+				     int ret)
 {
 	char comm[FWCTL_COMM_ESCAPED];
 
-	trace_fwctl_rpc(fwctl, call, ret);
-	if (!fwctl_rpc_logged(call))
-		return;
-	if (!call->executed && !__ratelimit(&fwctl->audit_rs))
-		return;
 	dev_notice(&fwctl->dev,
 		   "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
 		   fwctl_escape_comm(comm, current->comm),
@@ -198,6 +192,32 @@ static void fwctl_audit(struct fwctl_device *fwctl,
 		   fwctl_scope_name(call->scope), call->cmd,
 		   call->judged ? fwctl_scope_name(call->needed) : "-",
 		   call->executed ? "executed" : "refused", -ret);
+}
+
+/*
+ * Every RPC is traced. Requests at a write scope and executed commands that
+ * needed one are logged too: executed commands always, refusals within the
+ * device's rate limit, so a flood of refused requests cannot hide the
+ * command that ran.
+ */
+static void fwctl_audit(struct fwctl_device *fwctl,
+			const struct fwctl_rpc_call *call, int ret)
+{
+	trace_fwctl_rpc(fwctl, call, ret);
+	if (!fwctl_rpc_logged(call))
+		return;
+	if (!call->executed && !__ratelimit(&fwctl->audit_rs))
+		return;
+	fwctl_audit_log(fwctl, call, ret);
+}
+
+/* A request the core refused before the driver saw it. */
+static noinline void fwctl_audit_refusal(struct fwctl_device *fwctl, u32 scope,
+					 int ret)
+{
+	struct fwctl_rpc_call call = { .scope = scope };
+
+	fwctl_audit(fwctl, &call, ret);
 }
 
 static int copy_to_user_zero_pad(void __user *to, const void *from,
@@ -259,14 +279,13 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 static int fwctl_rpc_allowed(struct fwctl_device *fwctl, u32 scope,
 			     size_t in_len, size_t out_len)
 {
-	struct fwctl_rpc_call call = { .scope = scope };
 	int ret;
 
 	if (in_len > FWCTL_MAX_RPC_LEN || out_len > FWCTL_MAX_RPC_LEN)
 		return -EMSGSIZE;
 	ret = fwctl_scope_allowed(scope);
 	if (ret && ret != -EOPNOTSUPP)
-		fwctl_audit(fwctl, &call, ret);
+		fwctl_audit_refusal(fwctl, scope, ret);
 	return ret;
 }
 
@@ -443,7 +462,8 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
 	void *heap_in __free(kvfree) = NULL;
 	struct fwctl_rpc *cmd = ucmd->cmd;
-	u8 stack_in[FWCTL_RPC_STACK_LEN] __aligned(ARCH_KMALLOC_MINALIGN);
+	u8 stack_in[FWCTL_RPC_STACK_LEN] __aligned(ARCH_KMALLOC_MINALIGN)
+		__uninitialized;
 	size_t out_len = cmd->out_len;
 	void *in = stack_in, *out;
 	int ret;
@@ -453,7 +473,11 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	/* Filled by copy_from_user() before any use, or the RPC fails. */
+	/*
+	 * Not cleared first, even under CONFIG_INIT_STACK_ALL_ZERO: the
+	 * driver sees only the in_len bytes copy_from_user() fills (or the
+	 * RPC fails), and a reply in place is no longer than that.
+	 */
 	if (cmd->in_len > sizeof(stack_in)) {
 		heap_in = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
 		if (!heap_in)

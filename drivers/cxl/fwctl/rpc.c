@@ -112,8 +112,9 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 {
 	const struct fwctl_rpc_cxl *in = rpc_in;
 	struct fwctl_rpc_cxl_out *out;
-	struct cxl_fwctl_verdict v;
-	struct pci_mmpt_cmd cmd;
+	/* Both are set whole before they are read: not cleared first. */
+	struct cxl_fwctl_verdict v __uninitialized;
+	struct pci_mmpt_cmd cmd __uninitialized;
 	size_t out_size;
 	int ret;
 

@@ -63,6 +63,8 @@
 
 /**
  * struct cxl_cel - a parsed Command Effects Log, sorted by opcode
+ * @id: unique to this parse, so a table worked out from a CEL that was
+ *	freed is never taken for one of a new CEL at the same address
  * @count: entries
  * @duplicates: opcodes the device listed more than once (their effects
  *	were merged, the union is judged)
@@ -71,6 +73,7 @@
  * @ent.effects: its effects, CXL_CEL_* bits
  */
 struct cxl_cel {
+	u64 id;
 	u32 count;
 	u32 duplicates;
 	struct {
@@ -107,6 +110,7 @@ struct cxl_feature {
 };
 
 struct cxl_fwctl_verdict;
+struct cxl_fwctl_fast;
 
 /* Identify's component type (byte 0x11). */
 #define CXL_COMPONENT_SWITCH		0x00
@@ -151,6 +155,9 @@ struct cxl_fwctl_target {
  *	Set Feature by the effects and flags of the feature it names
  * @feats: the device's features, from Get Supported Features
  * @nr_feats: entries of @feats
+ * @fast: the verdicts of @self's commands that depend on nothing but the
+ *	fields above, from cxl_fwctl_policy_prepare(); NULL: every request
+ *	is judged in full
  */
 struct cxl_fwctl_policy {
 	struct cxl_fwctl_target self;
@@ -167,6 +174,7 @@ struct cxl_fwctl_policy {
 	bool features;
 	const struct cxl_feature *feats;
 	unsigned int nr_feats;
+	const struct cxl_fwctl_fast *fast;
 };
 
 /**
@@ -241,6 +249,8 @@ const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode);
 int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		    const void *payload, size_t len,
 		    struct cxl_fwctl_verdict *v);
+void cxl_fwctl_policy_prepare(struct cxl_fwctl_policy *pol);
+void cxl_fwctl_policy_release(struct cxl_fwctl_policy *pol);
 struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
 					      bool locked_down, size_t *count);
 

@@ -183,6 +183,7 @@ static int memdev_refresh(void *priv)
 	mf->pol.self.cel = cel;
 	mf->pol.feats = feats;
 	mf->pol.nr_feats = nr;
+	cxl_fwctl_policy_prepare(&mf->pol);
 	WRITE_ONCE(mf->stale, false);
 	dev_info(mf->fwctl.dev.parent,
 		 "firmware activated: %u commands, %u features read again\n",
@@ -301,6 +302,7 @@ static void memdev_fwctl_put(void *data)
 
 	scoped_guard(mutex, &memdev_fwctls_lock)
 		list_del(&mf->entry);
+	cxl_fwctl_policy_release(&mf->pol);
 	kvfree(mf->feats);
 	kvfree(mf->cel);
 	fwctl_put(&mf->fwctl);
@@ -371,6 +373,7 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 		.feats = mf->feats,
 		.nr_feats = nr_feats,
 	};
+	cxl_fwctl_policy_prepare(&mf->pol);
 
 	ret = fwctl_register(&mf->fwctl);
 	if (ret)

@@ -27,6 +27,7 @@
  *                                              that of what it carries,
  *                                              whichever needs more
  */
+#include <linux/atomic.h>
 #include <linux/fwctl-compat.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -36,6 +37,8 @@
 #include <linux/unaligned.h>
 
 #include "cxl_fwctl.h"
+
+static atomic64_t cel_ids = ATOMIC64_INIT(0);
 
 static int cel_cmp(const void *a, const void *b)
 {
@@ -84,10 +87,29 @@ int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp)
 		cel->ent[out++] = cel->ent[i];
 	}
 	cel->count = out;
+	cel->id = atomic64_inc_return(&cel_ids);
 	*celp = cel;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, FWCTL_NS(CXL_FWCTL));
+
+/* The index of an opcode in a CEL, or -1 when it is not listed. */
+static int cel_index(const struct cxl_cel *cel, u16 opcode)
+{
+	unsigned int lo = 0, hi = cel->count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (cel->ent[mid].opcode == opcode)
+			return mid;
+		if (cel->ent[mid].opcode < opcode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
 
 /**
  * cxl_cel_effects() - look an opcode up in a CEL
@@ -98,19 +120,9 @@ EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, FWCTL_NS(CXL_FWCTL));
  */
 const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode)
 {
-	unsigned int lo = 0, hi = cel->count;
+	int i = cel_index(cel, opcode);
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (cel->ent[mid].opcode == opcode)
-			return &cel->ent[mid].effects;
-		if (cel->ent[mid].opcode < opcode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return i < 0 ? NULL : &cel->ent[i].effects;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, FWCTL_NS(CXL_FWCTL));
 
@@ -507,6 +519,89 @@ static int judge(const struct cxl_fwctl_policy *pol,
 		     depth + 1);
 }
 
+/* The verdict on a command of @pol->self, from every rule. */
+static int judge_in_full(const struct cxl_fwctl_policy *pol, u16 opcode,
+			 const void *payload, size_t len,
+			 struct cxl_fwctl_verdict *v)
+{
+	*v = (struct cxl_fwctl_verdict){
+		.needed = FWCTL_RPC_CONFIGURATION,
+		.component = pol->self.component,
+	};
+	if (!pol->self.cel)
+		return -EOPNOTSUPP;
+	return judge(pol, &pol->self, opcode, payload, len, v, 0);
+}
+
+/*
+ * Whether judge() reads more than @pol->self, its CEL and the policy's
+ * fixed fields for a command of @pol->self: the request (a tunnel, a
+ * feature command, a port argument) or state that changes (ports in use).
+ * Keep in step with judge() and port_busy(); policy_kunit compares the
+ * table against judgements in full for every opcode.
+ */
+static bool judged_by_request(const struct cxl_fwctl_policy *pol, u16 op)
+{
+	enum cxl_port_arg arg;
+
+	if (op == CXL_OP_TUNNEL)
+		return true;
+	if (pol->features && (op == CXL_OP_GET_SUPPORTED_FEATURES ||
+			      op == CXL_OP_GET_FEATURE ||
+			      op == CXL_OP_SET_FEATURE))
+		return true;
+	arg = pol->self.component == CXL_COMPONENT_SWITCH ?
+	      switch_port_arg(op) : type3_port_arg(op, 0);
+	return arg != CXL_ARG_NONE;
+}
+
+/**
+ * struct cxl_fwctl_fast - verdicts worked out by cxl_fwctl_policy_prepare()
+ * @cel: the CEL of the policy's component they were worked out from
+ * @cel_id: its &cxl_cel.id
+ * @component: the component type they were worked out for
+ * @vendor: its vendor ID (quirks)
+ * @device: its device ID (quirks)
+ * @allow_data_writes: &cxl_fwctl_policy.allow_data_writes then
+ * @bg_needs_abort: &cxl_fwctl_policy.bg_needs_abort then
+ * @features: &cxl_fwctl_policy.features then
+ * @count: entries of @ent, those of @cel
+ * @ent: one per entry of @cel, in its order
+ * @ent.v: the verdict
+ * @ent.ret: what cxl_fwctl_judge() returns with it
+ * @ent.by_request: judged per request: @ent.v and @ent.ret are unset
+ */
+struct cxl_fwctl_fast {
+	const struct cxl_cel *cel;
+	u64 cel_id;
+	u8 component;
+	u16 vendor;
+	u16 device;
+	bool allow_data_writes;
+	bool bg_needs_abort;
+	bool features;
+	u32 count;
+	struct {
+		struct cxl_fwctl_verdict v;
+		int ret;
+		bool by_request;
+	} ent[] __counted_by(count);
+};
+
+/* Whether the fields a table was worked out from are still those of @pol. */
+static bool fast_current(const struct cxl_fwctl_policy *pol,
+			 const struct cxl_fwctl_fast *fast)
+{
+	const struct cxl_fwctl_target *t = &pol->self;
+
+	return t->cel == fast->cel && t->cel && t->cel->id == fast->cel_id &&
+	       t->component == fast->component && t->vendor == fast->vendor &&
+	       t->device == fast->device &&
+	       pol->allow_data_writes == fast->allow_data_writes &&
+	       pol->bg_needs_abort == fast->bg_needs_abort &&
+	       pol->features == fast->features;
+}
+
 /**
  * cxl_fwctl_judge() - decide whether and at which scope a command may run
  * @pol: the device's policy inputs
@@ -524,15 +619,83 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		    const void *payload, size_t len,
 		    struct cxl_fwctl_verdict *v)
 {
-	*v = (struct cxl_fwctl_verdict){
-		.needed = FWCTL_RPC_CONFIGURATION,
-		.component = pol->self.component,
-	};
-	if (!pol->self.cel)
-		return -EOPNOTSUPP;
-	return judge(pol, &pol->self, opcode, payload, len, v, 0);
+	const struct cxl_fwctl_fast *fast = pol->fast;
+	int i;
+
+	if (fast && fast_current(pol, fast)) {
+		i = cel_index(pol->self.cel, opcode);
+		if (i >= 0 && !fast->ent[i].by_request) {
+			*v = fast->ent[i].v;
+			return fast->ent[i].ret;
+		}
+	}
+	return judge_in_full(pol, opcode, payload, len, v);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, FWCTL_NS(CXL_FWCTL));
+
+/**
+ * cxl_fwctl_policy_prepare() - work out the verdicts of a policy's own
+ *	commands once
+ * @pol: the policy, complete
+ *
+ * Like seccomp's cache of system calls whose verdict is constant: for each
+ * command in @pol->self's CEL that is judged by nothing but the CEL and the
+ * fixed fields of @pol (not a tunnel, not a feature command, not a command
+ * that names a port), the verdict cxl_fwctl_judge() reaches in full, so it
+ * can answer from a table. Every other command, and every command after a
+ * field the table was worked out from changed (a new CEL after firmware
+ * activation included), is judged in full until this is called again.
+ * Replaces the table of an earlier call.
+ *
+ * Without memory for the table every request is judged in full.
+ *
+ * Context: before @pol is shared, or with its lock held for writing.
+ */
+void cxl_fwctl_policy_prepare(struct cxl_fwctl_policy *pol)
+{
+	const struct cxl_cel *cel = pol->self.cel;
+	struct cxl_fwctl_fast *fast;
+	unsigned int i;
+
+	cxl_fwctl_policy_release(pol);
+	if (!cel)
+		return;
+	fast = kvzalloc(struct_size(fast, ent, cel->count), GFP_KERNEL);
+	if (!fast)
+		return;
+	fast->count = cel->count;
+	fast->cel = cel;
+	fast->cel_id = cel->id;
+	fast->component = pol->self.component;
+	fast->vendor = pol->self.vendor;
+	fast->device = pol->self.device;
+	fast->allow_data_writes = pol->allow_data_writes;
+	fast->bg_needs_abort = pol->bg_needs_abort;
+	fast->features = pol->features;
+	for (i = 0; i < cel->count; i++) {
+		u16 op = cel->ent[i].opcode;
+
+		fast->ent[i].by_request = judged_by_request(pol, op);
+		if (!fast->ent[i].by_request)
+			fast->ent[i].ret = judge_in_full(pol, op, NULL, 0,
+							 &fast->ent[i].v);
+	}
+	pol->fast = fast;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_prepare, FWCTL_NS(CXL_FWCTL));
+
+/**
+ * cxl_fwctl_policy_release() - free what cxl_fwctl_policy_prepare() made
+ * @pol: the policy
+ *
+ * Context: as cxl_fwctl_policy_prepare().
+ */
+void cxl_fwctl_policy_release(struct cxl_fwctl_policy *pol)
+{
+	kvfree(pol->fast);
+	pol->fast = NULL;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_release, FWCTL_NS(CXL_FWCTL));
 
 /*
  * A feature command in the commands list: Set Feature is listed with the

@@ -10,6 +10,7 @@
 #include <linux/fwctl-compat.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -1160,6 +1161,251 @@ static void tunnel_cache(struct kunit *test)
 	cxl_tunnel_cache_destroy(&tc);
 }
 
+/* --- verdicts worked out once (cxl_fwctl_policy_prepare) ------------- */
+
+/* Two judgements agree on the errno and on every field of the verdict. */
+static bool same_verdict(int ret_a, const struct cxl_fwctl_verdict *a,
+			 int ret_b, const struct cxl_fwctl_verdict *b)
+{
+	return ret_a == ret_b && a->needed == b->needed &&
+	       a->flags == b->flags && a->effects == b->effects &&
+	       a->opcode == b->opcode && a->depth == b->depth &&
+	       a->component == b->component &&
+	       !memcmp(a->path, b->path, sizeof(a->path));
+}
+
+/* Stops at the first disagreement, naming it. */
+static bool expect_same_verdict(struct kunit *test, const char *kind, u16 op,
+				int ret_a, const struct cxl_fwctl_verdict *a,
+				int ret_b, const struct cxl_fwctl_verdict *b)
+{
+	bool same = same_verdict(ret_a, a, ret_b, b);
+
+	KUNIT_EXPECT_TRUE_MSG(test, same,
+			      "%s, opcode %#x: table %d/%u/%#x, rules %d/%u/%#x",
+			      kind, op, ret_a, a->needed, a->flags, ret_b,
+			      b->needed, b->flags);
+	return same;
+}
+
+/*
+ * A CEL listing every opcode, with effects from a fixed seed: mostly
+ * defined bits in any combination, some with reserved bits too.
+ */
+static struct cxl_cel *cel_every_opcode(struct kunit *test, u64 seed)
+{
+	u16 *pairs = kunit_kmalloc_array(test, 2 * 0x10000, sizeof(u16),
+					 GFP_KERNEL);
+	struct rnd_state rnd;
+	unsigned int op;
+
+	KUNIT_ASSERT_NOT_NULL(test, pairs);
+	prandom_seed_state(&rnd, seed);
+	for (op = 0; op < 0x10000; op++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		pairs[2 * op] = op;
+		pairs[2 * op + 1] = r & (r >> 31 ? 0xffff : 0x0fff);
+	}
+	return cel_of(test, pairs, 0x10000);
+}
+
+/* Behind any tunnel of policy_prepared_matches_full(): a memory device. */
+static const u16 prep_target_cel[] = { 0x0001, 0, 0x4000, 0, 0x4400, 0 };
+static struct cxl_fwctl_target prep_target = {
+	.component = CXL_COMPONENT_TYPE3,
+};
+
+static const struct cxl_fwctl_target *
+prep_tunnel_target(void *priv, const u8 *path, unsigned int depth)
+{
+	return depth == 1 ? &prep_target : NULL;
+}
+
+/* A well-formed tunnel to @port carrying @inner without a payload. */
+static size_t tunnel_req(u8 *req, u8 port, u16 inner)
+{
+	memset(req, 0, CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR);
+	req[0] = port;
+	put_unaligned_le16(CXL_CCI_MSG_HDR, req + 2);
+	put_unaligned_le16(inner, req + CXL_TUNNEL_HDR + 3);
+	return CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR;
+}
+
+/*
+ * The table answers exactly what the rules answer, for every opcode, on
+ * every kind of policy, with and without a request payload (a tunnel, a
+ * port argument or a feature UUID in it) and with ports in use or not.
+ */
+static void policy_prepared_matches_full(struct kunit *test)
+{
+	static const struct {
+		u8 component;
+		u16 vendor, device;
+		bool bmc, bg_needs_abort, features;
+	} kinds[] = {
+		{ CXL_COMPONENT_TYPE3, 0x8086, 0x0d93, false, true, true },
+		{ CXL_COMPONENT_TYPE3, 0x8086, 0x0d93, true, true, true },
+		{ CXL_COMPONENT_TYPE3, 0x1234, 0x5678, false, false, false },
+		{ CXL_COMPONENT_SWITCH, 0x19e5, 0xa128, false, false, false },
+		{ CXL_COMPONENT_SWITCH, 0x19e5, 0xa129, true, false, false },
+		{ 0x07, 0x1234, 0x0001, false, false, false },
+	};
+	struct port_env env = { .busy_port = 2, .vppb_busy = true };
+	struct cxl_fwctl_verdict fv, sv;
+	char kind[32];
+	struct cxl_fwctl_policy fast;
+	struct rnd_state rnd;
+	u8 req[64];
+	size_t k;
+
+	prep_target.cel = cel_of(test, prep_target_cel, 3);
+	prandom_seed_state(&rnd, 42);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		struct cxl_fwctl_policy slow = {
+			.self = {
+				.cel = cel_every_opcode(test, k + 1),
+				.component = kinds[k].component,
+				.vendor = kinds[k].vendor,
+				.device = kinds[k].device,
+			},
+			.allow_data_writes = kinds[k].bmc,
+			.bg_needs_abort = kinds[k].bg_needs_abort,
+			.features = kinds[k].features,
+			.feats = feats,
+			.nr_feats = ARRAY_SIZE(feats),
+			.tunnel_target = prep_tunnel_target,
+			.port_in_use = env_port_in_use,
+			.vppb_in_use = env_vppb_in_use,
+			.priv = &env,
+		};
+		unsigned int op;
+
+		snprintf(kind, sizeof(kind), "policy %zu", k);
+		fast = slow;
+		cxl_fwctl_policy_prepare(&fast);
+		KUNIT_ASSERT_NOT_NULL(test, fast.fast);
+		for (op = 0; op < 0x10000; op++) {
+			size_t len = prandom_u32_state(&rnd) % sizeof(req);
+			int a, b;
+
+			a = cxl_fwctl_judge(&fast, op, NULL, 0, &fv);
+			b = cxl_fwctl_judge(&slow, op, NULL, 0, &sv);
+			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))
+				break;
+
+			/* A port argument, a tunnel, a feature UUID. */
+			prandom_bytes_state(&rnd, req, sizeof(req));
+			req[0] %= 4;
+			a = cxl_fwctl_judge(&fast, op, req, len, &fv);
+			b = cxl_fwctl_judge(&slow, op, req, len, &sv);
+			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))
+				break;
+
+			len = tunnel_req(req, op % 4, op % 3 ? 0x4000 : 0x4400);
+			a = cxl_fwctl_judge(&fast, op, req, len, &fv);
+			b = cxl_fwctl_judge(&slow, op, req, len, &sv);
+			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))
+				break;
+
+			/* A Set Feature header naming a feature the device has. */
+			memset(req, 0, sizeof(req));
+			memcpy(req, feats[op % ARRAY_SIZE(feats)].uuid,
+			       sizeof(feats[0].uuid));
+			a = cxl_fwctl_judge(&fast, op, req, sizeof(req), &fv);
+			b = cxl_fwctl_judge(&slow, op, req, sizeof(req), &sv);
+			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))
+				break;
+		}
+		cxl_fwctl_policy_release(&fast);
+		KUNIT_EXPECT_NULL(test, fast.fast);
+	}
+}
+
+/*
+ * After any field the table was worked out from changes, the rules judge
+ * again; the table answers only for the policy it was made for.
+ */
+static void policy_prepared_follows_changes(struct kunit *test)
+{
+	static const u16 plain[] = { 0x0001, 0, 0x4000, 0, 0x4500, 0x0020,
+				     0x0600, 0x0040, 0x0300, 0 };
+	static const u16 other[] = { 0x0001, 0x0002, 0x4000, 0x1000 };
+	struct cxl_cel *cel = cel_of(test, plain, 5);
+	struct cxl_fwctl_policy pol = {
+		.self = {
+			.cel = cel,
+			.component = CXL_COMPONENT_SWITCH,
+		},
+	};
+	struct cxl_fwctl_verdict v;
+
+	cxl_fwctl_policy_prepare(&pol);
+	KUNIT_ASSERT_NOT_NULL(test, pol.fast);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
+
+	/*
+	 * The table does answer: an effect changed in place (a parsed CEL
+	 * never changes) goes unseen while the CEL is the same one...
+	 */
+	cel->ent[0].effects = 0x0002;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_CONFIGURATION);
+	/* ...but a new CEL at the same address is judged by the rules. */
+	cel->id++;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	cel->ent[0].effects = 0;
+
+	/* Another CEL (firmware activated) before the table is made again. */
+	pol.self.cel = cel_of(test, other, 2);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4000, NULL, 0, &v),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
+			-EOPNOTSUPP);
+	cxl_fwctl_policy_prepare(&pol);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+
+	/* Each fixed field: the verdict follows it without a new table. */
+	pol.self.cel = cel;
+	cel->id--;
+	cxl_fwctl_policy_prepare(&pol);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4500, NULL, 0, &v),
+			-EOPNOTSUPP);
+	pol.allow_data_writes = true;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4500, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0600, NULL, 0, &v), 0);
+	pol.bg_needs_abort = true;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0600, NULL, 0, &v),
+			-EOPNOTSUPP);
+
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4000, NULL, 0, &v), 0);
+	pol.self.component = CXL_COMPONENT_TYPE3;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4500, NULL, 0, &v),
+			-EBUSY);
+	pol.self.component = CXL_COMPONENT_SWITCH;
+
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v), 0);
+	pol.self.vendor = 0x19e5;
+	pol.self.device = 0xa128;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
+			-EOPNOTSUPP);
+
+	/* Without a CEL there is no table and nothing runs. */
+	pol.self.cel = NULL;
+	cxl_fwctl_policy_prepare(&pol);
+	KUNIT_EXPECT_NULL(test, pol.fast);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v),
+			-EOPNOTSUPP);
+	cxl_fwctl_policy_release(&pol);
+}
+
 static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(cel_parse_valid),
 	KUNIT_CASE(cel_parse_bad),
@@ -1177,6 +1423,8 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(cel_read_in_chunks),
 	KUNIT_CASE(features_read_in_pages),
 	KUNIT_CASE(tunnel_cache),
+	KUNIT_CASE(policy_prepared_matches_full),
+	KUNIT_CASE(policy_prepared_follows_changes),
 	{}
 };
 

@@ -197,6 +197,7 @@ static int sw_refresh_cel(void *priv)
 	kvfree(sw->cel);
 	sw->cel = cel;
 	sw->pol.self.cel = cel;
+	cxl_fwctl_policy_prepare(&sw->pol);
 	sw->cel_stale = false;
 	return 0;
 }
@@ -498,6 +499,7 @@ static void sw_put(void *data)
 	struct cxl_switch *sw = data;
 
 	cxl_tunnel_cache_destroy(&sw->tunnels);
+	cxl_fwctl_policy_release(&sw->pol);
 	kvfree(sw->cel);
 	fwctl_put(&sw->fwctl);
 }
@@ -585,6 +587,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		.executed = sw_executed,
 		.priv = sw,
 	};
+	cxl_fwctl_policy_prepare(&sw->pol);
 
 	ret = devm_device_add_group(dev, &cxl_switch_group);
 	if (ret)

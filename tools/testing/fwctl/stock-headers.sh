@@ -83,7 +83,8 @@ have=$(pahole --version 2> /dev/null | sed -n 's/^v\([0-9]*\)\.\([0-9]*\).*/\1\2
 if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$conf" &&
    [ "${have:-0}" -lt "${want:-0}" ]; then
 	sed -i '/^CONFIG_DEBUG_INFO_BTF_MODULES=/d' "$conf"
-	echo "stock-headers: pahole ${have:-none} older than the kernel's $want: modules without BTF" >&2
+	echo "stock-headers: pahole ${have:-none} older than the kernel's $want:" \
+		"modules without BTF" >&2
 fi
 
 # The host tools, from SRC with this machine's toolchain: an O= build of the

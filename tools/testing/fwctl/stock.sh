@@ -39,7 +39,7 @@ case $base in
 	;;
 7.3)
 	: "${SRC:?}"
-	debs=${FWCTL_DEBS73:-/var/cache/fwctl/debs-7.3}
+	debs=/var/cache/fwctl/debs-7.3
 	if [ ! -f "$debs/.complete" ]; then
 		echo "stock: no stock 7.3 packages in $debs (make deps BASE=7.3)" >&2
 		exit 1

@@ -12,6 +12,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
+#include <linux/fwctl-compat.h>
 #include <linux/module.h>
 #include <linux/panic.h>
 #include <linux/ratelimit.h>
@@ -381,7 +382,7 @@ void fwctl_rpc_judged(struct fwctl_uctx *uctx, u32 cmd,
 		call->judged = true;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_rpc_judged, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_judged, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_rpc_execute() - a command is about to reach the device
@@ -421,7 +422,7 @@ int fwctl_rpc_execute(struct fwctl_uctx *uctx, enum fwctl_rpc_scope needed,
 	call->executed = true;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_rpc_execute, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_execute, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_rpc_kernel() - run an RPC for a driver's own compatibility interface
@@ -456,7 +457,7 @@ void *fwctl_rpc_kernel(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		return ERR_PTR(ret);
 	return fwctl_call_rpc(uctx, scope, in, in_len, out_len);
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_rpc_kernel, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_rpc_kernel, FWCTL_NS(FWCTL));
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
@@ -667,7 +668,7 @@ struct fwctl_uctx *fwctl_kernel_open(struct fwctl_device *fwctl)
 		return ERR_PTR(-ENODEV);
 	return fwctl_uctx_create(fwctl);
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_kernel_open, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_kernel_open, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_kernel_close() - end a context from fwctl_kernel_open()
@@ -679,7 +680,7 @@ void fwctl_kernel_close(struct fwctl_uctx *uctx)
 {
 	fwctl_uctx_release(uctx);
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_kernel_close, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_kernel_close, FWCTL_NS(FWCTL));
 
 static const struct file_operations fwctl_fops = {
 	.owner = THIS_MODULE,
@@ -762,7 +763,7 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	fwctl->cdev.owner = THIS_MODULE;
 	return fwctl;
 }
-EXPORT_SYMBOL_NS_GPL(_fwctl_alloc_device, FWCTL);
+EXPORT_SYMBOL_NS_GPL(_fwctl_alloc_device, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_register() - make a fwctl device visible to userspace
@@ -777,7 +778,7 @@ int fwctl_register(struct fwctl_device *fwctl)
 {
 	return cdev_device_add(&fwctl->cdev, &fwctl->dev);
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_register, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_register, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_unregister() - detach a fwctl device from its driver
@@ -804,7 +805,7 @@ void fwctl_unregister(struct fwctl_device *fwctl)
 		fwctl_destroy_uctx(uctx);
 	fwctl->ops = NULL;
 }
-EXPORT_SYMBOL_NS_GPL(fwctl_unregister, FWCTL);
+EXPORT_SYMBOL_NS_GPL(fwctl_unregister, FWCTL_NS(FWCTL));
 
 static int __init fwctl_init(void)
 {

@@ -3,7 +3,9 @@
  * What differs between the base kernels the CXL switch CCI driver, the CXL
  * fwctl policy and the PCI MMPT library build on: Linux 6.12 and Linux 7.3.
  * Their sources are the same files on both; everything the two bases spell
- * differently is named here, once, and nowhere else.
+ * differently is named here, once, and nowhere else. The fwctl core of 6.12
+ * (drivers/fwctl/main.c) takes its symbol namespace from here too: the DKMS
+ * package builds it against a stock 7.3 kernel without CONFIG_FWCTL.
  *
  * The bases are told apart by what 7.3 has: EXPORT_SYMBOL_FOR_MODULES()
  * (6.17 on), which makes its namespace by pasting strings, so where it

@@ -6,15 +6,18 @@
 # Assemble the DKMS source tree of fwctl in OUTDIR/fwctl-VERSION (what goes
 # to /usr/src/fwctl-VERSION): the sources of the four modules with their
 # in-tree Makefiles, our headers, the compat header and Kbuild, and the two
-# private CXL core headers (drivers/cxl/cxl.h, cxlpci.h) of the 6.12 base,
-# which linux-headers packages do not ship. They come from the
-# linux-source-6.12 tarball (LINUX_TARBALL), the same 6.12 the stock
-# kernels are built from; modversions checks the layouts at load time.
+# private CXL core headers (drivers/cxl/cxl.h, cxlpci.h) of the base (BASE,
+# 6.12 or 7.3), which linux-headers packages do not ship. They come from the
+# linux-source-BASE tarball (LINUX_TARBALL), the same source the stock
+# kernels of the base are built from; the package builds only for kernels
+# of that base. On 6.12 modversions checks the layouts at load time;
+# Debian's 7.3 has no CONFIG_MODVERSIONS.
 set -euo pipefail
 repo=$(cd "$1" && pwd)
 out=$2
 version=${3:-1.0+g$(git -C "$repo" rev-parse --short=8 HEAD 2>/dev/null || echo 0)}
-tarball=${LINUX_TARBALL:-/usr/src/linux-source-${BASE:-6.12}.tar.xz}
+base=${BASE:-6.12}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-$base.tar.xz}
 dst=$out/fwctl-$version
 
 rm -rf "$dst"
@@ -33,7 +36,10 @@ for f in $files; do
 	cp "$f" "$dst/$f"
 done
 cp tools/fwctl/dkms/Kbuild tools/fwctl/dkms/fwctl_compat.h "$dst/"
-sed "s/@VERSION@/$version/" tools/fwctl/dkms/dkms.conf.in > "$dst/dkms.conf"
+# "7.3" as the regular expression 7\.3, escaped once more for sed.
+base_re=${base//./\\\\.}
+sed -e "s/@VERSION@/$version/" -e "s/@BASE@/$base/" -e "s/@BASE_RE@/$base_re/" \
+	tools/fwctl/dkms/dkms.conf.in > "$dst/dkms.conf"
 top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 tar -xf "$tarball" -C "$dst" --strip-components=1 \
 	"$top/drivers/cxl/cxl.h" "$top/drivers/cxl/cxlpci.h"

@@ -85,14 +85,7 @@ fi
 
 # --- DKMS modules on the stock Debian kernel of the base -------------------
 base=${BASE:-6.12}
-if [ "${CHECK_STOCK:-1}" = 1 ] && [ "$base" != 6.12 ]; then
-	# Counted as skipped, never as passed: README, "Two bases", says why.
-	stage "DKMS build against the stock Debian $base kernel's headers"
-	echo "not available: the stock $base headers need gcc 14 (-fmin-function-alignment)"
-	echo "and glibc 2.38 host tools (objtool, modpost, resolve_btfids); bookworm has"
-	echo "gcc 12 and glibc 2.36. See README, \"Two bases\"."
-	tally "selftests/stock-$base" 0 0 1
-elif [ "${CHECK_STOCK:-1}" = 1 ]; then
+if [ "${CHECK_STOCK:-1}" = 1 ]; then
 	stage "DKMS build against the stock Debian $base kernel's headers, switch selftests on it"
 	log=$logs/guest-stock.log
 	if "$here/stock.sh" "$log"; then

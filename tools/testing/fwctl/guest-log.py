@@ -4,8 +4,9 @@
 
 Prints one line per selftest case and a last line "passed failed skipped"
 for check.sh. A guest that did not finish, a selftest binary that crashed or
-exited non-zero without reporting a failed case, and any kernel report
-(KASAN, UBSAN, lockdep, WARN, BUG, oops, kmemleak) count as failures.
+exited non-zero without reporting a failed case, a module the init could
+not load, and any kernel report (KASAN, UBSAN, lockdep, WARN, BUG, oops,
+kmemleak) count as failures.
 """
 import re
 import sys
@@ -70,6 +71,13 @@ def main():
     if cur:
         res(False, cur, ' (guest stopped inside this binary)')
     res(done, 'guest ran to the end and powered off')
+    # The init's insmod of a module the guest was given; counted only when
+    # one failed, so a clean run's totals do not change.
+    refused = [l for l in lines if "insmod: can't insert" in l]
+    if refused:
+        res(False, 'every module of the initramfs loaded')
+        for l in refused[:20]:
+            print(f'    {l}')
     splats = [l for l in lines if SPLAT_RE.search(l)]
     res(not splats, 'kernel log free of KASAN/UBSAN/lockdep/WARN/BUG/oops/kmemleak')
     for l in splats[:20]:

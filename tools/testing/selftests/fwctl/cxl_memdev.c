@@ -565,13 +565,18 @@ TEST_F(md, sanitize_fences_and_notifies)
 
 /*
  * The kernel's own background command (a sanitize through sysfs) completes
- * by the mailbox's MSI-X vector, as the tracepoint records.
+ * by the mailbox's MSI-X vector, as the tracepoint records and as Linux
+ * counts on the device's MSI-X lines.
  */
 TEST_F(md, background_tracepoint_irq)
 {
-	char buf[16384], path[128], state[32];
+	char buf[16384], path[128], state[32], bdf[16];
 	int fd, n, i;
+	long irqs;
 
+	ASSERT_EQ(0, memdev_bdf(self->vmem, bdf, sizeof(bdf)));
+	irqs = mbox_irqs(bdf);
+	ASSERT_LE(0, irqs) TH_LOG("no MSI-X line for %s", bdf);
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/trace", ""));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "1"));
 	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", self->vmem);
@@ -584,6 +589,7 @@ TEST_F(md, background_tracepoint_irq)
 		usleep(100000);
 	}
 	ASSERT_EQ(0, strncmp(state, "disabled", 8));
+	ASSERT_LT(irqs, mbox_irqs(bdf));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "0"));
 	fd = open("/sys/kernel/tracing/trace", O_RDONLY);
 	ASSERT_LE(0, fd);

@@ -1222,16 +1222,6 @@ prep_tunnel_target(void *priv, const u8 *path, unsigned int depth)
 	return depth == 1 ? &prep_target : NULL;
 }
 
-/* A well-formed tunnel to @port carrying @inner without a payload. */
-static size_t tunnel_req(u8 *req, u8 port, u16 inner)
-{
-	memset(req, 0, CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR);
-	req[0] = port;
-	put_unaligned_le16(CXL_CCI_MSG_HDR, req + 2);
-	put_unaligned_le16(inner, req + CXL_TUNNEL_HDR + 3);
-	return CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR;
-}
-
 /*
  * The table answers exactly what the rules answer, for every opcode, on
  * every kind of policy, with and without a request payload (a tunnel, a
@@ -1302,7 +1292,8 @@ static void policy_prepared_matches_full(struct kunit *test)
 			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))
 				break;
 
-			len = tunnel_req(req, op % 4, op % 3 ? 0x4000 : 0x4400);
+			len = tunnel(req, op % 4, op % 3 ? 0x4000 : 0x4400,
+				     NULL, 0);
 			a = cxl_fwctl_judge(&fast, op, req, len, &fv);
 			b = cxl_fwctl_judge(&slow, op, req, len, &sv);
 			if (!expect_same_verdict(test, kind, op, a, &fv, b, &sv))

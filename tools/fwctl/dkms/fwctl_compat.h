@@ -33,26 +33,4 @@
 #define FWCTL_COMPAT_LOCKDOWN "DEBUG_WRITE_FULL gated by LOCKDOWN_FWCTL_WRITE_FULL"
 #endif
 
-#ifdef FWCTL_COMPAT_STOCK_CORE
-/*
- * The target kernel has a fwctl core of its own (mainline 6.15 or later),
- * without fwctl_rpc_execute() and fwctl_rpc_judged(); its <linux/fwctl.h>
- * does not define FWCTL_HAVE_RPC_EXECUTE. A driver that calls them builds
- * unchanged against it: the calls become no-ops that let the command run.
- * What is lost is what the helpers add: that core taints before
- * &fwctl_ops.fw_rpc for every request at a write scope (mainline's rule, so
- * a crash report during the command is still tainted, and so is a refused
- * request), the driver's own scope check is the only one, and the audit
- * line does not name the command. The members this package adds to struct
- * fwctl_ops (commands, reports_execution) do not exist there: a driver
- * meant for both cores sets them under #ifdef FWCTL_HAVE_RPC_EXECUTE.
- * This package's own core (drivers/fwctl) is then not built: the stock
- * one serves.
- */
-#define fwctl_rpc_execute(uctx, needed, cmd) \
-	({ (void)(uctx); (void)(needed); (void)(cmd); 0; })
-#define fwctl_rpc_judged(uctx, cmd, needed) \
-	do { (void)(uctx); (void)(cmd); (void)(needed); } while (0)
-#endif
-
 #endif

@@ -93,15 +93,16 @@ built=$work/dkms/fwctl/$ver/$kver/x86_64/module
 # dependency order.
 n=0
 declare -A seen
-add() { # module.ko[.xz]
+add() { # module.ko[.xz]; the copy's path in $added
 	local name=${1##*/}
 	name=${name%.xz}
 	[ -z "${seen[$name]:-}" ] || return 0
 	seen[$name]=1
 	n=$((n + 1))
+	added=$work/mods/$(printf %02d $n)-$name
 	case $1 in
-	*.xz) xz -dc "$1" > "$work/mods/$(printf %02d $n)-$name" ;;
-	*) cp "$1" "$work/mods/$(printf %02d $n)-$name" ;;
+	*.xz) xz -dc "$1" > "$added" ;;
+	*) cp "$1" "$added" ;;
 	esac
 }
 # The machine's modprobe.d is not the guest's: -C /dev/null.
@@ -113,7 +114,7 @@ done
 ours=()
 for m in fwctl pci_mmpt cxl_fwctl cxl_switch_cci; do
 	add "$(ls "$built/$m".ko*)"
-	ours+=("$work/mods/$(printf %02d $n)-$m.ko")
+	ours+=("$added")
 done
 
 # The stock configuration asks for aligned functions (CALL_PADDING wants

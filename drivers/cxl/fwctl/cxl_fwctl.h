@@ -145,7 +145,11 @@ struct cxl_fwctl_target {
  * @port_in_use: whether this kernel drives a device below physical port
  *	@port of @self (a switch); NULL: every port is in use
  * @vppb_in_use: whether vPPB @vppb of virtual switch @vcs of @self is bound
- *	to a port in use (or cannot be told); NULL: every vPPB is in use
+ *	to a port in use, belongs to this host's own virtual switch (or
+ *	cannot be told); NULL: every vPPB is in use
+ * @target_in_use: whether this kernel drives the component behind a tunnel
+ *	itself, reached another way (another head of a multi-headed device):
+ *	commands that act on its ports, LDs or memory are refused; optional
  * @executed: told of every command that reached the device through this
  *	policy, with its verdict and the device's return code (%U16_MAX when
  *	the wait for it failed), for cache invalidation; optional
@@ -168,6 +172,7 @@ struct cxl_fwctl_policy {
 							unsigned int depth);
 	bool (*port_in_use)(void *priv, u8 port);
 	bool (*vppb_in_use)(void *priv, u8 vcs, u8 vppb);
+	bool (*target_in_use)(void *priv, const struct cxl_fwctl_target *t);
 	void (*executed)(void *priv, const struct cxl_fwctl_verdict *v,
 			 u16 return_code);
 	void *priv;

@@ -244,7 +244,8 @@ static bool quirk_refused(const struct cxl_fwctl_target *t, u16 opcode)
  * the tunnel leaves the host's switch through; a memory device's own
  * mailbox is this kernel's device.
  */
-static int port_busy(const struct cxl_fwctl_policy *pol, u8 component,
+static int port_busy(const struct cxl_fwctl_policy *pol,
+		     const struct cxl_fwctl_target *t, u8 component,
 		     u16 opcode, const u8 *p, size_t len, const u8 *path,
 		     unsigned int depth)
 {
@@ -254,11 +255,14 @@ static int port_busy(const struct cxl_fwctl_policy *pol, u8 component,
 	if (depth) {
 		/*
 		 * Whatever the target says it is: a component that lies about
-		 * its type does not escape the port rules.
+		 * its type does not escape the port rules. Nor does a device
+		 * this kernel reaches another way (another head of a
+		 * multi-headed device) behind a port that is free.
 		 */
 		if (!acts_on_port(opcode))
 			return 0;
-		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]);
+		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]) ||
+		       (pol->target_in_use && pol->target_in_use(pol->priv, t));
 		return busy ? -EBUSY : 0;
 	}
 	arg = component == CXL_COMPONENT_SWITCH ? switch_port_arg(opcode) :
@@ -463,7 +467,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
-	ret = port_busy(pol, comp, opcode, p, len, v->path, depth);
+	ret = port_busy(pol, t, comp, opcode, p, len, v->path, depth);
 	if (ret) {
 		if (ret == -EBUSY)
 			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;

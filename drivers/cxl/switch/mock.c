@@ -95,6 +95,7 @@ struct mock_port {
 	u8 speed;
 	u8 ld_count;
 	bool in_use;
+	bool host;
 	struct mock_comp *child;
 };
 
@@ -937,9 +938,23 @@ static bool mock_port_in_use(struct cxl_switch *cs, u8 port)
 	return !p || p->in_use;
 }
 
+/* The switch's own port flagged as the one this host comes in through. */
+static int mock_host_port(struct cxl_switch *cs)
+{
+	struct mock_sw *sw = cxl_switch_bus_priv(cs);
+	unsigned int i;
+
+	guard(mutex)(&sw->lock);
+	for (i = 0; i < sw->root->nr_ports; i++)
+		if (sw->root->ports[i].host)
+			return sw->root->ports[i].id;
+	return -ENODEV;
+}
+
 static const struct cxl_switch_bus_ops mock_bus_ops = {
 	.setup_irq = mock_setup_irq,
 	.port_in_use = mock_port_in_use,
+	.host_port = mock_host_port,
 };
 
 static int mock_probe(struct platform_device *pdev)
@@ -1248,7 +1263,8 @@ static int set_port(struct mock_sw *sw, const struct cxl_mock_port *d)
 	struct mock_port *p;
 	unsigned int i;
 
-	if (d->flags & ~(CXL_MOCK_PORT_IN_USE | CXL_MOCK_PORT_REMOVE) ||
+	if (d->flags & ~(CXL_MOCK_PORT_IN_USE | CXL_MOCK_PORT_REMOVE |
+			 CXL_MOCK_PORT_HOST) ||
 	    memchr_inv(d->reserved, 0, sizeof(d->reserved)))
 		return -EINVAL;
 	guard(mutex)(&sw->lock);
@@ -1277,6 +1293,7 @@ static int set_port(struct mock_sw *sw, const struct cxl_mock_port *d)
 	p->speed = d->speed;
 	p->ld_count = d->ld_count;
 	p->in_use = d->flags & CXL_MOCK_PORT_IN_USE;
+	p->host = d->flags & CXL_MOCK_PORT_HOST;
 	return 0;
 }
 

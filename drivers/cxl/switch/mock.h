@@ -187,6 +187,7 @@ struct cxl_mock_cmd {
 enum {
 	CXL_MOCK_PORT_IN_USE = 1 << 0,	/* a driver here is bound below */
 	CXL_MOCK_PORT_REMOVE = 1 << 1,	/* delete the port */
+	CXL_MOCK_PORT_HOST = 1 << 2,	/* this host's upstream port */
 };
 
 /* cxl_mock_port.connected: derive from the component behind the port. */
@@ -196,7 +197,9 @@ enum {
  * struct cxl_mock_port - CXL_MOCK_SET_PORT: add or change a physical port
  * @id: the switch
  * @flags: CXL_MOCK_PORT_*; IN_USE is what the mock's port_in_use bus
- *	callback answers for a port of the switch itself (depth 0)
+ *	callback answers for a port of the switch itself (depth 0); HOST
+ *	makes it the port its host_port callback names (the upstream port
+ *	of this host's own VCS; without one every VCS counts as this host's)
  * @path: the switch component the port belongs to
  * @port: the port ID
  * @state: config state (0 disabled, 3 downstream, 4 upstream, ...)

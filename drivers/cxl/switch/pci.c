@@ -45,14 +45,34 @@ static bool sw_pci_cxl_mem_enabled(struct pci_dev *pdev)
 	return ctrl & PCI_DVSEC_CXL_MEM_ENABLE;
 }
 
-static int sw_pci_bound(struct pci_dev *pdev, void *data)
+/**
+ * cxl_switch_serial_in_use() - whether this kernel uses a device with a
+ *	given serial number
+ * @serial: the serial number a component reported in Identify
+ *
+ * A component behind a free port of a switch may still be this kernel's:
+ * another head of a multi-headed device, or the same device reached
+ * through another path. It is when a PCI function with that Device Serial
+ * Number has a driver bound or CXL memory decode enabled. A snapshot: a
+ * driver binding right after is judged by the next request.
+ *
+ * Return: true when it is in use; false for serial number 0 (none).
+ */
+bool cxl_switch_serial_in_use(u64 serial)
 {
-	bool *bound = data;
+	struct pci_dev *pdev = NULL;
 
-	/* A snapshot: a driver binding right after is judged next time. */
-	if (READ_ONCE(pdev->dev.driver) || sw_pci_cxl_mem_enabled(pdev))
-		*bound = true;
-	return *bound;
+	if (!serial)
+		return false;
+	for_each_pci_dev(pdev) {
+		if (pci_get_dsn(pdev) != serial)
+			continue;
+		if (READ_ONCE(pdev->dev.driver) || sw_pci_cxl_mem_enabled(pdev)) {
+			pci_dev_put(pdev);
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -81,11 +101,11 @@ static struct pci_dev *sw_pci_usp(struct pci_dev *pdev)
 /*
  * The switch CCI is a function of the upstream port's device; the
  * downstream ports sit on the upstream port's secondary bus and carry their
- * physical port number in the Link Capabilities register. A port leads to
- * this kernel's devices when anything enumerated below it has a driver or
- * has CXL memory decode enabled (memory firmware may have mapped); the
- * upstream port always does. When the hierarchy cannot be mapped every port
- * counts as in use.
+ * physical port number in the Link Capabilities register. A port that such
+ * a bridge carries is bound into this host's own virtual switch: pcieport
+ * drives the bridge and whatever is enumerated below it is this kernel's,
+ * with or without a driver yet. The upstream port leads to this host
+ * itself. When the hierarchy cannot be mapped every port counts as in use.
  */
 static bool sw_pci_port_in_use(struct cxl_switch *sw, u8 port)
 {
@@ -110,10 +130,8 @@ static bool sw_pci_port_in_use(struct cxl_switch *sw, u8 port)
 		    pcie_capability_read_dword(dsp, PCI_EXP_LNKCAP, &lnkcap) ||
 		    FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) != port)
 			continue;
-		if (dsp->subordinate)
-			pci_walk_bus(dsp->subordinate, sw_pci_bound, &in_use);
-		if (in_use)
-			break;
+		in_use = true;
+		break;
 	}
 out:
 	pci_dev_put(dsp);
@@ -121,9 +139,29 @@ out:
 	return in_use;
 }
 
+/*
+ * This host reaches the switch through the upstream port the CCI function
+ * sits beside: its physical port number is in its Link Capabilities.
+ */
+static int sw_pci_host_port(struct cxl_switch *sw)
+{
+	struct pci_dev *usp = sw_pci_usp(to_pci_dev(sw->dev));
+	u32 lnkcap;
+	int ret;
+
+	if (!usp)
+		return -ENODEV;
+	ret = pcie_capability_read_dword(usp, PCI_EXP_LNKCAP, &lnkcap);
+	pci_dev_put(usp);
+	if (ret || PCI_POSSIBLE_ERROR(lnkcap))
+		return -EIO;
+	return FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap);
+}
+
 static const struct cxl_switch_bus_ops sw_pci_ops = {
 	.setup_irq = sw_pci_setup_irq,
 	.port_in_use = sw_pci_port_in_use,
+	.host_port = sw_pci_host_port,
 };
 
 static int cxl_switch_pci_probe(struct pci_dev *pdev,

@@ -100,13 +100,28 @@ static bool sw_port_in_use(void *priv, u8 port)
 
 #define CXL_VCS_INFO_HDR	4
 #define CXL_VCS_BLOCK_HDR	4
+#define CXL_VCS_USP		2
 #define CXL_VPPB_BOUND_PORT	2
 #define CXL_VPPB_BOUND_LD	3
 
 /*
- * Get Virtual CXL Switch Info for one vPPB: in use when it is bound to a
- * port in use, when a binding is in progress, or when the switch does not
- * answer sensibly.
+ * Whether a virtual switch whose upstream port is @usp is this host's own:
+ * binding a port into it hot-adds a fabric device to this kernel, and an
+ * AER injected into one of its vPPBs reaches a port pcieport drives. So is
+ * every virtual switch when the bus glue cannot tell which is.
+ */
+static bool sw_vcs_is_host(struct cxl_switch *sw, u8 usp)
+{
+	int port = sw->ops && sw->ops->host_port ?
+		   sw->ops->host_port(sw) : -ENODEV;
+
+	return port < 0 || port == usp;
+}
+
+/*
+ * Get Virtual CXL Switch Info for one vPPB: in use when its virtual switch
+ * is this host's, when it is bound to a port in use, when a binding is in
+ * progress, or when the switch does not answer sensibly.
  */
 static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 {
@@ -116,7 +131,8 @@ static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 
 	len = sw_cmd(priv, CXL_OP_VCS_INFO, in, sizeof(in), out, sizeof(out));
 	if (len < (ssize_t)sizeof(out) || out[0] != 1 ||
-	    out[CXL_VCS_INFO_HDR] != vcs || !out[CXL_VCS_INFO_HDR + 3])
+	    out[CXL_VCS_INFO_HDR] != vcs || !out[CXL_VCS_INFO_HDR + 3] ||
+	    sw_vcs_is_host(priv, out[CXL_VCS_INFO_HDR + CXL_VCS_USP]))
 		return true;
 	switch (out[CXL_VCS_INFO_HDR + CXL_VCS_BLOCK_HDR]) {
 	case 0:
@@ -127,6 +143,12 @@ static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 				      out[CXL_VCS_INFO_HDR + CXL_VCS_BLOCK_HDR + 1]);
 	}
 	return true;
+}
+
+/* A tunnel target this kernel drives through another path. */
+static bool sw_target_in_use(void *priv, const struct cxl_fwctl_target *t)
+{
+	return cxl_switch_serial_in_use(t->serial);
 }
 
 /* Commands after which no cached answer about a tunnel target holds. */
@@ -584,6 +606,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		.tunnel_target = sw_tunnel_target,
 		.port_in_use = sw_port_in_use,
 		.vppb_in_use = sw_vppb_in_use,
+		.target_in_use = sw_target_in_use,
 		.executed = sw_executed,
 		.priv = sw,
 	};

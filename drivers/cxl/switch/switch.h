@@ -42,10 +42,16 @@ struct cxl_switch;
  * @port_in_use: whether this kernel has a driver bound to a device below
  *	physical port @port of the switch (commands acting on that port are
  *	then refused with -EBUSY); the answer for a port it cannot map is true
+ * @host_port: the physical port through which this host reaches the
+ *	switch, the upstream port of this host's own virtual switch (binding
+ *	into it would hot-add a fabric device to this kernel); a negative
+ *	errno when it cannot be told, and every virtual switch then counts
+ *	as this host's
  */
 struct cxl_switch_bus_ops {
 	void (*setup_irq)(struct cxl_switch *sw);
 	bool (*port_in_use)(struct cxl_switch *sw, u8 port);
+	int (*host_port)(struct cxl_switch *sw);
 };
 
 /**
@@ -96,6 +102,7 @@ static inline void *cxl_switch_bus_priv(struct cxl_switch *sw)
 
 int cxl_switch_pci_init(void);
 void cxl_switch_pci_exit(void);
+bool cxl_switch_serial_in_use(u64 serial);
 
 #ifdef CONFIG_CXL_SWITCH_CCI_COMPAT
 int cxl_switch_compat_init(void);

@@ -92,9 +92,16 @@ static const struct cxl_mock_port ports[] = {
 	PORT(1, 0, CXL_MOCK_PORT_AUTO),
 	PORT(2, 0, CXL_MOCK_PORT_AUTO),
 	PORT(3, 0, 4),
+	/* This host's upstream port: VCS 0 below is another host's. */
+	{ MOCK_AT(), .port = 32, .flags = CXL_MOCK_PORT_HOST, .state = 4,
+	  .ltssm = 4, .max_width = 16, .width = 16, .max_speed = 5,
+	  .speed = 5 },
 };
 
-/* VCS 0: vPPB 0 bound to port 0 (in use), 1 to port 1, 2 unbound. */
+/*
+ * VCS 0, another host's (its USP 33): vPPB 0 bound to port 0 (in use), 1
+ * to port 1, 2 unbound.
+ */
 static const struct cxl_mock_vcs vcs[] = {
 	{ MOCK_AT(), .vcs = 0, .state = 1, .usp = 33, .nr_vppbs = 3,
 	  .vppb = { { 2, 0, 0 }, { 2, 1, 0 }, { 0, 0, 0 } } },

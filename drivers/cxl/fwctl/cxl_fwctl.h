@@ -137,6 +137,12 @@ struct cxl_fwctl_target {
  * @self: the component whose mailbox this is (its CEL must be readable)
  * @allow_data_writes: immediate data and security changes may run at
  *	DEBUG_WRITE_FULL (CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES, for BMCs)
+ * @fabric_manager: this kernel manages the fabric for other hosts
+ *	(CONFIG_CXL_FWCTL_FABRIC_MANAGER): an FM-API configuration command
+ *	whose ports, vPPBs and LDs all lead to other hosts runs at
+ *	CONFIGURATION, whatever configuration, data, policy, log or
+ *	background effects its CEL entry claims (reserved bits and a
+ *	security change still refuse it)
  * @bg_needs_abort: the kernel runs background commands of its own on this
  *	mailbox: a background command of @self runs only when its CEL entry
  *	says the device can abort it, so the kernel can end it after a bound
@@ -166,6 +172,7 @@ struct cxl_fwctl_target {
 struct cxl_fwctl_policy {
 	struct cxl_fwctl_target self;
 	bool allow_data_writes;
+	bool fabric_manager;
 	bool bg_needs_abort;
 	const struct cxl_fwctl_target *(*tunnel_target)(void *priv,
 							const u8 *path,
@@ -191,6 +198,9 @@ struct cxl_fwctl_policy {
  * @depth: tunnel levels crossed
  * @path: the port or LD ID of each level crossed
  * @component: the component type of the innermost target
+ * @fabric: the innermost command configures the fabric for other hosts
+ *	and was judged by &cxl_fwctl_policy.fabric_manager's rule: it is
+ *	audited wherever it runs
  */
 struct cxl_fwctl_verdict {
 	enum fwctl_rpc_scope needed;
@@ -200,6 +210,25 @@ struct cxl_fwctl_verdict {
 	unsigned int depth;
 	u8 path[CXL_TUNNEL_MAX_DEPTH];
 	u8 component;
+	bool fabric;
+};
+
+/**
+ * struct cxl_fwctl_fabric_args - what a fabric manager's command acts on,
+ *	for its audit record; -1 where the command names none
+ * @port: the physical port a switch command names
+ * @vcs: the virtual switch a switch command names
+ * @vppb: the vPPB a switch command names
+ * @ld: the LD a Bind vPPB names
+ *
+ * A type-3 command is named by its tunnel path: the port its device sits
+ * behind and, two levels down, the LD.
+ */
+struct cxl_fwctl_fabric_args {
+	int port;
+	int vcs;
+	int vppb;
+	int ld;
 };
 
 /* Tunnel targets whose CEL a cache keeps at most. */

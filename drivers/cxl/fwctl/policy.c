@@ -20,6 +20,8 @@
  *  firmware (0200h-02FFh)                      at least DEBUG_WRITE_FULL
  *  vendor opcode (C000h-FFFFh)                 DEBUG_WRITE_FULL
  *  acts on a port, vPPB or LD memory           at least DEBUG_WRITE_FULL
+ *  FM-API configuration of other hosts'        CONFIGURATION, with the
+ *  ports, vPPBs and LDs                        fabric manager option
  *  Get Supported Features, Get Feature         CONFIGURATION (memdev)
  *  Set Feature                                 by the named feature, as
  *                                              mainline judges it
@@ -336,14 +338,72 @@ static enum fwctl_rpc_scope scope_floor(u16 opcode)
 	return FWCTL_RPC_CONFIGURATION;
 }
 
-/* The scope one command needs from its own effects. */
+/*
+ * The FM-API commands a fabric manager configures other hosts' fabric with,
+ * by the component that runs them: the port and binding commands of the
+ * switch whose mailbox this is (port_busy() checks their port, their vPPB
+ * and whose VCS it is); a type-3's LD, QoS and dynamic capacity commands,
+ * reached only through a tunnel whose first port port_busy() checked. A
+ * cascaded switch's ports and VCSs cannot be described from here (one of
+ * its upstream ports may lead to this host): its commands keep their
+ * floors. Generate AER and the CXL.io requests inject errors or reach raw
+ * config space and memory: they are not configuration.
+ */
+static bool fm_config(u8 component, u16 opcode, unsigned int depth)
+{
+	if (component == CXL_COMPONENT_SWITCH)
+		return !depth && (opcode == CXL_OP_PORT_CONTROL ||
+				  opcode == CXL_OP_BIND_VPPB ||
+				  opcode == CXL_OP_UNBIND_VPPB);
+	if (!depth)
+		return false;
+	switch (opcode) {
+	case 0x5402:	/* Set LD Allocations */
+	case 0x5404:	/* Set QoS Control */
+	case 0x5407:	/* Set QoS Allocated BW */
+	case 0x5409:	/* Set QoS BW Limit */
+	case 0x5602:	/* Set DC Region Configuration */
+	case 0x5604:	/* Initiate Dynamic Capacity Add */
+	case 0x5605:	/* Initiate Dynamic Capacity Release */
+	case 0x5606:	/* Dynamic Capacity Add Reference */
+	case 0x5607:	/* Dynamic Capacity Remove Reference */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * On a kernel built to manage its fabric, an FM-API configuration command
+ * that passed port_busy() changes only what other hosts see: the
+ * configuration, data (dynamic capacity), policy, log and background
+ * effects its CEL entry claims are what the command is for, and none of
+ * them reaches this kernel's memory or code. Reserved bits and a security
+ * state change are not what such a command does: those keep every rule.
+ */
+static bool fabric_config(const struct cxl_fwctl_policy *pol, u8 component,
+			  u16 opcode, u16 effects, unsigned int depth)
+{
+	return pol->fabric_manager &&
+	       !(effects & (CXL_CEL_RESERVED | CXL_CEL_SECURITY)) &&
+	       fm_config(component, opcode, depth);
+}
+
+/*
+ * The scope one command needs from its own effects; @fabric: it is a
+ * fabric manager's configuration command, fabric_config().
+ */
 static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
-			 u16 effects, enum fwctl_rpc_scope *needed, u32 *flags)
+			 u16 effects, bool fabric,
+			 enum fwctl_rpc_scope *needed, u32 *flags)
 {
 	if (effects & CXL_CEL_BACKGROUND)
 		*flags |= FWCTL_COMMAND_BACKGROUND;
 	if (effects & CXL_CEL_RESERVED)
 		return -EOPNOTSUPP;
+	if (fabric) {
+		*needed = FWCTL_RPC_CONFIGURATION;
+		return 0;
+	}
 	if (effects & (CXL_CEL_DATA_IMM | CXL_CEL_SECURITY)) {
 		if (!pol->allow_data_writes)
 			return -EOPNOTSUPP;
@@ -438,9 +498,9 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	const struct cxl_fwctl_target *target;
 	u32 size, plen;
 	const u16 *eff;
+	bool fabric;
 	u16 inner;
 	int ret;
-
 	u8 comp;
 
 	if (!t) {
@@ -463,6 +523,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	v->depth = depth;
 	v->effects = 0;
 	v->component = comp;
+	v->fabric = false;
 	if (owned_by_type(comp, opcode)) {
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
@@ -491,9 +552,11 @@ static int judge(const struct cxl_fwctl_policy *pol,
 			return judge_set_feature(pol, p, len, v);
 		}
 	}
-	ret = effects_scope(pol, opcode, *eff, &needed, &v->flags);
+	fabric = fabric_config(pol, comp, opcode, *eff, depth);
+	ret = effects_scope(pol, opcode, *eff, fabric, &needed, &v->flags);
 	if (ret)
 		return ret;
+	v->fabric = fabric;
 	/* The kernel's own background work must not wait on it unbounded. */
 	if (!depth && pol->bg_needs_abort && (*eff & CXL_CEL_BACKGROUND) &&
 	    !(*eff & CXL_CEL_ABORT))
@@ -567,6 +630,7 @@ static bool judged_by_request(const struct cxl_fwctl_policy *pol, u16 op)
  * @vendor: its vendor ID (quirks)
  * @device: its device ID (quirks)
  * @allow_data_writes: &cxl_fwctl_policy.allow_data_writes then
+ * @fabric_manager: &cxl_fwctl_policy.fabric_manager then
  * @bg_needs_abort: &cxl_fwctl_policy.bg_needs_abort then
  * @features: &cxl_fwctl_policy.features then
  * @count: entries of @ent, those of @cel
@@ -582,6 +646,7 @@ struct cxl_fwctl_fast {
 	u16 vendor;
 	u16 device;
 	bool allow_data_writes;
+	bool fabric_manager;
 	bool bg_needs_abort;
 	bool features;
 	u32 count;
@@ -602,6 +667,7 @@ static bool fast_current(const struct cxl_fwctl_policy *pol,
 	       t->component == fast->component && t->vendor == fast->vendor &&
 	       t->device == fast->device &&
 	       pol->allow_data_writes == fast->allow_data_writes &&
+	       pol->fabric_manager == fast->fabric_manager &&
 	       pol->bg_needs_abort == fast->bg_needs_abort &&
 	       pol->features == fast->features;
 }
@@ -674,6 +740,7 @@ void cxl_fwctl_policy_prepare(struct cxl_fwctl_policy *pol)
 	fast->vendor = pol->self.vendor;
 	fast->device = pol->self.device;
 	fast->allow_data_writes = pol->allow_data_writes;
+	fast->fabric_manager = pol->fabric_manager;
 	fast->bg_needs_abort = pol->bg_needs_abort;
 	fast->features = pol->features;
 	for (i = 0; i < cel->count; i++) {
@@ -737,7 +804,8 @@ static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
  * The answer to FWCTL_INFO_FLAG_COMMANDS: each CEL entry judged by its own
  * effects (a tunnel's by the tunnel's; what it carries is judged per
  * request). A command that acts on a port is listed with the scope its
- * effects need; each request is refused while its port is in use.
+ * effects need, or that &cxl_fwctl_policy.fabric_manager gives it; each
+ * request is refused while its port is in use.
  *
  * Return: a kvmalloc()ed array, or an ERR_PTR.
  */
@@ -769,6 +837,9 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 			 op <= CXL_OP_SET_FEATURE)
 			feature_cmd_scope(pol, op, &needed, &c->flags);
 		else if (effects_scope(pol, op, self->cel->ent[i].effects,
+				       fabric_config(pol, self->component, op,
+						     self->cel->ent[i].effects,
+						     0),
 				       &needed, &c->flags))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		c->scope = needed;

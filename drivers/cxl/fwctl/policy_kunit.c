@@ -1170,7 +1170,7 @@ static bool same_verdict(int ret_a, const struct cxl_fwctl_verdict *a,
 	return ret_a == ret_b && a->needed == b->needed &&
 	       a->flags == b->flags && a->effects == b->effects &&
 	       a->opcode == b->opcode && a->depth == b->depth &&
-	       a->component == b->component &&
+	       a->component == b->component && a->fabric == b->fabric &&
 	       !memcmp(a->path, b->path, sizeof(a->path));
 }
 
@@ -1232,13 +1232,15 @@ static void policy_prepared_matches_full(struct kunit *test)
 	static const struct {
 		u8 component;
 		u16 vendor, device;
-		bool bmc, bg_needs_abort, features;
+		bool bmc, bg_needs_abort, features, fm;
 	} kinds[] = {
 		{ CXL_COMPONENT_TYPE3, 0x8086, 0x0d93, false, true, true },
 		{ CXL_COMPONENT_TYPE3, 0x8086, 0x0d93, true, true, true },
 		{ CXL_COMPONENT_TYPE3, 0x1234, 0x5678, false, false, false },
+		{ CXL_COMPONENT_TYPE3, 0x1234, 0x5678, false, false, false, true },
 		{ CXL_COMPONENT_SWITCH, 0x19e5, 0xa128, false, false, false },
 		{ CXL_COMPONENT_SWITCH, 0x19e5, 0xa129, true, false, false },
+		{ CXL_COMPONENT_SWITCH, 0x19e5, 0xa129, false, false, false, true },
 		{ 0x07, 0x1234, 0x0001, false, false, false },
 	};
 	struct port_env env = { .busy_port = 2, .vppb_busy = true };
@@ -1260,6 +1262,7 @@ static void policy_prepared_matches_full(struct kunit *test)
 				.device = kinds[k].device,
 			},
 			.allow_data_writes = kinds[k].bmc,
+			.fabric_manager = kinds[k].fm,
 			.bg_needs_abort = kinds[k].bg_needs_abort,
 			.features = kinds[k].features,
 			.feats = feats,
@@ -1397,6 +1400,296 @@ static void policy_prepared_follows_changes(struct kunit *test)
 	cxl_fwctl_policy_release(&pol);
 }
 
+/* --- a fabric manager's kernel ---------------------------------------- */
+
+/* A switch whose ports all lead to one MLD; one port is this kernel's. */
+struct fabric_env {
+	struct cxl_fwctl_target mld;	/* behind every port, every level */
+	u8 busy_port;
+	bool vppb_busy;
+};
+
+static const struct cxl_fwctl_target *fabric_target(void *priv,
+						    const u8 *path,
+						    unsigned int depth)
+{
+	struct fabric_env *env = priv;
+
+	return &env->mld;
+}
+
+static bool fabric_port_in_use(void *priv, u8 port)
+{
+	struct fabric_env *env = priv;
+
+	return port == env->busy_port;
+}
+
+static bool fabric_vppb_in_use(void *priv, u8 vcs, u8 vppb)
+{
+	struct fabric_env *env = priv;
+
+	return env->vppb_busy;
+}
+
+/* This kernel drives the device with serial 0x77 through another path. */
+static bool fabric_target_in_use(void *priv, const struct cxl_fwctl_target *t)
+{
+	return t->serial == 0x77;
+}
+
+/* A switch's FM-API with the effects a real one lists. */
+static const u16 fabric_switch_cel[] = {
+	0x5100, 0, 0x5102, 0x0002, 0x5103, 0x0002, 0x5201, 0x0042,
+	0x5202, 0x0042, 0x5203, 0x0002, 0x5300, 0, 0x0202, 0x0002,
+	0xc000, 0, 0x5402, 0x0002,
+};
+
+/* An MLD's FM-owned LD, some entries lying. */
+static const u16 fabric_mld_cel[] = {
+	0x0001, 0, 0x5300, 0, 0x5400, 0, 0x5402, 0x0002,
+	0x5404, 0x000a, 0x5604, 0x0006, 0x5605, 0x0006,
+	0x5606, 0x0022,		/* claims a security change */
+	0x5607, 0x1002,		/* a reserved bit */
+	0x0202, 0x0040, 0xc001, 0,
+};
+
+struct fabric_case {
+	const char *what;
+	u16 opcode;
+	u8 in[6];
+	u8 len;
+	u8 depth;		/* tunnelled to port 3 (, LD 0) */
+	int ret_fm, ret_host;	/* with and without the option */
+	enum fwctl_rpc_scope fm, host;
+	bool lowered;		/* the option's rule decides */
+};
+
+static const struct fabric_case fabric_cases[] = {
+	{ "port control, free port", 0x5102, { 3 }, 2, 0, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "port control, port in use", 0x5102, { 0 }, 2, 0, -EBUSY, -EBUSY },
+	{ "bind, free port", 0x5201, { 0, 1, 3, 0, 2, 0 }, 6, 0, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "bind, port in use", 0x5201, { 0, 1, 0 }, 6, 0, -EBUSY, -EBUSY },
+	{ "unbind", 0x5202, { 0, 1, 0 }, 3, 0, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "AER stays debug", 0x5203, { 0, 1 }, 2, 0, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "PPB config stays debug", 0x5103, { 3 }, 2, 0, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "firmware", 0x0202, {}, 0, 0, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "vendor", 0xc000, {}, 0, 0, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+	/* A switch that answers an LD command names no port: not lowered. */
+	{ "LD command at the switch", 0x5402, {}, 0, 0, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "LD allocations, tunnelled", 0x5402, {}, 0, 1, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "QoS, two levels", 0x5404, {}, 0, 2, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "DC add, data change", 0x5604, {}, 0, 1, 0, -EOPNOTSUPP,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_CONFIGURATION, true },
+	{ "DC release, two levels", 0x5605, {}, 0, 2, 0, -EOPNOTSUPP,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_CONFIGURATION, true },
+	{ "security claimed", 0x5606, {}, 0, 1, -EOPNOTSUPP, -EOPNOTSUPP },
+	{ "reserved bit", 0x5607, {}, 0, 1, -EOPNOTSUPP, -EOPNOTSUPP },
+	{ "type-3 firmware", 0x0202, {}, 0, 1, -EBUSY, -EBUSY },
+	{ "type-3 vendor", 0xc001, {}, 0, 1, 0, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
+};
+
+static void fabric_case_desc(const struct fabric_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->what);
+}
+
+KUNIT_ARRAY_PARAM(fabric, fabric_cases, fabric_case_desc);
+
+/* The request of a case: direct, or through one or two tunnels. */
+static size_t fabric_request(const struct fabric_case *c, u8 port, u8 *buf,
+			     u16 *opcode)
+{
+	u8 inner[64];
+	size_t len;
+
+	*opcode = c->depth ? CXL_OP_TUNNEL : c->opcode;
+	switch (c->depth) {
+	case 0:
+		memcpy(buf, c->in, c->len);
+		return c->len;
+	case 1:
+		return tunnel(buf, port, c->opcode, c->in, c->len);
+	}
+	len = tunnel(inner, 0, c->opcode, c->in, c->len);
+	return tunnel(buf, port, CXL_OP_TUNNEL, inner, len);
+}
+
+static void policy_fabric_manager(struct kunit *test)
+{
+	const struct fabric_case *c = test->param_value;
+	struct fabric_env env = { .busy_port = 0 };
+	struct cxl_fwctl_policy pol = {
+		.self = {
+			.cel = cel_of(test, fabric_switch_cel, 10),
+			.component = CXL_COMPONENT_SWITCH,
+		},
+		.tunnel_target = fabric_target,
+		.port_in_use = fabric_port_in_use,
+		.vppb_in_use = fabric_vppb_in_use,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u16 opcode;
+	u8 buf[128];
+	size_t len;
+	int fm;
+
+	env.mld.component = CXL_COMPONENT_TYPE3;
+	env.mld.cel = cel_of(test, fabric_mld_cel, 11);
+	for (fm = 0; fm < 2; fm++) {
+		int want = fm ? c->ret_fm : c->ret_host;
+
+		pol.fabric_manager = fm;
+		len = fabric_request(c, 3, buf, &opcode);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, opcode, buf, len,
+							  &v),
+				    want, "option %d", fm);
+		if (!want) {
+			KUNIT_EXPECT_EQ_MSG(test, v.needed,
+					    fm ? c->fm : c->host,
+					    "option %d", fm);
+			/* Marked for the audit trail only when lowered. */
+			KUNIT_EXPECT_EQ_MSG(test, v.fabric, fm && c->lowered,
+					    "option %d", fm);
+			KUNIT_EXPECT_EQ(test, v.opcode, c->opcode);
+			KUNIT_EXPECT_EQ(test, v.depth, c->depth);
+		}
+		/*
+		 * An FM-API command behind the port this kernel uses:
+		 * refused whatever its effects.
+		 */
+		if (c->depth && (c->opcode >> 12) == 0x5) {
+			len = fabric_request(c, env.busy_port, buf, &opcode);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    cxl_fwctl_judge(&pol, opcode, buf,
+							    len, &v),
+					    -EBUSY, "option %d", fm);
+		}
+	}
+}
+
+/*
+ * What a fabric manager's option does not change: a busy vPPB, a memory
+ * device's own mailbox; and the commands list says what the option does.
+ */
+static void policy_fabric_manager_limits(struct kunit *test)
+{
+	struct fabric_env env = { .busy_port = 0, .vppb_busy = true };
+	struct cxl_fwctl_policy pol = {
+		.self = {
+			.cel = cel_of(test, fabric_switch_cel, 10),
+			.component = CXL_COMPONENT_SWITCH,
+		},
+		.fabric_manager = true,
+		.tunnel_target = fabric_target,
+		.port_in_use = fabric_port_in_use,
+		.vppb_in_use = fabric_vppb_in_use,
+		.priv = &env,
+	};
+	static const u8 bind[6] = { 0, 1, 3, 0, 0, 0 };
+	static const u16 cascaded_cel[] = { 0x0001, 0, 0x5102, 0x0002 };
+	struct fwctl_command_info *cmds;
+	struct cxl_fwctl_verdict v;
+	size_t count, i, len;
+	u8 buf[64];
+	int fm;
+
+	/* A vPPB of this host's VCS, or bound to a port in use. */
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, bind, 6, &v),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5202, bind, 3, &v),
+			-EBUSY);
+	KUNIT_EXPECT_FALSE(test, v.fabric);
+	/*
+	 * Behind a free port, the other head of a multi-headed device this
+	 * kernel drives: its LDs and capacity are this kernel's.
+	 */
+	env.vppb_busy = false;
+	env.mld.component = CXL_COMPONENT_TYPE3;
+	env.mld.cel = cel_of(test, fabric_mld_cel, 11);
+	env.mld.serial = 0x77;
+	pol.target_in_use = fabric_target_in_use;
+	len = tunnel(buf, 3, 0x5604, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
+			-EBUSY);
+	env.mld.serial = 0x78;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
+			0);
+	KUNIT_EXPECT_TRUE(test, v.fabric);
+
+	/*
+	 * A cascaded switch behind a free port: its ports and VCSs cannot be
+	 * described from here, so its configuration keeps the floor.
+	 */
+	env.mld.component = CXL_COMPONENT_SWITCH;
+	env.mld.cel = cel_of(test, cascaded_cel, 2);
+	len = tunnel(buf, 3, 0x5102, bind + 2, 2);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
+			0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	KUNIT_EXPECT_FALSE(test, v.fabric);
+
+	/* Without a way to tell, nothing is another host's. */
+	env.vppb_busy = true;
+	pol.port_in_use = NULL;
+	pol.vppb_in_use = NULL;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5102, bind + 2, 2, &v),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5201, bind, 6, &v),
+			-EBUSY);
+
+	for (fm = 0; fm < 2; fm++) {
+		pol.fabric_manager = fm;
+		cmds = cxl_fwctl_commands(&pol, true, &count);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
+		KUNIT_EXPECT_EQ(test, count, 10);
+		for (i = 0; i < count; i++) {
+			u16 op = cmds[i].id;
+			bool lowered = fm && (op == 0x5102 || op == 0x5201 ||
+					      op == 0x5202);
+
+			if (op == 0x5100 || op == 0x5300)
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, cmds[i].scope,
+					    lowered ? FWCTL_RPC_CONFIGURATION :
+					    FWCTL_RPC_DEBUG_WRITE_FULL,
+					    "opcode %#x option %d", op, fm);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    !!(cmds[i].flags & FWCTL_COMMAND_LOCKDOWN),
+					    !lowered, "opcode %#x option %d", op, fm);
+			KUNIT_EXPECT_EQ(test,
+					!!(cmds[i].flags & FWCTL_COMMAND_BACKGROUND),
+					op == 0x5201 || op == 0x5202);
+		}
+		kvfree(cmds);
+	}
+
+	/* A memory device's own mailbox is this kernel's device. */
+	pol.self.component = CXL_COMPONENT_TYPE3;
+	pol.self.cel = cel_of(test, fabric_mld_cel, 11);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5402, NULL, 0, &v),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5604, NULL, 0, &v),
+			-EBUSY);
+}
+
 static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(cel_parse_valid),
 	KUNIT_CASE(cel_parse_bad),
@@ -1416,6 +1709,8 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(tunnel_cache),
 	KUNIT_CASE(policy_prepared_matches_full),
 	KUNIT_CASE(policy_prepared_follows_changes),
+	KUNIT_CASE_PARAM(policy_fabric_manager, fabric_gen_params),
+	KUNIT_CASE(policy_fabric_manager_limits),
 	{}
 };
 

@@ -5,6 +5,7 @@
  * sent through tunnels, used to read the CEL of the components behind a
  * switch.
  */
+#include <linux/audit.h>
 #include <linux/fwctl-compat.h>
 #include <linux/fwctl.h>
 #include <linux/module.h>
@@ -13,6 +14,9 @@
 #include <uapi/fwctl/cxl.h>
 
 #include "cxl_fwctl.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /* Bytes each tunnel level adds: its header and the CCI message header. */
 #define CXL_TUNNEL_OVERHEAD (CXL_TUNNEL_HDR + CXL_CCI_MSG_HDR)
@@ -83,6 +87,100 @@ bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
 	       !cxl_fwctl_feature_malformed(pol, in);
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, FWCTL_NS(CXL_FWCTL));
+
+/*
+ * The port, VCS, vPPB and LD a fabric manager's command names, from the
+ * innermost payload, which cxl_fwctl_judge() found whole (each tunnel
+ * level before it adds CXL_TUNNEL_OVERHEAD bytes).
+ */
+static void fabric_args(const struct cxl_fwctl_verdict *v, const u8 *p,
+			size_t len, struct cxl_fwctl_fabric_args *a)
+{
+	size_t skip = v->depth * CXL_TUNNEL_OVERHEAD;
+
+	*a = (struct cxl_fwctl_fabric_args){ -1, -1, -1, -1 };
+	if (len < skip)
+		return;
+	p += skip;
+	len -= skip;
+	switch (v->opcode) {
+	case CXL_OP_PORT_CONTROL:
+		if (len >= 1)
+			a->port = p[0];
+		break;
+	case CXL_OP_BIND_VPPB:
+		if (len >= 6)
+			a->ld = get_unaligned_le16(p + 4);
+		if (len >= 3)
+			a->port = p[2];
+		fallthrough;
+	case CXL_OP_UNBIND_VPPB:
+		if (len >= 2) {
+			a->vcs = p[0];
+			a->vppb = p[1];
+		}
+		break;
+	}
+}
+
+static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
+			 const u8 **payload, size_t *plen, u16 *rc);
+
+/*
+ * The return code of the innermost command, or of the first tunnel level
+ * that failed; U16_MAX for a reply that cannot be unwrapped.
+ */
+static u16 fabric_rc(const struct cxl_fwctl_verdict *v,
+		     const struct pci_mmpt_cmd *cmd)
+{
+	u16 rc = cmd->return_code;
+	const u8 *payload;
+	size_t plen;
+
+	if (!rc && v->depth &&
+	    tunnel_unwrap(cmd->out, min(cmd->out_len, cmd->out_size),
+			  v->depth, &payload, &plen, &rc))
+		return U16_MAX;
+	return rc;
+}
+
+/* The record and the event print a path of two levels. */
+static_assert(CXL_TUNNEL_MAX_DEPTH == 2);
+
+/*
+ * A fabric manager's configuration command reached the device: it changed
+ * what another host sees of the fabric, at whatever scope it ran, so it is
+ * recorded like lockdown and module loading are, with the login identity
+ * (auid, ses) of the process behind it, and traced. @result is the device's
+ * return code, or a negative errno when the wait for it failed (the device
+ * may have acted); res=1 only for a command that completed with success.
+ * Out of line: no other RPC pays for its buffers.
+ */
+static noinline void fabric_audit(struct fwctl_uctx *uctx,
+				  const struct cxl_fwctl_verdict *v,
+				  const struct fwctl_rpc_cxl *in, u32 scope,
+				  int result)
+{
+	struct device *dev = &uctx->fwctl->dev;
+	struct cxl_fwctl_fabric_args a;
+	struct audit_buffer *ab;
+
+	fabric_args(v, in->payload, in->op_size, &a);
+	trace_cxl_fwctl_fabric(dev, v, &a, scope, result);
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=cxl_fabric_config dev=%s opcode=0x%04x",
+			 dev_name(dev), v->opcode);
+	audit_log_format(ab, " depth=%u path=%u.%u", v->depth, v->path[0],
+			 v->path[1]);
+	audit_log_format(ab, " port=%d vcs=%d vppb=%d ld=%d", a.port, a.vcs,
+			 a.vppb, a.ld);
+	audit_log_format(ab, " scope=%u needs=%u rc=%d res=%d", scope,
+			 v->needed, result, !result);
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
 
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
@@ -169,8 +267,14 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 * have acted on it, even when the wait for it failed: tell the
 	 * driver either way, so its caches do not outlive the change.
 	 */
-	if (pol->executed && ret != -EBUSY && ret != -E2BIG && ret != -EINVAL)
-		pol->executed(pol->priv, &v, ret ? U16_MAX : cmd.return_code);
+	if (ret != -EBUSY && ret != -E2BIG && ret != -EINVAL) {
+		if (pol->executed)
+			pol->executed(pol->priv, &v,
+				      ret ? U16_MAX : cmd.return_code);
+		if (v.fabric)
+			fabric_audit(uctx, &v, in, scope,
+				     ret ?: fabric_rc(&v, &cmd));
+	}
 	if (ret) {
 		kvfree(out);
 		/* The mailbox is torn down under the RPC: the device is gone. */

@@ -603,6 +603,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		},
 		.allow_data_writes =
 			IS_ENABLED(CONFIG_CXL_FWCTL_UNSAFE_DATA_WRITES),
+		.fabric_manager = IS_ENABLED(CONFIG_CXL_FWCTL_FABRIC_MANAGER),
 		.tunnel_target = sw_tunnel_target,
 		.port_in_use = sw_port_in_use,
 		.vppb_in_use = sw_vppb_in_use,

@@ -29,6 +29,7 @@ include/uapi/fwctl/cxl.h include/uapi/cxl/features.h drivers/fwctl/Makefile driv
 drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h drivers/pci/mmpt/Makefile
 drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile
 drivers/cxl/fwctl/policy.c drivers/cxl/fwctl/rpc.c drivers/cxl/fwctl/cxl_fwctl.h
+drivers/cxl/fwctl/trace.h
 drivers/cxl/switch/Makefile drivers/cxl/switch/switch.c
 drivers/cxl/switch/pci.c drivers/cxl/switch/compat.c drivers/cxl/switch/switch.h"
 for f in $files; do

@@ -27,18 +27,24 @@ KMAKE	= $(MAKE) -s -C $(SRC) O=$(KOUT) -j$(JOBS) W=1 CC="$(KCC)"
 BZIMAGE	:= $(KOUT)/arch/x86/boot/bzImage
 INITRD	:= $(BUILD)/initramfs.cpio.gz
 STDIR	:= $(BUILD)/selftests
+# The fabric manager's kernel: the e2e kernel with
+# CONFIG_CXL_FWCTL_FABRIC_MANAGER, booted by make check beside it.
+FMOUT	:= $(BUILD)/fabric/kernel
+FMMAKE	= $(MAKE) -s -C $(SRC) O=$(FMOUT) -j$(JOBS) W=1 CC="$(KCC)"
+FMINITRD := $(BUILD)/fabric/initramfs.cpio.gz
 
 # The e2e kernel's fragments: the common one, then the base's own, whose
 # settings win.
 E2ECONF	:= $(H)/configs/e2e.config $(wildcard $(H)/configs/e2e-$(BASE).config)
+FMCONF	:= $(E2ECONF) $(H)/configs/fabric.config
 
-export BASE BUILD SRC KOUT JOBS QEMU FWCTL_KVM KCC PATCHDIR
+export BASE BUILD SRC KOUT FMOUT JOBS QEMU FWCTL_KVM KCC PATCHDIR
 
 OWNED	:= $(shell git ls-files -co --exclude-standard drivers include \
 		Documentation tools samples patches patches-* 2>/dev/null)
 
 .PHONY: all help deps tree config kernel kernel-path selftests fwctl-cli initramfs \
-	check demo shell patches bench clean distclean
+	kernel-fabric initramfs-fabric check demo shell patches bench clean distclean
 
 all: kernel
 
@@ -71,6 +77,17 @@ $(KOUT)/.config: $(E2ECONF) $(SRC)/.fwctl-series | tree
 
 config: tree $(KOUT)/.config
 
+$(FMOUT)/.config: $(FMCONF) $(SRC)/.fwctl-series | tree
+	@mkdir -p $(FMOUT)
+	@$(MAKE) -s -C $(SRC) O=$(FMOUT) tinyconfig >/dev/null
+	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(FMOUT) $(FMOUT)/.config $(FMCONF) >/dev/null
+	@$(MAKE) -s -C $(SRC) O=$(FMOUT) olddefconfig
+	@$(H)/check-config.sh $@ $(FMCONF)
+
+kernel-fabric: tree $(FMOUT)/.config
+	@echo "  KERNEL  $(FMOUT)/arch/x86/boot/bzImage"
+	@$(FMMAKE) bzImage modules
+
 kernel: config
 	@echo "  KERNEL  $(BZIMAGE)"
 	@$(KMAKE) bzImage modules
@@ -94,7 +111,12 @@ initramfs: selftests fwctl-cli
 	@$(H)/mkinitramfs.sh $(CURDIR) $(INITRD) $(STDIR) \
 		$(shell find $(KOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)
 
-check: initramfs
+# Its own modules, signed with its own key; the selftests are the same.
+initramfs-fabric: selftests fwctl-cli kernel-fabric
+	@KOUT=$(FMOUT) $(H)/mkinitramfs.sh $(CURDIR) $(FMINITRD) $(STDIR) \
+		$(shell find $(FMOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)
+
+check: initramfs initramfs-fabric
 	@$(H)/check.sh
 
 demo: initramfs
@@ -113,7 +135,7 @@ patches: tree
 	@$(H)/format-patches.sh $(CURDIR) $(BUILD)/patches
 
 clean:
-	rm -rf $(KOUT) $(BUILD)/kunit $(STDIR) $(INITRD) $(BUILD)/logs
+	rm -rf $(KOUT) $(BUILD)/fabric $(BUILD)/kunit $(STDIR) $(INITRD) $(BUILD)/logs
 
 distclean:
 	rm -rf $(BUILD)

@@ -67,11 +67,12 @@ if [ "${CHECK_STATIC:-1}" = 1 ]; then
 fi
 
 # --- end to end in QEMU ---------------------------------------------
-boot() { # name topology append
+boot() { # name topology append [kernel-dir initramfs]
 	local name=$1 topo=$2 append=$3 log=$logs/guest-$1.log out
+	local kdir=${4:-$KOUT} initrd=${5:-$BUILD/initramfs.cpio.gz}
 	stage "selftests in QEMU: $name (topology $topo${append:+, $append})"
 	"$here/qemu-run.sh" -f "$topo" -a "fwh.mode=check fwh.suite=$name $append" \
-		"$KOUT/arch/x86/boot/bzImage" "$BUILD/initramfs.cpio.gz" "$log"
+		"$kdir/arch/x86/boot/bzImage" "$initrd" "$log"
 	out=$(python3 "$here/guest-log.py" "$log" "$name")
 	echo "$out" | grep -v '^RESULT'
 	set -- $(echo "$out" | sed -n 's/^RESULT //p')
@@ -81,6 +82,12 @@ if [ "${CHECK_E2E:-1}" = 1 ]; then
 	boot default default ""
 	boot lockdown default "lockdown=integrity"
 	boot three-switches three "fwh.tests=topology,cxl_switch"
+	# The fabric manager's kernel (CONFIG_CXL_FWCTL_FABRIC_MANAGER): the
+	# switch suites, which expect its scopes in the suites named fabric*.
+	fm="fwh.tests=cxl_switch,cxl_mock,cxl_adversarial,cxl_fabric"
+	boot fabric default "$fm" "${FMOUT:?}" "$BUILD/fabric/initramfs.cpio.gz"
+	boot fabric-lockdown default "lockdown=integrity $fm" "$FMOUT" \
+		"$BUILD/fabric/initramfs.cpio.gz"
 fi
 
 # --- DKMS modules on the stock Debian kernel of the base -------------------

@@ -115,6 +115,19 @@ static inline bool kernel_owns_ras_features(void)
 }
 
 /*
+ * Whether the kernel under test was built with
+ * CONFIG_CXL_FWCTL_FABRIC_MANAGER: make check boots that kernel as the
+ * suites named "fabric*" (FWCTL_SUITE, from fwh.suite=), so each test knows
+ * which scopes to expect instead of asking the kernel it tests.
+ */
+static inline bool fabric_manager_kernel(void)
+{
+	const char *suite = getenv("FWCTL_SUITE");
+
+	return suite && !strncmp(suite, "fabric", 6);
+}
+
+/*
  * The taint bit fwctl sets: 19 ('J', TAINT_FWCTL) from the base series; 6
  * ('U') when the core is the out-of-tree build for a stock kernel, which
  * says so in the kernel log when it loads.

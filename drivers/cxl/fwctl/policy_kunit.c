@@ -274,6 +274,14 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0301, NULL, 0, &v),
 			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0400, NULL, 0, &v), 0);
+	/*
+	 * Whatever type the component is judged as: the port state may say
+	 * a type-3 sits where QEMU's switch answers.
+	 */
+	pol.self.component = CXL_COMPONENT_TYPE3;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v),
+			-EOPNOTSUPP);
+	pol.self.component = CXL_COMPONENT_SWITCH;
 	/* Another switch may. */
 	pol.self.device = 0xa129;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0300, NULL, 0, &v), 0);

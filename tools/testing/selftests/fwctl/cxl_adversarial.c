@@ -567,6 +567,35 @@ TEST_F(adv, device_swapped_behind_a_port)
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
+/*
+ * A component that identifies as QEMU's switch (which aborts the emulator
+ * on Get and Set Timestamp) behind a port whose state says a type-3 sits
+ * there: judged as a type-3, and the quirk still holds, keyed on what it
+ * reports in Identify.
+ */
+TEST_F(adv, quirk_follows_identify)
+{
+	struct cxl_mock_component c = comps[6];
+	uint8_t ts[8] = {};
+
+	ASSERT_EQ(3, c.path.port[0]);
+	c.vendor = 0x19e5;
+	c.device = 0xa128;
+	c.serial = SW_SERIAL + 0x200;
+	ASSERT_EQ(0, mock_component(&self->sw, &c));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(3), 0x0300, 0));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(3), 0x0301, 0));
+	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       MOCK_P(3), 0x0300, NULL, 0));
+	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       MOCK_P(3), 0x0301, ts, sizeof(ts)));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(3), 0x0300));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(3), 0x0301));
+	/* What it may run still runs. */
+	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(3), 0x0001, NULL, 0));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
 /* A component that cannot be identified gets nothing. */
 TEST_F(adv, unidentified_target)
 {

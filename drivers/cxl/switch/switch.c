@@ -463,7 +463,11 @@ static int sw_add_port_groups(struct cxl_switch *sw)
 		for (a = 0; a < PORT_NR_ATTRS; a++) {
 			sysfs_attr_init(&pa[i].attr[a].attr);
 			pa[i].attr[a].attr.name = port_attr_names[a];
-			pa[i].attr[a].attr.mode = 0444;
+			/*
+			 * Root only: each read is a mailbox command, which
+			 * no unprivileged user may queue on the switch.
+			 */
+			pa[i].attr[a].attr.mode = 0400;
 			pa[i].attr[a].show = port_attr_show;
 			pa[i].ptrs[a] = &pa[i].attr[a].attr;
 		}

@@ -153,6 +153,29 @@ static int rpc(int fd, uint16_t op, const void *in, size_t len,
 	return cxl_rpc(fd, CFG, op, in, len, rsp);
 }
 
+/*
+ * Open a sysfs attribute of the switch for reading as user nobody, in a
+ * child; the errno it got, 0 when it opened.
+ */
+static int as_nobody_open(const char *name, const char *attr)
+{
+	char path[256];
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), MOCK_SYSFS "/%s/%s", name, attr);
+	pid = fork();
+	if (pid == 0) {
+		/* As root, these set the real, effective and saved IDs. */
+		if (setgid(65534) || setuid(65534))
+			_exit(255);
+		_exit(open(path, O_RDONLY) < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 TEST_F(mock, identify_and_sysfs)
 {
 	char buf[64];
@@ -189,6 +212,11 @@ TEST_F(mock, identify_and_sysfs)
 	ASSERT_STREQ("upstream", buf);
 	ASSERT_LT(0, mock_sysfs(&self->sw, "port0/connected_device", buf, sizeof(buf)));
 	ASSERT_STREQ("type3-sld", buf);
+
+	/* Each read is a mailbox command: not for an unprivileged user. */
+	ASSERT_EQ(0, mock_reset_counts(&self->sw));
+	ASSERT_EQ(EACCES, as_nobody_open(self->sw.name, "port9/state"));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5101));
 }
 
 /* The CEL whole, and in chunks at byte offsets, as configured. */

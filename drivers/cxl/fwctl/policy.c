@@ -187,7 +187,8 @@ static enum cxl_port_arg switch_port_arg(u16 opcode)
 	return CXL_ARG_NONE;
 }
 
-static enum cxl_port_arg type3_port_arg(u16 opcode, unsigned int depth)
+/* A type-3's LD, QoS and dynamic capacity settings: its LDs' memory. */
+static bool type3_ld_config(u16 opcode)
 {
 	switch (opcode) {
 	case 0x5402:	/* Set LD Allocations */
@@ -199,11 +200,18 @@ static enum cxl_port_arg type3_port_arg(u16 opcode, unsigned int depth)
 	case 0x5605:	/* Initiate Dynamic Capacity Release */
 	case 0x5606:	/* Dynamic Capacity Add Reference */
 	case 0x5607:	/* Dynamic Capacity Remove Reference */
-		return CXL_ARG_TARGET;
-	case CXL_OP_SET_FEATURE:
-		/* A memdev's own features are judged by feature. */
-		return depth ? CXL_ARG_TARGET : CXL_ARG_NONE;
+		return true;
 	}
+	return false;
+}
+
+static enum cxl_port_arg type3_port_arg(u16 opcode, unsigned int depth)
+{
+	if (type3_ld_config(opcode))
+		return CXL_ARG_TARGET;
+	/* A memdev's own features are judged by feature. */
+	if (opcode == CXL_OP_SET_FEATURE && depth)
+		return CXL_ARG_TARGET;
 	return CXL_ARG_NONE;
 }
 
@@ -359,21 +367,7 @@ static bool fm_config(u8 component, u16 opcode, unsigned int depth)
 		return !depth && (opcode == CXL_OP_PORT_CONTROL ||
 				  opcode == CXL_OP_BIND_VPPB ||
 				  opcode == CXL_OP_UNBIND_VPPB);
-	if (!depth)
-		return false;
-	switch (opcode) {
-	case 0x5402:	/* Set LD Allocations */
-	case 0x5404:	/* Set QoS Control */
-	case 0x5407:	/* Set QoS Allocated BW */
-	case 0x5409:	/* Set QoS BW Limit */
-	case 0x5602:	/* Set DC Region Configuration */
-	case 0x5604:	/* Initiate Dynamic Capacity Add */
-	case 0x5605:	/* Initiate Dynamic Capacity Release */
-	case 0x5606:	/* Dynamic Capacity Add Reference */
-	case 0x5607:	/* Dynamic Capacity Remove Reference */
-		return true;
-	}
-	return false;
+	return depth && type3_ld_config(opcode);
 }
 
 /*

@@ -222,36 +222,6 @@ FIXTURE_TEARDOWN(adv)
 	mock_destroy(&self->sw);
 }
 
-/* A tunnel through the ports of @path to @opcode with @in. */
-static size_t tunnel_to(uint8_t *buf, struct cxl_mock_path path,
-			uint16_t opcode, const void *in, size_t len)
-{
-	uint8_t a[256], b[256];
-	int d;
-
-	memcpy(a, in, len);
-	for (d = path.depth - 1; d >= 0; d--) {
-		len = cxl_tunnel(b, path.port[d], d == path.depth - 1 ? opcode :
-				 0x5300, a, len);
-		memcpy(a, b, len);
-	}
-	memcpy(buf, a, len);
-	return len;
-}
-
-/* Send @opcode to the component at @path: directly or through tunnels. */
-static int send_at(int fd, uint32_t scope, struct cxl_mock_path path,
-		   uint16_t opcode, const void *in, size_t len)
-{
-	struct cxl_rsp rsp;
-	uint8_t buf[256];
-
-	if (!path.depth)
-		return cxl_rpc(fd, scope, opcode, in, len, &rsp);
-	len = tunnel_to(buf, path, opcode, in, len);
-	return cxl_rpc(fd, scope, 0x5300, buf, len, &rsp);
-}
-
 /* The kernel log from now on: open /dev/kmsg at its end. */
 static int kmsg_mark(void)
 {
@@ -300,8 +270,8 @@ TEST_F(adv, kernel_owned_at_every_depth)
 		for (i = 0; i < ARRAY_SIZE(owned); i++) {
 			uint8_t in[64] = {};
 
-			ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-						  t3[j], owned[i].opcode, in, 24))
+			ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+						       t3[j], owned[i].opcode, in, 24))
 				TH_LOG("path %u/%u opcode %#x", t3[j].depth,
 				       t3[j].port[0], owned[i].opcode);
 			ASSERT_EQ(0, mock_count(&self->sw, t3[j], owned[i].opcode));
@@ -309,12 +279,12 @@ TEST_F(adv, kernel_owned_at_every_depth)
 	}
 	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "refused", "errno=16"));
 	/* Three levels: deeper than CXL defines, refused before the device. */
-	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-				       MOCK_P(2, 1, 0), 0x0a00, NULL, 0));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					    MOCK_P(2, 1, 0), 0x0a00, NULL, 0));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2, 1, 0), 0x0a00));
 	/* What is not the kernel's still passes, at the scope it needs. */
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_CONFIGURATION, MOCK_P(2, 0),
-			     ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION, MOCK_P(2, 0),
+				  ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ROW_OP(0)));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
@@ -330,7 +300,7 @@ TEST_F(adv, kernel_owned_through_the_compat_node)
 
 	ASSERT_LE(0, fd);
 	for (i = 0; i < ARRAY_SIZE(owned); i++) {
-		len = tunnel_to(buf, MOCK_P(1), owned[i].opcode, in, 24);
+		len = mock_tunnel_to(buf, MOCK_P(1), owned[i].opcode, in, 24);
 		cmd.raw.opcode = 0x5300;
 		cmd.in.size = len;
 		cmd.in.payload = (uintptr_t)buf;
@@ -371,18 +341,18 @@ TEST_F(adv, ports_in_use)
 			continue;
 		/* Port 0 / vPPB 0 (bound to port 0): in use. */
 		memset(in, 0, sizeof(in));
-		ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-					  MOCK_P(), op, in, 4))
+		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					       MOCK_P(), op, in, 4))
 			TH_LOG("opcode %#x", op);
 		/* Port 1 / vPPB 1 (bound to port 1): the effects' floor. */
 		in[vppb ? 1 : 0] = 1;
-		ASSERT_EQ(FREE_PORT_ERR(op), send_at(self->fd,
-						     FWCTL_RPC_DEBUG_WRITE,
+		ASSERT_EQ(FREE_PORT_ERR(op), mock_send_at(self->fd,
+							  FWCTL_RPC_DEBUG_WRITE,
 						     MOCK_P(), op, in, 4))
 			TH_LOG("opcode %#x", op);
 		/* Too short to name what it acts on. */
-		ASSERT_EQ(-EINVAL, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-					   MOCK_P(), op, in, vppb ? 1 : 0))
+		ASSERT_EQ(-EINVAL, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+						MOCK_P(), op, in, vppb ? 1 : 0))
 			TH_LOG("opcode %#x", op);
 		ASSERT_EQ(FREE_PORT_RUNS(op), mock_count(&self->sw, MOCK_P(), op));
 	}
@@ -392,19 +362,19 @@ TEST_F(adv, ports_in_use)
 	in[0] = 0;
 	in[1] = 2;		/* vPPB 2: unbound */
 	in[2] = 0;		/* port 0: in use */
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x5201, in, 6));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x5201, in, 6));
 	in[2] = 1;
-	ASSERT_EQ(FREE_PORT_ERR(0x5201), send_at(self->fd,
-						 FWCTL_RPC_DEBUG_WRITE,
+	ASSERT_EQ(FREE_PORT_ERR(0x5201), mock_send_at(self->fd,
+						      FWCTL_RPC_DEBUG_WRITE,
 						 MOCK_P(), 0x5201, in, 6));
 	in[1] = 0;		/* vPPB 0: bound to port 0 */
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x5201, in, 6));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x5201, in, 6));
 	/* A vPPB of a VCS the switch does not know: counts as in use. */
 	in[0] = 3;
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x5202, in, 3));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x5202, in, 3));
 	ASSERT_EQ(FREE_PORT_RUNS(0x5201), mock_count(&self->sw, MOCK_P(),
 						     0x5201));
 	ASSERT_EQ(FREE_PORT_RUNS(0x5202), mock_count(&self->sw, MOCK_P(),
@@ -414,8 +384,8 @@ TEST_F(adv, ports_in_use)
 	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
 			       PORT(1, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
 	in[0] = 1;
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x5102, in, 2));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x5102, in, 2));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
@@ -427,12 +397,12 @@ TEST_F(adv, ports_behind_tunnels)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(mld_ops); i++) {
-		ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-					  MOCK_P(0), mld_ops[i], in, 4))
+		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					       MOCK_P(0), mld_ops[i], in, 4))
 			TH_LOG("opcode %#x", mld_ops[i]);
 		ASSERT_EQ(FREE_PORT_ERR(mld_ops[i]),
-			  send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
-				  mld_ops[i], in, 4))
+			  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+				       mld_ops[i], in, 4))
 			TH_LOG("opcode %#x", mld_ops[i]);
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(0), mld_ops[i]));
 		ASSERT_EQ(FREE_PORT_RUNS(mld_ops[i]),
@@ -442,18 +412,18 @@ TEST_F(adv, ports_behind_tunnels)
 	 * The cascaded switch behind port 2 (free): its ports by effects,
 	 * on a fabric manager's kernel too (its VCSs cannot be described).
 	 */
-	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				  0x5102, in, 2));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x5102, in, 2));
 	/* Its firmware is not the kernel's, but needs full scope. */
-	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				  0x0202, NULL, 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x0202, NULL, 0));
 	/* Port 2 in use: everything behind it acts on this kernel's devices. */
 	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
 			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				  0x5102, in, 2));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				  0x5201, in, 6));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x5102, in, 2));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x5201, in, 6));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x5102));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
 	ASSERT_FALSE(kernel_tainted_fwctl());
@@ -483,22 +453,22 @@ TEST_F(adv, policy_table)
 			int want = rows[i].err;
 
 			if (!want && rows[i].scope == FWCTL_RPC_CONFIGURATION) {
-				ASSERT_EQ(0, send_at(self->fd, 0, at[j],
-						     ROW_OP(i), NULL, 0));
+				ASSERT_EQ(0, mock_send_at(self->fd, 0, at[j],
+							  ROW_OP(i), NULL, 0));
 				ASSERT_EQ(1, mock_count(&self->sw, at[j],
 							ROW_OP(i)));
 				continue;
 			}
 			if (!want) {
-				ASSERT_EQ(-EPERM, send_at(self->fd,
-							  rows[i].scope - 1,
+				ASSERT_EQ(-EPERM, mock_send_at(self->fd,
+							       rows[i].scope - 1,
 							  at[j], ROW_OP(i),
 							  NULL, 0))
 					TH_LOG("row %u depth %u", i,
 					       at[j].depth);
 			} else {
-				ASSERT_EQ(want, send_at(self->fd,
-							FWCTL_RPC_DEBUG_WRITE,
+				ASSERT_EQ(want, mock_send_at(self->fd,
+							     FWCTL_RPC_DEBUG_WRITE,
 							at[j], ROW_OP(i), NULL,
 							0))
 					TH_LOG("row %u depth %u", i,
@@ -507,12 +477,12 @@ TEST_F(adv, policy_table)
 			ASSERT_EQ(0, mock_count(&self->sw, at[j], ROW_OP(i)));
 		}
 		/* Vendor opcodes: full scope whatever they claim. */
-		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, at[j],
-					  j ? 0xc001 : 0xc000, NULL, 0));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, at[j],
+					       j ? 0xc001 : 0xc000, NULL, 0));
 	}
 	/* Firmware on the switch, background-only claimed: full scope. */
-	ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x0201, NULL, 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x0201, NULL, 0));
 
 	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
 	n = info.device_data_len / sizeof(cmds[0]);
@@ -547,13 +517,13 @@ TEST_F(adv, device_swapped_behind_a_port)
 {
 	struct cxl_mock_component c = comps[1];
 
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 	c.serial = SW_SERIAL + 0x100;
 	ASSERT_EQ(0, mock_component(&self->sw, &c));
 	/* The newcomer says the same opcode changes configuration now. */
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
-	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 	/* And one that claims to be a switch where the port says type-3. */
 	c.type = CXL_MOCK_COMP_SWITCH;
@@ -561,8 +531,8 @@ TEST_F(adv, device_swapped_behind_a_port)
 	ASSERT_EQ(0, mock_component(&self->sw, &c));
 	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)PORT(1, 0, 4)));
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), 0x4400, 0));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
-				  0x4400, NULL, 0));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+				       0x4400, NULL, 0));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), 0x4400));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
@@ -585,14 +555,14 @@ TEST_F(adv, quirk_follows_identify)
 	ASSERT_EQ(0, mock_component(&self->sw, &c));
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(3), 0x0300, 0));
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(3), 0x0301, 0));
-	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-				       MOCK_P(3), 0x0300, NULL, 0));
-	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-				       MOCK_P(3), 0x0301, ts, sizeof(ts)));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					    MOCK_P(3), 0x0300, NULL, 0));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					    MOCK_P(3), 0x0301, ts, sizeof(ts)));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(3), 0x0300));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(3), 0x0301));
 	/* What it may run still runs. */
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(3), 0x0001, NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(3), 0x0001, NULL, 0));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
@@ -606,8 +576,8 @@ TEST_F(adv, unidentified_target)
 	};
 
 	ASSERT_EQ(0, mock_cmd(&self->sw, &c));
-	ASSERT_EQ(-EOPNOTSUPP, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0),
-				       NULL, 0));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0),
+					    NULL, 0));
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
@@ -626,8 +596,8 @@ TEST_F(adv, accepted_writes_taint)
 
 	/* A reset-time change needs DEBUG_WRITE, which lockdown leaves. */
 	k = kmsg_mark();
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
-			     ROW_OP(3), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+				  ROW_OP(3), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(3)));
 	ASSERT_TRUE(kernel_tainted_fwctl());
 	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "scope=debug-write", NULL));
@@ -635,14 +605,14 @@ TEST_F(adv, accepted_writes_taint)
 	/* Physical Port Control of the free port 1: full scope. */
 	k = kmsg_mark();
 	if (self->locked) {
-		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-					  MOCK_P(), 0x5102, in, 2));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       MOCK_P(), 0x5102, in, 2));
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
 		close(k);
 		return;
 	}
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
-			     0x5102, in, 2));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+				  0x5102, in, 2));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x5102));
 	ASSERT_TRUE(kmsg_saw(k, "command=0x5102", "scope=debug-write-full",
 			     NULL));
@@ -657,20 +627,20 @@ TEST_F(adv, port_control_drops_the_tunnel_cache)
 {
 	uint8_t in[8] = { 1 };
 
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	/* Same device, new firmware behaviour the kernel has not seen. */
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	if (self->locked) {
 		/* Lockdown refuses the port change: nothing is dropped. */
-		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-					  MOCK_P(), 0x5102, in, 2));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       MOCK_P(), 0x5102, in, 2));
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
 		return;
 	}
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
-			     0x5102, in, 2));
-	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+				  0x5102, in, 2));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 }
 
@@ -678,16 +648,16 @@ TEST_F(adv, port_control_drops_the_tunnel_cache)
 TEST_F(adv, firmware_activation_rereads_the_cel)
 {
 	if (self->locked) {
-		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-					  MOCK_P(), 0x0202, NULL, 0));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       MOCK_P(), 0x0202, NULL, 0));
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x0202));
 		return;
 	}
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
-			     0x0202, NULL, 0));
-	ASSERT_EQ(-EPERM, send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+				  0x0202, NULL, 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
 }
 
@@ -697,7 +667,7 @@ static pid_t bg_child(int fd, uint16_t opcode)
 	pid_t pid = fork();
 
 	if (!pid) {
-		send_at(fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), opcode, NULL, 0);
+		mock_send_at(fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), opcode, NULL, 0);
 		_exit(0);
 	}
 	return pid;
@@ -722,13 +692,13 @@ TEST_F(adv, killed_background_frees_the_slot)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a30));
-	ASSERT_EQ(-EBUSY, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x0a30, NULL, 0));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       0x0a30, NULL, 0));
 	t = mock_ms();
 	while (ret == -EBUSY && mock_ms() - t < 10000) {
 		usleep(100000);
-		ret = send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
-			      NULL, 0);
+		ret = mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
+				   NULL, 0);
 	}
 	ASSERT_EQ(0, ret) TH_LOG("after %lld ms", mock_ms() - t);
 	ASSERT_GT(6000, mock_ms() - t);
@@ -755,8 +725,8 @@ TEST_F(adv, killed_abortable_background_is_aborted)
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
 	/* The slot is free at once: the next one runs (and ends, 1.5 s). */
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
-			     NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(), 0x0a30,
+				  NULL, 0));
 }
 
 #endif /* ADV_WRITES */

@@ -177,36 +177,6 @@ FIXTURE_TEARDOWN(fab)
 	mock_destroy(&self->sw);
 }
 
-/* A tunnel through the ports of @path to @opcode with @in. */
-static size_t tunnel_to(uint8_t *buf, struct cxl_mock_path path,
-			uint16_t opcode, const void *in, size_t len)
-{
-	uint8_t a[256], b[256];
-	int d;
-
-	memcpy(a, in, len);
-	for (d = path.depth - 1; d >= 0; d--) {
-		len = cxl_tunnel(b, path.port[d], d == path.depth - 1 ? opcode :
-				 0x5300, a, len);
-		memcpy(a, b, len);
-	}
-	memcpy(buf, a, len);
-	return len;
-}
-
-/* Send @opcode to the component at @path, directly or through tunnels. */
-static int send_at(int fd, uint32_t scope, struct cxl_mock_path path,
-		   uint16_t opcode, const void *in, size_t len)
-{
-	struct cxl_rsp rsp;
-	uint8_t buf[256];
-
-	if (!path.depth)
-		return cxl_rpc(fd, scope, opcode, in, len, &rsp);
-	len = tunnel_to(buf, path, opcode, in, len);
-	return cxl_rpc(fd, scope, 0x5300, buf, len, &rsp);
-}
-
 /*
  * Become the audit daemon: the kernel then sends its records to this
  * socket instead of the rate-limited kernel log. Returns the socket.
@@ -331,10 +301,10 @@ TEST_F(fab, discover)
 	ASSERT_EQ(0, rsp.hdr.retval);
 	ASSERT_EQ(0, cxl_rpc(self->fd, 0, 0x5200, vi, sizeof(vi), &rsp));
 	ASSERT_EQ(0, rsp.hdr.retval);
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), 0x5400, NULL, 0));
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1), 0x5401, ld, sizeof(ld)));
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(1, 0), 0x5403, NULL, 0));
-	ASSERT_EQ(0, send_at(self->fd, 0, MOCK_P(2), 0x5600, NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), 0x5400, NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), 0x5401, ld, sizeof(ld)));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1, 0), 0x5403, NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(2), 0x5600, NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), 0x5400));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1, 0), 0x5403));
 	ASSERT_FALSE(kernel_tainted_fwctl());
@@ -390,16 +360,16 @@ TEST_F(fab, workflow)
 		const struct fm_write *w = &writes[i];
 		int want = self->fm ? 0 : w->data ? -EOPNOTSUPP : -EPERM;
 
-		ASSERT_EQ(want, send_at(self->fd, FWCTL_RPC_CONFIGURATION, w->at,
-					w->opcode, w->in, w->len))
+		ASSERT_EQ(want, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION, w->at,
+					     w->opcode, w->in, w->len))
 			TH_LOG("opcode %#x", w->opcode);
 		ASSERT_EQ(self->fm, mock_count(&self->sw, w->at, w->opcode))
 			TH_LOG("opcode %#x", w->opcode);
 		if (!self->fm) {
 			/* A host's floor, refused or not at any lower scope. */
 			ASSERT_EQ(w->data ? -EOPNOTSUPP : -EPERM,
-				  send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, w->at,
-					  w->opcode, w->in, w->len));
+				  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, w->at,
+					       w->opcode, w->in, w->len));
 			ASSERT_EQ(0, mock_count(&self->sw, w->at, w->opcode));
 		}
 	}
@@ -434,13 +404,13 @@ TEST_F(fab, audit_record)
 	ASSERT_LE(0, audit);
 	if (!self->fm) {
 		/* A host's kernel: refused, so nothing to record. */
-		ASSERT_EQ(-EPERM, send_at(self->fd, FWCTL_RPC_CONFIGURATION,
-					  MOCK_P(), 0x5201, in, sizeof(in)));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION,
+					       MOCK_P(), 0x5201, in, sizeof(in)));
 		ASSERT_EQ(0, audit_count(audit, "opcode=0x5201", NULL, 1));
 		return;
 	}
-	ASSERT_EQ(0, send_at(self->fd, FWCTL_RPC_CONFIGURATION, MOCK_P(),
-			     0x5201, in, sizeof(in)));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION, MOCK_P(),
+				  0x5201, in, sizeof(in)));
 	ASSERT_EQ(1, audit_count(audit,
 				 "opcode=0x5201 depth=0 path=0.0 port=2 vcs=0 vppb=2 ld=0 scope=0 needs=0 rc=0 res=1",
 				 "auid=" LOGIN_UID " uid=0", 1));
@@ -490,8 +460,8 @@ TEST_F(fab, ours_refused)
 		for (s = 0; s < ARRAY_SIZE(scopes); s++) {
 			uint32_t scope = scopes[s];
 
-			ASSERT_EQ(-EBUSY, send_at(self->fd, scope, ours[i].at,
-						  ours[i].opcode, ours[i].in,
+			ASSERT_EQ(-EBUSY, mock_send_at(self->fd, scope, ours[i].at,
+						       ours[i].opcode, ours[i].in,
 						  ours[i].len))
 				TH_LOG("case %u scope %u", i, scope);
 		}
@@ -528,8 +498,8 @@ TEST_F(fab, kept_scopes)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(kept); i++) {
-		ASSERT_EQ(kept[i].err, send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-					       kept[i].at, kept[i].opcode,
+		ASSERT_EQ(kept[i].err, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+						    kept[i].at, kept[i].opcode,
 					       kept[i].in, kept[i].len))
 			TH_LOG("case %u", i);
 		ASSERT_EQ(0, mock_count(&self->sw, kept[i].at, kept[i].opcode));

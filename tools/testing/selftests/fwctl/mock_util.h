@@ -390,6 +390,41 @@ static inline int mock_open_raw(struct mock_switch *sw)
 	return sw->raw[0] ? open(sw->raw, O_RDWR) : -1;
 }
 
+/* A tunnel request through the ports of @path to @opcode with @in. */
+static inline size_t mock_tunnel_to(uint8_t *buf, struct cxl_mock_path path,
+				    uint16_t opcode, const void *in,
+				    size_t len)
+{
+	uint8_t a[256], b[256];
+	int d;
+
+	memcpy(a, in, len);
+	for (d = path.depth - 1; d >= 0; d--) {
+		len = cxl_tunnel(b, path.port[d], d == path.depth - 1 ? opcode :
+				 0x5300, a, len);
+		memcpy(a, b, len);
+	}
+	memcpy(buf, a, len);
+	return len;
+}
+
+/*
+ * Send @opcode with @in to the component at @path through the fwctl
+ * device @fd: directly or through tunnels. Returns as cxl_rpc().
+ */
+static inline int mock_send_at(int fd, uint32_t scope,
+			       struct cxl_mock_path path, uint16_t opcode,
+			       const void *in, size_t len)
+{
+	struct cxl_rsp rsp;
+	uint8_t buf[256];
+
+	if (!path.depth)
+		return cxl_rpc(fd, scope, opcode, in, len, &rsp);
+	len = mock_tunnel_to(buf, path, opcode, in, len);
+	return cxl_rpc(fd, scope, 0x5300, buf, len, &rsp);
+}
+
 /* Milliseconds of CLOCK_MONOTONIC, for bounding how long something took. */
 static inline long long mock_ms(void)
 {

@@ -141,8 +141,8 @@ struct cxl_fwctl_target {
  *	(CONFIG_CXL_FWCTL_FABRIC_MANAGER): an FM-API configuration command
  *	whose ports, vPPBs and LDs all lead to other hosts runs at
  *	CONFIGURATION, whatever configuration, data, policy, log or
- *	background effects its CEL entry claims (reserved bits and a
- *	security change still refuse it)
+ *	background effects its CEL entry claims (one with reserved bits or a
+ *	security change keeps the ordinary rules)
  * @bg_needs_abort: the kernel runs background commands of its own on this
  *	mailbox: a background command of @self runs only when its CEL entry
  *	says the device can abort it, so the kernel can end it after a bound

@@ -352,22 +352,25 @@ static enum fwctl_rpc_scope scope_floor(u16 opcode)
 
 /*
  * The FM-API commands a fabric manager configures other hosts' fabric with,
- * by the component that runs them: the port and binding commands of the
- * switch whose mailbox this is (port_busy() checks their port, their vPPB
- * and whose VCS it is); a type-3's LD, QoS and dynamic capacity commands,
- * reached only through a tunnel whose first port port_busy() checked. A
- * cascaded switch's ports and VCSs cannot be described from here (one of
- * its upstream ports may lead to this host): its commands keep their
- * floors. Generate AER and the CXL.io requests inject errors or reach raw
- * config space and memory: they are not configuration.
+ * by the component that runs them (@above: the component the tunnel came
+ * through): the port and binding commands of the switch whose mailbox this
+ * is (port_busy() checks their port, their vPPB and whose VCS it is); a
+ * type-3's LD, QoS and dynamic capacity commands, reached through a tunnel
+ * whose first port port_busy() checked, directly or through the FM-owned
+ * LD of a multi-logical device. A cascaded switch cannot be described from
+ * here (one of its upstream ports may lead to this host): its commands,
+ * and those of the devices behind it, keep their floors. Generate AER and
+ * the CXL.io requests inject errors or reach raw config space and memory:
+ * they are not configuration.
  */
-static bool fm_config(u8 component, u16 opcode, unsigned int depth)
+static bool fm_config(u8 component, u16 opcode, unsigned int depth, u8 above)
 {
 	if (component == CXL_COMPONENT_SWITCH)
 		return !depth && (opcode == CXL_OP_PORT_CONTROL ||
 				  opcode == CXL_OP_BIND_VPPB ||
 				  opcode == CXL_OP_UNBIND_VPPB);
-	return depth && type3_ld_config(opcode);
+	return depth && type3_ld_config(opcode) &&
+	       (depth == 1 || above == CXL_COMPONENT_TYPE3);
 }
 
 /*
@@ -379,11 +382,11 @@ static bool fm_config(u8 component, u16 opcode, unsigned int depth)
  * state change are not what such a command does: those keep every rule.
  */
 static bool fabric_config(const struct cxl_fwctl_policy *pol, u8 component,
-			  u16 opcode, u16 effects, unsigned int depth)
+			  u16 opcode, u16 effects, unsigned int depth, u8 above)
 {
 	return pol->fabric_manager &&
 	       !(effects & (CXL_CEL_RESERVED | CXL_CEL_SECURITY)) &&
-	       fm_config(component, opcode, depth);
+	       fm_config(component, opcode, depth, above);
 }
 
 /*
@@ -499,7 +502,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	bool fabric;
 	u16 inner;
 	int ret;
-	u8 comp;
+	u8 comp, above;
 
 	if (!t) {
 		/* Behind a tunnel, a component that could not be identified. */
@@ -513,9 +516,10 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	 * is one too): a device that reports another type, or none, does
 	 * not escape the type-3 rules.
 	 */
+	above = v->component;
 	comp = t->component;
 	if (depth && (comp != CXL_COMPONENT_SWITCH ||
-		      v->component == CXL_COMPONENT_TYPE3))
+		      above == CXL_COMPONENT_TYPE3))
 		comp = CXL_COMPONENT_TYPE3;
 	v->opcode = opcode;
 	v->depth = depth;
@@ -550,7 +554,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 			return judge_set_feature(pol, p, len, v);
 		}
 	}
-	fabric = fabric_config(pol, comp, opcode, *eff, depth);
+	fabric = fabric_config(pol, comp, opcode, *eff, depth, above);
 	ret = effects_scope(pol, opcode, *eff, fabric, &needed, &v->flags);
 	if (ret)
 		return ret;
@@ -837,7 +841,7 @@ struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol
 		else if (effects_scope(pol, op, self->cel->ent[i].effects,
 				       fabric_config(pol, self->component, op,
 						     self->cel->ent[i].effects,
-						     0),
+						     0, self->component),
 				       &needed, &c->flags))
 			c->flags |= FWCTL_COMMAND_REFUSED;
 		c->scope = needed;

@@ -1456,11 +1456,14 @@ static const u16 fabric_switch_cel[] = {
 /* An MLD's FM-owned LD, some entries lying. */
 static const u16 fabric_mld_cel[] = {
 	0x0001, 0, 0x5300, 0, 0x5400, 0, 0x5402, 0x0002,
-	0x5404, 0x000a, 0x5604, 0x0006, 0x5605, 0x0006,
+	0x5404, 0x000a, 0x5407, 0x000a, 0x5409, 0x000a, 0x5602, 0x0002,
+	0x5604, 0x0006, 0x5605, 0x0006,
 	0x5606, 0x0022,		/* claims a security change */
 	0x5607, 0x1002,		/* a reserved bit */
 	0x0202, 0x0040, 0xc001, 0,
 };
+
+#define FABRIC_MLD_CEL_ENTRIES	(ARRAY_SIZE(fabric_mld_cel) / 2)
 
 struct fabric_case {
 	const char *what;
@@ -1500,6 +1503,15 @@ static const struct fabric_case fabric_cases[] = {
 	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
 	  true },
 	{ "QoS, two levels", 0x5404, {}, 0, 2, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "QoS allocated BW", 0x5407, {}, 0, 1, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "QoS BW limit, two levels", 0x5409, {}, 0, 2, 0, 0,
+	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
+	  true },
+	{ "DC region configuration", 0x5602, {}, 0, 1, 0, 0,
 	  FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE_FULL,
 	  true },
 	{ "DC add, data change", 0x5604, {}, 0, 1, 0, -EOPNOTSUPP,
@@ -1560,7 +1572,7 @@ static void policy_fabric_manager(struct kunit *test)
 	int fm;
 
 	env.mld.component = CXL_COMPONENT_TYPE3;
-	env.mld.cel = cel_of(test, fabric_mld_cel, 11);
+	env.mld.cel = cel_of(test, fabric_mld_cel, FABRIC_MLD_CEL_ENTRIES);
 	for (fm = 0; fm < 2; fm++) {
 		int want = fm ? c->ret_fm : c->ret_host;
 
@@ -1591,6 +1603,45 @@ static void policy_fabric_manager(struct kunit *test)
 					    -EBUSY, "option %d", fm);
 		}
 	}
+}
+
+/*
+ * Set LD Allocations two levels down, through a component of type @first
+ * behind free port 3, on a fabric manager's kernel: the scope it needs.
+ */
+static enum fwctl_rpc_scope fabric_behind_cascade(struct kunit *test,
+						  u8 first)
+{
+	static const u16 cascade_cel[] = { 0x0001, 0, 0x5300, 0 };
+	static const u8 inner_in[4] = { 1 };
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = {
+		.self = {
+			.cel = cel_of(test, fabric_switch_cel, 10),
+			.component = CXL_COMPONENT_SWITCH,
+		},
+		.fabric_manager = true,
+		.tunnel_target = env_target,
+		.port_in_use = env_tunnel_port_in_use,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	u8 inner[64], buf[128];
+	size_t len;
+
+	env.busy_port = 0xff;
+	env.targets[0].component = first;
+	env.targets[0].cel = cel_of(test, cascade_cel, 2);
+	env.targets[1].component = CXL_COMPONENT_TYPE3;
+	env.targets[1].cel = cel_of(test, fabric_mld_cel,
+				    FABRIC_MLD_CEL_ENTRIES);
+	len = tunnel(inner, 0, 0x5402, inner_in, sizeof(inner_in));
+	len = tunnel(buf, 3, CXL_OP_TUNNEL, inner, len);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len,
+					      &v), 0);
+	KUNIT_EXPECT_EQ(test, v.depth, 2);
+	KUNIT_EXPECT_EQ(test, v.fabric, v.needed == FWCTL_RPC_CONFIGURATION);
+	return v.needed;
 }
 
 /*
@@ -1631,7 +1682,7 @@ static void policy_fabric_manager_limits(struct kunit *test)
 	 */
 	env.vppb_busy = false;
 	env.mld.component = CXL_COMPONENT_TYPE3;
-	env.mld.cel = cel_of(test, fabric_mld_cel, 11);
+	env.mld.cel = cel_of(test, fabric_mld_cel, FABRIC_MLD_CEL_ENTRIES);
 	env.mld.serial = 0x77;
 	pol.target_in_use = fabric_target_in_use;
 	len = tunnel(buf, 3, 0x5604, NULL, 0);
@@ -1653,6 +1704,13 @@ static void policy_fabric_manager_limits(struct kunit *test)
 			0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
 	KUNIT_EXPECT_FALSE(test, v.fabric);
+
+	/* Nor the devices behind it. */
+	KUNIT_EXPECT_EQ(test, fabric_behind_cascade(test, CXL_COMPONENT_SWITCH),
+			FWCTL_RPC_DEBUG_WRITE_FULL);
+	/* Through an MLD's FM-owned LD to one of its LDs: lowered. */
+	KUNIT_EXPECT_EQ(test, fabric_behind_cascade(test, CXL_COMPONENT_TYPE3),
+			FWCTL_RPC_CONFIGURATION);
 
 	/* Without a way to tell, nothing is another host's. */
 	env.vppb_busy = true;
@@ -1691,7 +1749,7 @@ static void policy_fabric_manager_limits(struct kunit *test)
 
 	/* A memory device's own mailbox is this kernel's device. */
 	pol.self.component = CXL_COMPONENT_TYPE3;
-	pol.self.cel = cel_of(test, fabric_mld_cel, 11);
+	pol.self.cel = cel_of(test, fabric_mld_cel, FABRIC_MLD_CEL_ENTRIES);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5402, NULL, 0, &v),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5604, NULL, 0, &v),

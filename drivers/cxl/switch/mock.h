@@ -185,7 +185,7 @@ struct cxl_mock_cmd {
 
 /* cxl_mock_port.flags */
 enum {
-	CXL_MOCK_PORT_IN_USE = 1 << 0,	/* a driver here is bound below */
+	CXL_MOCK_PORT_IN_USE = 1 << 0,	/* leads to this kernel */
 	CXL_MOCK_PORT_REMOVE = 1 << 1,	/* delete the port */
 	CXL_MOCK_PORT_HOST = 1 << 2,	/* this host's upstream port */
 };

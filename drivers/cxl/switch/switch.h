@@ -39,8 +39,9 @@ struct cxl_switch;
  * struct cxl_switch_bus_ops - what the bus a switch CCI sits on provides
  * @setup_irq: set up the mailbox interrupt once the mailbox is initialised;
  *	optional, the mailbox polls without one
- * @port_in_use: whether this kernel has a driver bound to a device below
- *	physical port @port of the switch (commands acting on that port are
+ * @port_in_use: whether physical port @port of the switch leads to this
+ *	kernel: bound into this host's own virtual switch, with a device this
+ *	kernel drives or may drive below it (commands acting on that port are
  *	then refused with -EBUSY); the answer for a port it cannot map is true
  * @host_port: the physical port through which this host reaches the
  *	switch, the upstream port of this host's own virtual switch (binding

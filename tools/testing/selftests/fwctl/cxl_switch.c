@@ -397,7 +397,7 @@ TEST_F(sw, tunnel_kernel_owned)
  * pcieport drives it), so Physical Port Control of it stays the kernel's;
  * bound again, likewise.
  */
-TEST_F(sw, port_in_use_follows_binding)
+TEST_F(sw, port_stays_in_use_without_its_driver)
 {
 	char bdfs[4][16], mem[32], bdf[16];
 	uint8_t pc[2] = { 1, 0 };

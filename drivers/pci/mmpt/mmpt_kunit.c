@@ -893,11 +893,13 @@ static void mmpt_test_destroy_ends_notify(struct kunit *test)
 /* Work queued and destroyed at once: the callback still runs, once. */
 static void mmpt_test_destroy_queued(struct kunit *test)
 {
-	struct notified n[8];
+	const int count = 8;
+	struct notified *n = kunit_kcalloc(test, count, sizeof(*n), GFP_KERNEL);
 	struct model *m;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(n); i++) {
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	for (i = 0; i < count; i++) {
 		struct pci_mmpt_cmd cmd = { .opcode = 0x4400, .flags = NO_WAIT };
 
 		m = model_up(test, CAPS_POLL, false);
@@ -1063,12 +1065,14 @@ static void mmpt_test_threads(struct kunit *test)
 {
 	bool irq = *(const bool *)test->param_value;
 	struct model *m = model_param(test);
-	struct worker w[10];
+	const int count = 10;
+	struct worker *w = kunit_kcalloc(test, count, sizeof(*w), GFP_KERNEL);
 	int i, bg = 0;
 
+	KUNIT_ASSERT_NOT_NULL(test, w);
 	m->bg_from = 0x4300;
 	m->bg_steps = 3;
-	for (i = 0; i < ARRAY_SIZE(w); i++) {
+	for (i = 0; i < count; i++) {
 		bool is_bg = i >= 8;
 
 		w[i] = (struct worker){
@@ -1079,7 +1083,7 @@ static void mmpt_test_threads(struct kunit *test)
 							    worker_fn, &w[i],
 							    "mmpt-w%d", i)));
 	}
-	for (i = 0; i < ARRAY_SIZE(w); i++) {
+	for (i = 0; i < count; i++) {
 		wait_for_completion(&w[i].done);
 		KUNIT_EXPECT_EQ(test, w[i].errors, 0);
 		bg += w[i].bg_done;

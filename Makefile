@@ -33,9 +33,12 @@ FMOUT	:= $(BUILD)/fabric/kernel
 FMMAKE	= $(MAKE) -s -C $(SRC) O=$(FMOUT) -j$(JOBS) W=1 CC="$(KCC)"
 FMINITRD := $(BUILD)/fabric/initramfs.cpio.gz
 
-# The e2e kernel's fragments: the common one, then the base's own, whose
-# settings win.
-E2ECONF	:= $(H)/configs/e2e.config $(wildcard $(H)/configs/e2e-$(BASE).config)
+# The e2e kernel's fragments: the common one, the KUnit suites (each
+# directory's .kunitconfig, built in but off until kunit.py asks for them),
+# then the base's own, whose settings win.
+KUNITCONF := $(sort $(shell find drivers -name .kunitconfig))
+E2ECONF	:= $(H)/configs/e2e.config $(KUNITCONF) $(H)/configs/kunit.config \
+	   $(wildcard $(H)/configs/e2e-$(BASE).config)
 FMCONF	:= $(E2ECONF) $(H)/configs/fabric.config
 
 export BASE BUILD SRC KOUT FMOUT JOBS QEMU FWCTL_KVM KCC PATCHDIR
@@ -135,7 +138,7 @@ patches: tree
 	@$(H)/format-patches.sh $(CURDIR) $(BUILD)/patches
 
 clean:
-	rm -rf $(KOUT) $(BUILD)/fabric $(BUILD)/kunit $(STDIR) $(INITRD) $(BUILD)/logs
+	rm -rf $(KOUT) $(BUILD)/fabric $(STDIR) $(INITRD) $(BUILD)/logs
 
 distclean:
 	rm -rf $(BUILD)

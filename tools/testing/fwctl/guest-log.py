@@ -7,6 +7,11 @@ for check.sh. A guest that did not finish, a selftest binary that crashed or
 exited non-zero without reporting a failed case, a module the init could
 not load, and any kernel report (KASAN, UBSAN, lockdep, WARN, BUG, oops,
 kmemleak) count as failures.
+
+guest-log.py --splats LOG [CASE...] prints only the lines of LOG that are
+kernel reports (check.sh reads the KUnit run's log this way), leaving out
+those printed during the KUnit cases named, which provoke a WARN on purpose
+(a case's lines are those after the previous case's result line).
 """
 import re
 import sys
@@ -22,7 +27,29 @@ SPLAT_RE = re.compile('|'.join(SPLATS))
 TAP_RE = re.compile(r'^\s*(not ok|ok) \d+ (.*?)(\s+#\s*(SKIP|XFAIL)\b.*)?$')
 
 
+KTAP_RESULT_RE = re.compile(r'^\s*(?:\[[^]]*\]\s*)?(?:not ok|ok) \d+ (\S+)')
+
+
+def splats_only(path, expected):
+    pending, reports = [], []
+    with open(path, errors='replace') as f:
+        for l in f:
+            l = l.rstrip('\r\n')
+            m = KTAP_RESULT_RE.match(l)
+            if m:
+                if m.group(1) not in expected:
+                    reports += pending
+                pending = []
+            elif SPLAT_RE.search(l):
+                pending.append(l)
+    for l in reports + pending:
+        print(l)
+
+
 def main():
+    if sys.argv[1] == '--splats':
+        splats_only(sys.argv[2], set(sys.argv[3:]))
+        return
     path, label = sys.argv[1], sys.argv[2]
     passed = failed = skipped = 0
     with open(path, errors='replace') as f:

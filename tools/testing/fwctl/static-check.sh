@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 : "${SRC:?}" "${KOUT:?}" "${JOBS:=2}"
 passed=0 failed=0 skipped=0
-eobjs=() kobjs=() unbuilt=() uprogs=()
+eobjs=() unbuilt=() uprogs=()
 
 res() { # ok what [details]
 	if [ "$1" = 0 ]; then
@@ -93,21 +93,12 @@ mapfile -t cfiles < <(printf '%s\n' "${kfiles[@]}" | grep -E '\.[ch]$')
 out=$("$SRC/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)
 res $([ -z "$out" ]; echo $?) "kernel-doc -Wall: ${#cfiles[@]} files" "$out"
 
-# sparse and W=1: rebuild each of our objects, with W=1 C=2, in the build
-# whose configuration compiles it (the guest kernel, else the KUnit
-# kernel); a file no configuration builds fails.
-kunit_out=${BUILD:?}/kunit
+# sparse and W=1: rebuild each of our objects, with W=1 C=2, in the guest
+# kernel, which builds the KUnit suites too (configs/kunit.config); a file
+# it does not build fails.
 for f in $(printf '%s\n' "${kfiles[@]}" | grep '\.c$'); do
 	o=${f%.c}.o
-	if [[ $f == *_kunit.c ]]; then
-		# KUnit suites only ever build in the KUnit configuration.
-		if [ -f "$kunit_out/$o" ]; then
-			rm -f "$kunit_out/$o"
-			kobjs+=("$o")
-		else
-			unbuilt+=("$f")
-		fi
-	elif [ -x "$KOUT/${f%.c}" ]; then
+	if [ -x "$KOUT/${f%.c}" ]; then
 		# A userspace program of samples/ (kbuild userprogs), built
 		# with the guest kernel: not a kernel object, so neither
 		# sparse nor W=1 applies.
@@ -120,7 +111,7 @@ for f in $(printf '%s\n' "${kfiles[@]}" | grep '\.c$'); do
 	fi
 done
 res $([ ${#unbuilt[@]} = 0 ]; echo $?) \
-	"every C file is built by the guest or KUnit configuration (${#uprogs[@]} sample programs)" \
+	"every C file is built by the guest kernel (${#uprogs[@]} sample programs)" \
 	"$(printf '%s\n' "${unbuilt[@]}")"
 warn=""
 rc=0
@@ -135,11 +126,6 @@ if [ ${#eobjs[@]} -gt 0 ]; then
 	out=$(make -s -C "$SRC" O="$KOUT" -j"$JOBS" W=1 $checker "${eobjs[@]}" 2>&1) || rc=1
 	warn+=$(echo "$out" | grep -E 'warning|error')
 fi
-if [ ${#kobjs[@]} -gt 0 ]; then
-	out=$(make -s -C "$SRC" O="$kunit_out" ARCH=x86_64 -j"$JOBS" W=1 $checker \
-		"${kobjs[@]}" 2>&1) || rc=1
-	warn+=$(echo "$out" | grep -E 'warning|error')
-fi
 res $([ $rc = 0 ] && [ -z "$warn" ]; echo $?) \
-	"${checker:+sparse $checker and }W=1: ${#eobjs[@]} guest and ${#kobjs[@]} KUnit objects" "$warn"
+	"${checker:+sparse $checker and }W=1: ${#eobjs[@]} objects" "$warn"
 echo "RESULT $passed $failed $skipped"

@@ -28,7 +28,8 @@ BZIMAGE	:= $(KOUT)/arch/x86/boot/bzImage
 INITRD	:= $(BUILD)/initramfs.cpio.gz
 STDIR	:= $(BUILD)/selftests
 # The fabric manager's kernel: the e2e kernel with
-# CONFIG_CXL_FWCTL_FABRIC_MANAGER, booted by make check beside it.
+# CONFIG_CXL_FWCTL_FABRIC_MANAGER, booted by make check beside it. It starts
+# as a copy of the built e2e kernel, so only what the option touches builds.
 FMOUT	:= $(BUILD)/fabric/kernel
 FMMAKE	= $(MAKE) -s -C $(SRC) O=$(FMOUT) -j$(JOBS) W=1 CC="$(KCC)"
 FMINITRD := $(BUILD)/fabric/initramfs.cpio.gz
@@ -80,14 +81,19 @@ $(KOUT)/.config: $(E2ECONF) $(SRC)/.fwctl-series | tree
 
 config: tree $(KOUT)/.config
 
-$(FMOUT)/.config: $(FMCONF) $(SRC)/.fwctl-series | tree
-	@mkdir -p $(FMOUT)
-	@$(MAKE) -s -C $(SRC) O=$(FMOUT) tinyconfig >/dev/null
-	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(FMOUT) $(FMOUT)/.config $(FMCONF) >/dev/null
+# A copy of the built e2e kernel with the fabric fragment merged in: kbuild
+# then rebuilds only the objects that read the options it changes. Copied
+# again only when a fragment or the series changes; after that it is a
+# build directory of its own.
+$(FMOUT)/.config: $(FMCONF) $(SRC)/.fwctl-series | kernel
+	@rm -rf $(FMOUT) && mkdir -p $(dir $(FMOUT))
+	@cp -a $(KOUT) $(FMOUT)
+	@$(SRC)/scripts/kconfig/merge_config.sh -m -O $(FMOUT) $(FMOUT)/.config \
+		$(H)/configs/fabric.config >/dev/null
 	@$(MAKE) -s -C $(SRC) O=$(FMOUT) olddefconfig
 	@$(H)/check-config.sh $@ $(FMCONF)
 
-kernel-fabric: tree $(FMOUT)/.config
+kernel-fabric: $(FMOUT)/.config
 	@echo "  KERNEL  $(FMOUT)/arch/x86/boot/bzImage"
 	@$(FMMAKE) bzImage modules
 
@@ -114,7 +120,8 @@ initramfs: selftests fwctl-cli
 	@$(H)/mkinitramfs.sh $(CURDIR) $(INITRD) $(STDIR) \
 		$(shell find $(KOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)
 
-# Its own modules, signed with its own key; the selftests are the same.
+# Its own modules (signed with the key its copy of the e2e build holds);
+# the selftests are the same.
 initramfs-fabric: selftests fwctl-cli kernel-fabric
 	@KOUT=$(FMOUT) $(H)/mkinitramfs.sh $(CURDIR) $(FMINITRD) $(STDIR) \
 		$(shell find $(FMOUT)/drivers -name 'fwctl_test.ko' 2>/dev/null)

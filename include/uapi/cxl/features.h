@@ -10,6 +10,8 @@
 #ifndef _UAPI_CXL_FEATURES_H_
 #define _UAPI_CXL_FEATURES_H_
 
+#include <linux/bits.h>
+#include <linux/const.h>
 #include <linux/types.h>
 #include <linux/stddef.h>
 
@@ -26,18 +28,18 @@ struct cxl_mbox_get_sup_feats_in {
 } __attribute__((__packed__));
 
 /* Set Feature effects of a Supported Feature Entry (CXL r3.2 Table 8-87). */
-#define CXL_CMD_CONFIG_CHANGE_COLD_RESET	0x0001
-#define CXL_CMD_CONFIG_CHANGE_IMMEDIATE		0x0002
-#define CXL_CMD_DATA_CHANGE_IMMEDIATE		0x0004
-#define CXL_CMD_POLICY_CHANGE_IMMEDIATE		0x0008
-#define CXL_CMD_LOG_CHANGE_IMMEDIATE		0x0010
-#define CXL_CMD_SECURITY_STATE_CHANGE		0x0020
-#define CXL_CMD_BACKGROUND			0x0040
-#define CXL_CMD_BGCMD_ABORT_SUPPORTED		0x0080
-#define CXL_CMD_EFFECTS_VALID			0x0200
-#define CXL_CMD_CONFIG_CHANGE_CONV_RESET	0x0400
-#define CXL_CMD_CONFIG_CHANGE_CXL_RESET		0x0800
-#define CXL_CMD_EFFECTS_RESERVED		0xf000
+#define CXL_CMD_CONFIG_CHANGE_COLD_RESET	_BITUL(0)
+#define CXL_CMD_CONFIG_CHANGE_IMMEDIATE		_BITUL(1)
+#define CXL_CMD_DATA_CHANGE_IMMEDIATE		_BITUL(2)
+#define CXL_CMD_POLICY_CHANGE_IMMEDIATE		_BITUL(3)
+#define CXL_CMD_LOG_CHANGE_IMMEDIATE		_BITUL(4)
+#define CXL_CMD_SECURITY_STATE_CHANGE		_BITUL(5)
+#define CXL_CMD_BACKGROUND			_BITUL(6)
+#define CXL_CMD_BGCMD_ABORT_SUPPORTED		_BITUL(7)
+#define CXL_CMD_EFFECTS_VALID			_BITUL(9)
+#define CXL_CMD_CONFIG_CHANGE_CONV_RESET	_BITUL(10)
+#define CXL_CMD_CONFIG_CHANGE_CXL_RESET		_BITUL(11)
+#define CXL_CMD_EFFECTS_RESERVED		__GENMASK(15, 12)
 
 /**
  * struct cxl_feat_entry - one Supported Feature Entry (48 bytes)
@@ -65,10 +67,10 @@ struct cxl_feat_entry {
 } __attribute__((__packed__));
 
 /* Attribute flags of struct cxl_feat_entry */
-#define CXL_FEATURE_F_CHANGEABLE		0x0001
-#define CXL_FEATURE_F_PERSIST_FW_UPDATE		0x0010
-#define CXL_FEATURE_F_DEFAULT_SEL		0x0020
-#define CXL_FEATURE_F_SAVED_SEL			0x0040
+#define CXL_FEATURE_F_CHANGEABLE		_BITUL(0)
+#define CXL_FEATURE_F_PERSIST_FW_UPDATE		_BITUL(4)
+#define CXL_FEATURE_F_DEFAULT_SEL		_BITUL(5)
+#define CXL_FEATURE_F_SAVED_SEL			_BITUL(6)
 
 /**
  * struct cxl_mbox_get_sup_feats_out - Get Supported Features output
@@ -171,7 +173,7 @@ enum cxl_set_feat_flag_data_transfer {
 	CXL_SET_FEAT_FLAG_DATA_TRANSFER_MAX
 };
 
-#define CXL_SET_FEAT_FLAG_DATA_TRANSFER_MASK		0x0007
-#define CXL_SET_FEAT_FLAG_DATA_SAVED_ACROSS_RESET	0x0008
+#define CXL_SET_FEAT_FLAG_DATA_TRANSFER_MASK		__GENMASK(2, 0)
+#define CXL_SET_FEAT_FLAG_DATA_SAVED_ACROSS_RESET	_BITUL(3)
 
 #endif

@@ -56,9 +56,12 @@ res $([ -z "$out" ]; echo $?) "checkpatch --strict: ${#kfiles[@]} kernel and ${#
 out=""
 # FILE_PATH_CHANGES asks of every patch that adds a file whether
 # MAINTAINERS needs updating: whether it lists our files is checked below.
+# UNKNOWN_COMMIT_ID: the base tree is an extracted tarball, without the
+# history a Fixes: tag's commit could be looked up in.
 for p in "${patches[@]}"; do
 	o=$(cd "$SRC" && scripts/checkpatch.pl --strict --quiet --no-tree \
-		--no-summary --ignore FILE_PATH_CHANGES "$repo/$pdir/$p" 2>&1) ||
+		--no-summary --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID \
+		"$repo/$pdir/$p" 2>&1) ||
 		out+="$p: $o"$'\n'
 done
 res $([ -z "$out" ]; echo $?) "checkpatch --strict: ${#patches[@]} patches of the series" "$out"
@@ -92,6 +95,31 @@ res $([ -z "$out" ]; echo $?) "./Kconfig and the series' hooks reach every Kconf
 mapfile -t cfiles < <(printf '%s\n' "${kfiles[@]}" | grep -E '\.[ch]$')
 out=$("$SRC/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)
 res $([ -z "$out" ]; echo $?) "kernel-doc -Wall: ${#cfiles[@]} files" "$out"
+
+# UAPI headers as userspace sees them (installed by "make headers" into
+# $KOUT/usr/include), for x86_64 and i386, with plain gcc against the
+# system's headers, as mainline's CONFIG_UAPI_HEADER_TEST compiles them:
+# each header the repo or the series adds or changes on its own (C90, every
+# object-like macro it defines used once, so BIT() or GENMASK() in one
+# fails), then uapi/layout.c's assertions of mainline's layouts and
+# numbers.
+mapfile -t uapi < <({ git ls-files include/uapi
+		     grep -h '^+++ b/include/uapi/' "$pdir"/*.patch | cut -c7-; } |
+		    grep '\.h$' | sort -u)
+uinc=$KOUT/usr/include
+for m in 64 32; do
+	out=""
+	for h in "${uapi[@]}"; do
+		name=${h#include/uapi/}
+		o=$(python3 "$here/uapi/macros.py" "$uinc/$name" "$name" |
+		    gcc -m$m -std=c90 -Wall -Werror -fsyntax-only -I "$uinc" \
+			-x c - 2>&1) || out+="$name: $o"$'\n'
+	done
+	res $([ -z "$out" ]; echo $?) "UAPI headers compile alone in userspace, -m$m: ${uapi[*]#include/uapi/}" "$out"
+	out=$(gcc -m$m -std=gnu99 -Wall -Werror -fsyntax-only -I "$uinc" \
+		"$here/uapi/layout.c" 2>&1)
+	res $([ -z "$out" ]; echo $?) "UAPI layouts and numbers are mainline's, -m$m" "$out"
+done
 
 # sparse and W=1: rebuild each of our objects, with W=1 C=2, in the guest
 # kernel, which builds the KUnit suites too (configs/kunit.config); a file

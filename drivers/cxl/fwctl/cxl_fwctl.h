@@ -50,6 +50,7 @@
 #define CXL_OP_TUNNEL			0x5300
 #define CXL_OP_LD_CONFIG		0x5301
 #define CXL_OP_LD_MEMORY		0x5302
+#define CXL_OP_TRANSFER_FW		0x0201
 #define CXL_OP_ACTIVATE_FW		0x0202
 #define CXL_OP_VENDOR_FIRST		0xc000
 
@@ -156,6 +157,10 @@ struct cxl_fwctl_target {
  * @target_in_use: whether this kernel drives the component behind a tunnel
  *	itself, reached another way (another head of a multi-headed device):
  *	commands that act on its ports, LDs or memory are refused; optional
+ * @switch_in_use: whether any port below @self (a switch) leads to this
+ *	kernel: its firmware transfer and activation, and its vendor commands
+ *	on a kernel that does not own the fabric, are then refused; NULL: it
+ *	always does
  * @executed: told of every command that reached the device through this
  *	policy, with its verdict and the device's return code (%U16_MAX when
  *	the wait for it failed), for cache invalidation; optional
@@ -180,6 +185,7 @@ struct cxl_fwctl_policy {
 	bool (*port_in_use)(void *priv, u8 port);
 	bool (*vppb_in_use)(void *priv, u8 vcs, u8 vppb);
 	bool (*target_in_use)(void *priv, const struct cxl_fwctl_target *t);
+	bool (*switch_in_use)(void *priv);
 	void (*executed)(void *priv, const struct cxl_fwctl_verdict *v,
 			 u16 return_code);
 	void *priv;

@@ -298,6 +298,43 @@ static int port_busy(const struct cxl_fwctl_policy *pol,
 	return busy ? -EBUSY : 0;
 }
 
+/*
+ * Commands that act on a whole switch and so on every port below it: a
+ * firmware transfer or activation replaces what runs all of them (an
+ * activation may reset the switch), and a vendor command can do the same.
+ */
+static bool acts_on_switch(u16 opcode)
+{
+	return opcode == CXL_OP_TRANSFER_FW || opcode == CXL_OP_ACTIVATE_FW ||
+	       opcode >= CXL_OP_VENDOR_FIRST;
+}
+
+/*
+ * Whether a command that acts on the switch @t would act on devices this
+ * kernel drives: at depth 0 any of the switch's ports below may lead to
+ * them, behind a tunnel everything is below the first port the tunnel
+ * leaves the host's switch through (or the switch is this kernel's by
+ * another path). Vendor commands run on a kernel built to own its fabric,
+ * which takes on what they do; firmware never does.
+ */
+static int switch_busy(const struct cxl_fwctl_policy *pol,
+		       const struct cxl_fwctl_target *t, u16 opcode,
+		       const u8 *path, unsigned int depth)
+{
+	bool busy;
+
+	if (!acts_on_switch(opcode))
+		return 0;
+	if (opcode >= CXL_OP_VENDOR_FIRST && pol->fabric_manager)
+		return 0;
+	if (depth)
+		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]) ||
+		       (pol->target_in_use && pol->target_in_use(pol->priv, t));
+	else
+		busy = !pol->switch_in_use || pol->switch_in_use(pol->priv);
+	return busy ? -EBUSY : 0;
+}
+
 /* FM-API commands that only read, at any component. */
 static bool fm_read_only(u16 opcode)
 {
@@ -531,6 +568,8 @@ static int judge(const struct cxl_fwctl_policy *pol,
 		return -EBUSY;
 	}
 	ret = port_busy(pol, t, comp, opcode, p, len, v->path, depth);
+	if (!ret && comp == CXL_COMPONENT_SWITCH)
+		ret = switch_busy(pol, t, opcode, v->path, depth);
 	if (ret) {
 		if (ret == -EBUSY)
 			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
@@ -619,9 +658,10 @@ static bool judged_by_request(const struct cxl_fwctl_policy *pol, u16 op)
 			      op == CXL_OP_GET_FEATURE ||
 			      op == CXL_OP_SET_FEATURE))
 		return true;
-	arg = pol->self.component == CXL_COMPONENT_SWITCH ?
-	      switch_port_arg(op) : type3_port_arg(op, 0);
-	return arg != CXL_ARG_NONE;
+	if (pol->self.component != CXL_COMPONENT_SWITCH)
+		return type3_port_arg(op, 0) != CXL_ARG_NONE;
+	arg = switch_port_arg(op);
+	return arg != CXL_ARG_NONE || acts_on_switch(op);
 }
 
 /**
@@ -805,9 +845,10 @@ static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
  *
  * The answer to FWCTL_INFO_FLAG_COMMANDS: each CEL entry judged by its own
  * effects (a tunnel's by the tunnel's; what it carries is judged per
- * request). A command that acts on a port is listed with the scope its
- * effects need, or that &cxl_fwctl_policy.fabric_manager gives it; each
- * request is refused while its port is in use.
+ * request). A command that acts on a port, or on the whole switch, is
+ * listed with the scope its effects need, or that
+ * &cxl_fwctl_policy.fabric_manager gives it; each request is refused while
+ * its port, or any port of the switch, is in use.
  *
  * Return: a kvmalloc()ed array, or an ERR_PTR.
  */

@@ -39,6 +39,12 @@ static struct cxl_cel *cel_of(struct kunit *test, const u16 *pairs,
 	return cel;
 }
 
+/* A switch none of whose ports leads to this kernel. */
+static bool switch_free(void *priv)
+{
+	return false;
+}
+
 /* QEMU 10.0's switch CCI log, unsorted on purpose. */
 static const u16 switch_cel[] = {
 	0x5300, 0, 0x0001, 0, 0x0002, 0, 0x0300, 0, 0x0301, 0x08,
@@ -152,6 +158,7 @@ static void policy_effects(struct kunit *test)
 	struct cxl_fwctl_policy pol = {
 		.self.cel = cel_of(test, pair, 1),
 		.allow_data_writes = c->bmc,
+		.switch_in_use = switch_free,
 	};
 	struct cxl_fwctl_verdict v;
 
@@ -166,7 +173,10 @@ static void policy_effects(struct kunit *test)
 
 static void policy_not_in_cel(struct kunit *test)
 {
-	struct cxl_fwctl_policy pol = { .self.cel = cel_of(test, switch_cel, 9) };
+	struct cxl_fwctl_policy pol = {
+		.self.cel = cel_of(test, switch_cel, 9),
+		.switch_in_use = switch_free,
+	};
 	struct cxl_fwctl_verdict v;
 
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4000, NULL, 0, &v),
@@ -261,6 +271,7 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 
 	/* The same opcodes on a switch are the CEL's to judge. */
 	pol.self.component = CXL_COMPONENT_SWITCH;
+	pol.switch_in_use = switch_free;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x4400, NULL, 0, &v), 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0201, NULL, 0, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
@@ -841,9 +852,147 @@ static void policy_tunnel_bypass(struct kunit *test)
 	olen = tunnel(outer, 5, 0x5402, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
-	/* Firmware of a switch is not the kernel's, but needs full scope. */
+	/*
+	 * Firmware of a switch behind a free port is not the kernel's, but
+	 * needs full scope; behind the port in use it resets this kernel's
+	 * devices.
+	 */
 	olen = tunnel(outer, 5, 0x0202, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	olen = tunnel(outer, 0, 0x0202, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
+			-EBUSY);
+	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+}
+
+/* --- commands that act on a whole switch ------------------------------ */
+
+struct switch_env {
+	bool busy;
+	unsigned int calls;
+	struct cxl_fwctl_target cascade;
+};
+
+static bool env_switch_in_use(void *priv)
+{
+	struct switch_env *env = priv;
+
+	env->calls++;
+	return env->busy;
+}
+
+static const struct cxl_fwctl_target *env_cascade(void *priv, const u8 *path,
+						  unsigned int depth)
+{
+	struct switch_env *env = priv;
+
+	return &env->cascade;
+}
+
+/* Port 0 leads to this kernel's devices. */
+static bool env_port0_in_use(void *priv, u8 port)
+{
+	return port == 0;
+}
+
+static bool env_serial_77_in_use(void *priv, const struct cxl_fwctl_target *t)
+{
+	return t->serial == 0x77;
+}
+
+static const u16 fw_switch_cel[] = {
+	0x0001, 0, 0x0201, 0x0040, 0x0202, 0x0002, 0x5300, 0,
+	0xc000, 0, 0xffff, 0,
+};
+
+/*
+ * Firmware transfer and activation, and vendor commands, act on every port
+ * of a switch: refused while any leads to this kernel's devices, on the
+ * switch itself and on a cascaded switch behind a port in use (or that
+ * this kernel reaches another way). A fabric manager's kernel runs the
+ * vendor commands, never the firmware.
+ */
+static void policy_switch_firmware(struct kunit *test)
+{
+	static const u16 ops[] = { 0x0201, 0x0202, 0xc000, 0xffff };
+	struct switch_env env = {};
+	struct cxl_fwctl_policy pol = {
+		.self = {
+			.cel = cel_of(test, fw_switch_cel, 6),
+			.component = CXL_COMPONENT_SWITCH,
+		},
+		.tunnel_target = env_cascade,
+		.port_in_use = env_port0_in_use,
+		.switch_in_use = env_switch_in_use,
+		.priv = &env,
+	};
+	struct cxl_fwctl_verdict v;
+	unsigned int i, fm;
+	size_t len;
+	u8 buf[64];
+
+	for (fm = 0; fm < 2; fm++) {
+		pol.fabric_manager = fm;
+		/* The table of constant verdicts must not answer for them. */
+		cxl_fwctl_policy_prepare(&pol);
+		for (i = 0; i < ARRAY_SIZE(ops); i++) {
+			int want = fm && ops[i] >= CXL_OP_VENDOR_FIRST ? 0 : -EBUSY;
+
+			env.busy = true;
+			KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, ops[i],
+								  NULL, 0, &v),
+					    want, "opcode %#x option %u",
+					    ops[i], fm);
+			KUNIT_EXPECT_EQ(test,
+					!!(v.flags & FWCTL_COMMAND_KERNEL_OWNED),
+					want == -EBUSY);
+			env.busy = false;
+			KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, ops[i],
+								  NULL, 0, &v),
+					    0, "opcode %#x option %u",
+					    ops[i], fm);
+			KUNIT_EXPECT_EQ(test, v.needed,
+					FWCTL_RPC_DEBUG_WRITE_FULL);
+		}
+		cxl_fwctl_policy_release(&pol);
+	}
+	/* Other commands do not ask. */
+	env.calls = 0;
+	env.busy = true;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0001, NULL, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, env.calls, 0);
+	/* Without a way to tell, the switch carries this kernel's devices. */
+	pol.fabric_manager = false;
+	pol.switch_in_use = NULL;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x0202, NULL, 0, &v),
+			-EBUSY);
+
+	/* A cascaded switch: behind port 0 it is this kernel's too. */
+	env.cascade.component = CXL_COMPONENT_SWITCH;
+	env.cascade.cel = cel_of(test, fw_switch_cel, 6);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		len = tunnel(buf, 0, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  buf, len, &v),
+				    -EBUSY, "opcode %#x", ops[i]);
+		len = tunnel(buf, 3, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  buf, len, &v),
+				    0, "opcode %#x", ops[i]);
+		KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
+	}
+	/* Behind a free port, but this kernel reaches it another way. */
+	pol.target_in_use = env_serial_77_in_use;
+	env.cascade.serial = 0x77;
+	len = tunnel(buf, 3, 0x0202, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
+			-EBUSY);
+	/* On a fabric manager's kernel, a vendor command there runs. */
+	pol.fabric_manager = true;
+	len = tunnel(buf, 0, 0xc000, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
+			0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
 }
 
@@ -1563,6 +1712,7 @@ static void policy_fabric_manager(struct kunit *test)
 		.tunnel_target = fabric_target,
 		.port_in_use = fabric_port_in_use,
 		.vppb_in_use = fabric_vppb_in_use,
+		.switch_in_use = switch_free,
 		.priv = &env,
 	};
 	struct cxl_fwctl_verdict v;
@@ -1767,6 +1917,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
 	KUNIT_CASE(policy_tunnel_bypass),
+	KUNIT_CASE(policy_switch_firmware),
 	KUNIT_CASE(policy_ports),
 	KUNIT_CASE(policy_features),
 	KUNIT_CASE(policy_features_commands),

@@ -938,6 +938,19 @@ static bool mock_port_in_use(struct cxl_switch *cs, u8 port)
 	return !p || p->in_use;
 }
 
+/* Any port of the switch flagged as leading to this kernel. */
+static bool mock_ports_in_use(struct cxl_switch *cs)
+{
+	struct mock_sw *sw = cxl_switch_bus_priv(cs);
+	unsigned int i;
+
+	guard(mutex)(&sw->lock);
+	for (i = 0; i < sw->root->nr_ports; i++)
+		if (sw->root->ports[i].in_use)
+			return true;
+	return false;
+}
+
 /* The switch's own port flagged as the one this host comes in through. */
 static int mock_host_port(struct cxl_switch *cs)
 {
@@ -954,6 +967,7 @@ static int mock_host_port(struct cxl_switch *cs)
 static const struct cxl_switch_bus_ops mock_bus_ops = {
 	.setup_irq = mock_setup_irq,
 	.port_in_use = mock_port_in_use,
+	.ports_in_use = mock_ports_in_use,
 	.host_port = mock_host_port,
 };
 

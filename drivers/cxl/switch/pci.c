@@ -140,6 +140,34 @@ out:
 }
 
 /*
+ * Any downstream bridge on the upstream port's secondary bus: a port bound
+ * into this host's virtual switch, which pcieport drives whatever is below.
+ */
+static bool sw_pci_ports_in_use(struct cxl_switch *sw)
+{
+	struct pci_dev *usp, *dsp = NULL;
+	bool in_use = false;
+
+	usp = sw_pci_usp(to_pci_dev(sw->dev));
+	if (!usp)
+		return true;
+	if (!usp->subordinate) {
+		pci_dev_put(usp);
+		return true;
+	}
+	while ((dsp = pci_get_class(PCI_CLASS_BRIDGE_PCI << 8, dsp))) {
+		if (dsp->bus == usp->subordinate &&
+		    pci_pcie_type(dsp) == PCI_EXP_TYPE_DOWNSTREAM) {
+			in_use = true;
+			break;
+		}
+	}
+	pci_dev_put(dsp);
+	pci_dev_put(usp);
+	return in_use;
+}
+
+/*
  * This host reaches the switch through the upstream port the CCI function
  * sits beside: its physical port number is in its Link Capabilities.
  */
@@ -161,6 +189,7 @@ static int sw_pci_host_port(struct cxl_switch *sw)
 static const struct cxl_switch_bus_ops sw_pci_ops = {
 	.setup_irq = sw_pci_setup_irq,
 	.port_in_use = sw_pci_port_in_use,
+	.ports_in_use = sw_pci_ports_in_use,
 	.host_port = sw_pci_host_port,
 };
 

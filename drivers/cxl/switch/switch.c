@@ -145,6 +145,18 @@ static bool sw_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 	return true;
 }
 
+/*
+ * Any port below the switch leading to this kernel, as the bus glue sees
+ * the hierarchy, not as the switch reports its ports: a switch that hides
+ * a port must not get its firmware activated over this kernel's devices.
+ */
+static bool sw_switch_in_use(void *priv)
+{
+	struct cxl_switch *sw = priv;
+
+	return !sw->ops || !sw->ops->ports_in_use || sw->ops->ports_in_use(sw);
+}
+
 /* A tunnel target this kernel drives through another path. */
 static bool sw_target_in_use(void *priv, const struct cxl_fwctl_target *t)
 {
@@ -612,6 +624,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		.port_in_use = sw_port_in_use,
 		.vppb_in_use = sw_vppb_in_use,
 		.target_in_use = sw_target_in_use,
+		.switch_in_use = sw_switch_in_use,
 		.executed = sw_executed,
 		.priv = sw,
 	};

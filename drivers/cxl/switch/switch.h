@@ -43,6 +43,10 @@ struct cxl_switch;
  *	kernel: bound into this host's own virtual switch, with a device this
  *	kernel drives or may drive below it (commands acting on that port are
  *	then refused with -EBUSY); the answer for a port it cannot map is true
+ * @ports_in_use: whether any downstream port of the switch leads to this
+ *	kernel as @port_in_use tells it, including ports the switch may not
+ *	report (a firmware activation of the switch would take those devices
+ *	away); the answer when it cannot be told is true
  * @host_port: the physical port through which this host reaches the
  *	switch, the upstream port of this host's own virtual switch (binding
  *	into it would hot-add a fabric device to this kernel); a negative
@@ -52,6 +56,7 @@ struct cxl_switch;
 struct cxl_switch_bus_ops {
 	void (*setup_irq)(struct cxl_switch *sw);
 	bool (*port_in_use)(struct cxl_switch *sw, u8 port);
+	bool (*ports_in_use)(struct cxl_switch *sw);
 	int (*host_port)(struct cxl_switch *sw);
 };
 

@@ -476,12 +476,17 @@ TEST_F(adv, policy_table)
 			}
 			ASSERT_EQ(0, mock_count(&self->sw, at[j], ROW_OP(i)));
 		}
-		/* Vendor opcodes: full scope whatever they claim. */
-		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, at[j],
-					       j ? 0xc001 : 0xc000, NULL, 0));
+		/*
+		 * Vendor opcodes: full scope whatever they claim; on the
+		 * switch, whose port 0 leads to this kernel, only where the
+		 * kernel owns the fabric (switch_firmware_ours).
+		 */
+		ASSERT_EQ(j || self->fm ? -EPERM : -EBUSY,
+			  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, at[j],
+				       j ? 0xc001 : 0xc000, NULL, 0));
 	}
-	/* Firmware on the switch, background-only claimed: full scope. */
-	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+	/* Firmware on that switch: refused, though listed at full scope. */
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
 				       0x0201, NULL, 0));
 
 	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
@@ -644,9 +649,57 @@ TEST_F(adv, port_control_drops_the_tunnel_cache)
 	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 }
 
-/* The switch's own firmware activation: its CEL is read again. */
+/*
+ * Firmware transfer and activation, and vendor commands, act on every port
+ * of a switch: refused with EBUSY while one of them leads to this kernel
+ * (port 0), judged by their scope once none does; on a cascaded switch,
+ * while the port it sits behind is in use. Vendor commands run on a kernel
+ * that owns the fabric. Asked at DEBUG_WRITE, below their scope, so that
+ * EBUSY is told from EPERM under lockdown too.
+ */
+TEST_F(adv, switch_firmware_ours)
+{
+	static const uint16_t ops[] = { 0x0201, 0x0202, 0xc000 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ASSERT_EQ(ops[i] == 0xc000 && self->fm ? -EPERM : -EBUSY,
+			  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       ops[i], NULL, 0))
+			TH_LOG("opcode %#x", ops[i]);
+	}
+	/* At full scope too, where lockdown lets it be asked. */
+	if (!self->locked)
+		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       MOCK_P(), 0x0202, NULL, 0));
+	/* No port leads to this kernel any more. */
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(0, 0, CXL_MOCK_PORT_AUTO)));
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					       MOCK_P(), ops[i], NULL, 0))
+			TH_LOG("opcode %#x", ops[i]);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), ops[i]));
+	}
+	/* The cascaded switch behind port 2, free, then in use. */
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x0202, NULL, 0));
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x0202, NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * The switch's own firmware activation, once no port leads to this
+ * kernel: its CEL is read again.
+ */
 TEST_F(adv, firmware_activation_rereads_the_cel)
 {
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(0, 0, CXL_MOCK_PORT_AUTO)));
 	if (self->locked) {
 		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 					       MOCK_P(), 0x0202, NULL, 0));

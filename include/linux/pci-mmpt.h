@@ -70,12 +70,19 @@ struct pci_dev;
  * @PCI_MMPT_CMD_CLAMP_LEN: a reply length beyond the payload area is
  *	clamped to the payload area (warned about once) instead of failing
  *	with -EIO; for consumers whose ABI always did so
+ * @PCI_MMPT_CMD_FOREGROUND: the command never starts a background
+ *	operation (the caller knows it from the device's Command Effects
+ *	Log). A device that answers "background command started" anyway is
+ *	lying: the command fails with -EPROTO, the device is asked to abort
+ *	the operation when no other background command is tracked, and the
+ *	background slot is not taken, so nothing waits on it or watches it
  */
 enum pci_mmpt_cmd_flags {
 	PCI_MMPT_CMD_BACKGROUND = BIT(0),
 	PCI_MMPT_CMD_ABORTABLE = BIT(1),
 	PCI_MMPT_CMD_NO_WAIT = BIT(2),
 	PCI_MMPT_CMD_CLAMP_LEN = BIT(3),
+	PCI_MMPT_CMD_FOREGROUND = BIT(4),
 };
 
 /**

@@ -249,11 +249,17 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		.out = out->payload,
 		.out_size = out_size,
 	};
-	/* Background operations of this mailbox, not of a tunnel's target. */
+	/*
+	 * Background operations of this mailbox, not of a tunnel's target
+	 * (a tunnel runs in the foreground whatever it carries). A command
+	 * its CEL entry does not mark as one must not become one.
+	 */
 	if (!v.depth && (v.effects & CXL_CEL_BACKGROUND)) {
 		cmd.flags = PCI_MMPT_CMD_BACKGROUND;
 		if (v.effects & CXL_CEL_ABORT)
 			cmd.flags |= PCI_MMPT_CMD_ABORTABLE;
+	} else {
+		cmd.flags = PCI_MMPT_CMD_FOREGROUND;
 	}
 	/* From here the command counts as run: taint before the doorbell. */
 	ret = fwctl_rpc_execute(uctx, v.needed, in->opcode);

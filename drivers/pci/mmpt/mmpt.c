@@ -296,6 +296,37 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 }
 
 /*
+ * A command its caller knows never runs in the background started a
+ * background operation. Nothing tracks it: no caller waits for it and no
+ * watcher holds the slot for however long the device likes. Ask the device
+ * to stop it, under the mailbox lock still held since the doorbell, unless
+ * a tracked background command holds the slot: then the operation running
+ * may be that one (a device runs one at a time), and its owner's.
+ */
+static int mmpt_bg_unexpected(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
+{
+	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
+	const char *what = "another one is tracked: not aborted";
+	bool tracked, by_irq;
+
+	lockdep_assert_held(&mbox->lock);
+	scoped_guard(spinlock, &mbox->state_lock)
+		tracked = mbox->bg_owner;
+	if (!tracked) {
+		if (mmpt_exec(mbox, &abort, &by_irq))
+			what = "the abort request failed";
+		else if (abort.return_code != PCI_MMPT_RC_SUCCESS)
+			what = "the device refused to abort it";
+		else
+			what = "aborted";
+	}
+	dev_warn_ratelimited(mbox->dev,
+			     "mailbox command %#06x started a background operation it does not have; %s\n",
+			     cmd->opcode, what);
+	return -EPROTO;
+}
+
+/*
  * Run one command under the mailbox lock. The background slot is claimed
  * under the same lock: a flagged command before the doorbell (refused when
  * taken), any command the device put in the background after it, so that
@@ -326,6 +357,8 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		return ret;
 
 	cmd->background = true;
+	if (cmd->flags & PCI_MMPT_CMD_FOREGROUND)
+		return mmpt_bg_unexpected(mbox, cmd);
 	scoped_guard(spinlock, &mbox->state_lock)
 		ret = mmpt_bg_claim(mbox, cmd->opcode);
 	if (ret == -EBUSY) {
@@ -373,7 +406,9 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * when the device reads all ones; -EIO when the device reports a reply
  * longer than the payload area (nothing is copied; see
  * %PCI_MMPT_CMD_CLAMP_LEN); -EPROTO when the device reported another
- * command's completion; -EINTR when a fatal signal ended a background wait;
+ * command's completion, or started a background operation for a command
+ * flagged %PCI_MMPT_CMD_FOREGROUND; -EINTR when a fatal signal ended a
+ * background wait;
  * -ESHUTDOWN after pci_mmpt_destroy() for a background command.
  */
 int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)

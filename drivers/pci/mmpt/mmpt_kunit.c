@@ -54,6 +54,7 @@ struct model {
 	u16 bg_from;		/* opcodes from here go to the background */
 	u16 bg_report;		/* report this opcode at the end, 0: the real one */
 	bool bit_early;		/* running bit clears with the first progress */
+	bool bg_again;		/* "started" while one runs; nothing new runs */
 	/* what it saw */
 	atomic_t doorbells;
 	u16 last_opcode;
@@ -138,7 +139,9 @@ static void model_answer(struct model *m)
 		out = 0;
 	} else if (m->mode == BACKGROUND ||
 		   (m->bg_from && opcode >= m->bg_from)) {
-		if (m->bg_active) {
+		if (m->bg_active && m->bg_again) {
+			rc = PCI_MMPT_RC_BACKGROUND;
+		} else if (m->bg_active) {
 			rc = PCI_MMPT_RC_BUSY;
 		} else {
 			rc = PCI_MMPT_RC_BACKGROUND;
@@ -628,6 +631,59 @@ static void mmpt_test_background_unannounced(struct kunit *test)
 	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), 0);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
+}
+
+/*
+ * A command flagged foreground that the device puts in the background
+ * anyway: -EPROTO at once, the device asked to abort it, the slot left
+ * free. While a tracked command holds the slot nothing is aborted: the
+ * operation running may be that one.
+ */
+static void mmpt_test_background_foreground(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x0200, .flags = PCI_MMPT_CMD_FOREGROUND,
+	};
+	struct pci_mmpt_cmd bg = { .opcode = 0x4304, .flags = NO_WAIT };
+	unsigned long start = jiffies;
+	int rings;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;	/* it would never end */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EPROTO);
+	KUNIT_EXPECT_LT(test, jiffies - start, (unsigned long)HZ);
+	KUNIT_EXPECT_TRUE(test, cmd.background);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 2);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	/* The device stopped: a background command starts and is tracked. */
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
+	KUNIT_ASSERT_NE(test, bg.bg_handle, 0);
+
+	m->bg_again = true;
+	rings = atomic_read(&m->doorbells);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EPROTO);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), rings + 1);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x0200);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	m->bg_again = false;
+	m->bg_steps = 3;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &bg, 5000), 0);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+
+	/* A device that cannot abort keeps running it, untracked. */
+	m->abortable = false;
+	m->bg_steps = 0;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EPROTO);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	/* The next background command is the device's to refuse. */
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
+	KUNIT_EXPECT_EQ(test, bg.return_code, PCI_MMPT_RC_BUSY);
+	KUNIT_EXPECT_EQ(test, bg.bg_handle, 0);
+	m->bg_steps = 3;
 }
 
 /*
@@ -1209,6 +1265,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_unannounced),
+	KUNIT_CASE(mmpt_test_background_foreground),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_mismatch, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_bit_early, irq_mode_gen_params),

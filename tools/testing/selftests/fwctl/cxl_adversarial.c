@@ -21,6 +21,7 @@
 #include <linux/cxl_mem.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "../kselftest_harness.h"
 #include "mock_util.h"
@@ -207,9 +208,13 @@ FIXTURE_SETUP(adv)
 		ASSERT_EQ(0, add(&self->sw, MOCK_P(2, 1), port_ops[i], 0));
 	}
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(2), 0x0202, 0x40));
-	/* Background commands: one that ends, one that never does. */
+	/*
+	 * Background commands: one that ends, one that never does, and one
+	 * whose CEL entry says it is not one.
+	 */
 	ASSERT_EQ(0, add_bg(&self->sw, 0x0a30, 0x0040, 1500));
 	ASSERT_EQ(0, add_bg(&self->sw, 0x0a31, 0x0140, CXL_MOCK_BG_NEVER));
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a32, 0, CXL_MOCK_BG_NEVER));
 	ASSERT_EQ(0, mock_start(&self->sw));
 	self->fd = mock_open_fwctl(&self->sw);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", self->sw.fwctl, strerror(errno));
@@ -712,6 +717,29 @@ TEST_F(adv, firmware_activation_rereads_the_cel)
 				  0x0202, NULL, 0));
 	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+}
+
+/*
+ * A command whose CEL entry has no background effect, answered "background
+ * command started" (and never finishing): the RPC fails with EPROTO at
+ * once, the switch is asked to abort it, and the background slot was never
+ * taken, so the next background command runs.
+ */
+TEST_F(adv, background_not_in_cel)
+{
+	struct timespec t0, t1;
+
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t0));
+	ASSERT_EQ(-EPROTO, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION,
+					MOCK_P(), 0x0a32, NULL, 0));
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t1));
+	ASSERT_LT(t1.tv_sec - t0.tv_sec, 2);
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a32));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x0a30, NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a30));
+	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
 /* A background command on the switch, from a child that is then killed. */

@@ -163,10 +163,19 @@ static bool sw_target_in_use(void *priv, const struct cxl_fwctl_target *t)
 	return cxl_switch_serial_in_use(t->serial);
 }
 
+/*
+ * Commands that may change what a component runs: a firmware activation,
+ * and a vendor command, which can do the same and says nothing about it.
+ */
+static bool sw_changes_firmware(u16 opcode)
+{
+	return opcode == CXL_OP_ACTIVATE_FW || opcode >= CXL_OP_VENDOR_FIRST;
+}
+
 /* Commands after which no cached answer about a tunnel target holds. */
 static bool sw_drops_targets(u16 opcode)
 {
-	return opcode == CXL_OP_ACTIVATE_FW || opcode == CXL_OP_PORT_CONTROL ||
+	return sw_changes_firmware(opcode) || opcode == CXL_OP_PORT_CONTROL ||
 	       opcode == CXL_OP_BIND_VPPB || opcode == CXL_OP_UNBIND_VPPB;
 }
 
@@ -187,7 +196,7 @@ static void sw_executed(void *priv, const struct cxl_fwctl_verdict *v,
 		cxl_tunnel_cache_drop(&sw->tunnels);
 	}
 	/* Its own firmware: its own CEL is read again before the next RPC. */
-	if (!v->depth && v->opcode == CXL_OP_ACTIVATE_FW)
+	if (!v->depth && sw_changes_firmware(v->opcode))
 		WRITE_ONCE(sw->cel_stale, true);
 }
 

@@ -699,7 +699,7 @@ TEST_F(adv, switch_firmware_ours)
 
 /*
  * The switch's own firmware activation, once no port leads to this
- * kernel: its CEL is read again.
+ * kernel: its CEL is read again; so after a vendor command.
  */
 TEST_F(adv, firmware_activation_rereads_the_cel)
 {
@@ -717,6 +717,13 @@ TEST_F(adv, firmware_activation_rereads_the_cel)
 				  0x0202, NULL, 0));
 	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+
+	/* A vendor command may have done the same: read again after one. */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
+				  0xc000, NULL, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
 }
 
 /*

@@ -595,6 +595,72 @@ TEST_F(adv, unidentified_target)
 #else /* ADV_WRITES */
 
 /*
+ * Firmware transfer and activation, and vendor commands, act on every port
+ * of a switch: refused with EBUSY while one of them leads to this kernel
+ * (port 0), judged by their scope once none does; on a cascaded switch,
+ * while the port it sits behind is in use. Vendor commands run on a kernel
+ * that owns the fabric. Asked at DEBUG_WRITE, below their scope, so that
+ * EBUSY is told from EPERM under lockdown too.
+ */
+TEST_F(adv, switch_firmware_ours)
+{
+	static const uint16_t ops[] = { 0x0201, 0x0202, 0xc000 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ASSERT_EQ(ops[i] == 0xc000 && self->fm ? -EPERM : -EBUSY,
+			  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				       ops[i], NULL, 0))
+			TH_LOG("opcode %#x", ops[i]);
+	}
+	/* At full scope too, where lockdown lets it be asked. */
+	if (!self->locked)
+		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       MOCK_P(), 0x0202, NULL, 0));
+	/* No port leads to this kernel any more. */
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(0, 0, CXL_MOCK_PORT_AUTO)));
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					       MOCK_P(), ops[i], NULL, 0))
+			TH_LOG("opcode %#x", ops[i]);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), ops[i]));
+	}
+	/* The cascaded switch behind port 2, free, then in use. */
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x0202, NULL, 0));
+	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
+			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
+				       0x0202, NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * A command whose CEL entry has no background effect, answered "background
+ * command started" (and never finishing): the RPC fails with EPROTO at
+ * once, the switch is asked to abort it, and the background slot was never
+ * taken, so the next background command runs.
+ */
+TEST_F(adv, background_not_in_cel)
+{
+	struct timespec t0, t1;
+
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t0));
+	ASSERT_EQ(-EPROTO, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION,
+					MOCK_P(), 0x0a32, NULL, 0));
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t1));
+	ASSERT_LT(t1.tv_sec - t0.tv_sec, 2);
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a32));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
+				  0x0a30, NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a30));
+}
+
+/*
  * The accepted writes, built as cxl_adversarial_writes and run after the
  * suites that need an untainted kernel: each taints before it runs, and
  * is audited.
@@ -655,49 +721,6 @@ TEST_F(adv, port_control_drops_the_tunnel_cache)
 }
 
 /*
- * Firmware transfer and activation, and vendor commands, act on every port
- * of a switch: refused with EBUSY while one of them leads to this kernel
- * (port 0), judged by their scope once none does; on a cascaded switch,
- * while the port it sits behind is in use. Vendor commands run on a kernel
- * that owns the fabric. Asked at DEBUG_WRITE, below their scope, so that
- * EBUSY is told from EPERM under lockdown too.
- */
-TEST_F(adv, switch_firmware_ours)
-{
-	static const uint16_t ops[] = { 0x0201, 0x0202, 0xc000 };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		ASSERT_EQ(ops[i] == 0xc000 && self->fm ? -EPERM : -EBUSY,
-			  mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				       ops[i], NULL, 0))
-			TH_LOG("opcode %#x", ops[i]);
-	}
-	/* At full scope too, where lockdown lets it be asked. */
-	if (!self->locked)
-		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-					       MOCK_P(), 0x0202, NULL, 0));
-	/* No port leads to this kernel any more. */
-	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
-			       PORT(0, 0, CXL_MOCK_PORT_AUTO)));
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
-					       MOCK_P(), ops[i], NULL, 0))
-			TH_LOG("opcode %#x", ops[i]);
-		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), ops[i]));
-	}
-	/* The cascaded switch behind port 2, free, then in use. */
-	ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				       0x0202, NULL, 0));
-	ASSERT_EQ(0, mock_port(&self->sw, &(struct cxl_mock_port)
-			       PORT(2, CXL_MOCK_PORT_IN_USE, CXL_MOCK_PORT_AUTO)));
-	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2),
-				       0x0202, NULL, 0));
-	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(2), 0x0202));
-	ASSERT_FALSE(kernel_tainted_fwctl());
-}
-
-/*
  * The switch's own firmware activation, once no port leads to this
  * kernel: its CEL is read again; so after a vendor command.
  */
@@ -724,29 +747,6 @@ TEST_F(adv, firmware_activation_rereads_the_cel)
 				  0xc000, NULL, 0));
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
-}
-
-/*
- * A command whose CEL entry has no background effect, answered "background
- * command started" (and never finishing): the RPC fails with EPROTO at
- * once, the switch is asked to abort it, and the background slot was never
- * taken, so the next background command runs.
- */
-TEST_F(adv, background_not_in_cel)
-{
-	struct timespec t0, t1;
-
-	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t0));
-	ASSERT_EQ(-EPROTO, mock_send_at(self->fd, FWCTL_RPC_CONFIGURATION,
-					MOCK_P(), 0x0a32, NULL, 0));
-	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t1));
-	ASSERT_LT(t1.tv_sec - t0.tv_sec, 2);
-	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a32));
-	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0005));
-	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
-				  0x0a30, NULL, 0));
-	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a30));
-	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
 /* A background command on the switch, from a child that is then killed. */

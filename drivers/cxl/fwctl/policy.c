@@ -253,6 +253,20 @@ static bool quirk_refused(const struct cxl_fwctl_target *t, u16 opcode)
 }
 
 /*
+ * Whether a component behind a tunnel is below devices this kernel drives
+ * or is one: everything is below the first port the tunnel leaves the
+ * host's switch through, and a component this kernel reaches another way
+ * (another head of a multi-headed device) is its own however it is
+ * reached.
+ */
+static bool tunnel_ours(const struct cxl_fwctl_policy *pol,
+			const struct cxl_fwctl_target *t, const u8 *path)
+{
+	return !pol->port_in_use || pol->port_in_use(pol->priv, path[0]) ||
+	       (pol->target_in_use && pol->target_in_use(pol->priv, t));
+}
+
+/*
  * Whether the port, vPPB or component a command acts on leads to devices
  * this kernel drives. Behind a tunnel everything is below the first port
  * the tunnel leaves the host's switch through; a memory device's own
@@ -275,9 +289,7 @@ static int port_busy(const struct cxl_fwctl_policy *pol,
 		 */
 		if (!acts_on_port(opcode))
 			return 0;
-		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]) ||
-		       (pol->target_in_use && pol->target_in_use(pol->priv, t));
-		return busy ? -EBUSY : 0;
+		return tunnel_ours(pol, t, path) ? -EBUSY : 0;
 	}
 	arg = component == CXL_COMPONENT_SWITCH ? switch_port_arg(opcode) :
 					       type3_port_arg(opcode, 0);
@@ -328,8 +340,7 @@ static int switch_busy(const struct cxl_fwctl_policy *pol,
 	if (opcode >= CXL_OP_VENDOR_FIRST && pol->fabric_manager)
 		return 0;
 	if (depth)
-		busy = !pol->port_in_use || pol->port_in_use(pol->priv, path[0]) ||
-		       (pol->target_in_use && pol->target_in_use(pol->priv, t));
+		busy = tunnel_ours(pol, t, path);
 	else
 		busy = !pol->switch_in_use || pol->switch_in_use(pol->priv);
 	return busy ? -EBUSY : 0;
@@ -598,10 +609,22 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	if (ret)
 		return ret;
 	v->fabric = fabric;
-	/* The kernel's own background work must not wait on it unbounded. */
-	if (!depth && pol->bg_needs_abort && (*eff & CXL_CEL_BACKGROUND) &&
-	    !(*eff & CXL_CEL_ABORT))
-		return -EOPNOTSUPP;
+	/*
+	 * The kernel's own background work must not wait on it unbounded. On
+	 * a memory device's own mailbox the RPC waits for a background
+	 * command and aborts it after a bound, so it must be abortable.
+	 * Through a tunnel nothing waits for it or can end it: on a type-3
+	 * this kernel drives, it is refused.
+	 */
+	if (*eff & CXL_CEL_BACKGROUND) {
+		if (!depth && pol->bg_needs_abort && !(*eff & CXL_CEL_ABORT))
+			return -EOPNOTSUPP;
+		if (depth && comp == CXL_COMPONENT_TYPE3 &&
+		    tunnel_ours(pol, t, v->path)) {
+			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+			return -EBUSY;
+		}
+	}
 	v->needed = max(v->needed, needed);
 	if (opcode != CXL_OP_TUNNEL)
 		return 0;

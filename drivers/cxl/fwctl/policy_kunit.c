@@ -866,6 +866,63 @@ static void policy_tunnel_bypass(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
 }
 
+static bool env_tunnel_serial_77(void *priv, const struct cxl_fwctl_target *t)
+{
+	return t->serial == 0x77;
+}
+
+/*
+ * A background command tunnelled to a type-3 this kernel drives: nothing
+ * waits for it or can end it, abortable or not, so it is refused; behind a
+ * free port the effects decide.
+ */
+static void policy_tunnel_background(struct kunit *test)
+{
+	static const u16 ops[] = { 0x0600, 0x0601 };
+	/* Background only, abortable background, and tunnels onwards. */
+	static const u16 cel[] = { 0x0600, 0x0040, 0x0601, 0x0140, 0x5300, 0 };
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
+	struct cxl_fwctl_verdict v;
+	u8 inner[64], outer[128];
+	size_t ilen, olen, i;
+
+	env.busy_port = 0;
+	env.targets[0].component = CXL_COMPONENT_TYPE3;
+	env.targets[0].cel = cel_of(test, cel, 3);
+	env.targets[1] = env.targets[0];
+	/* To the device behind port 0, and to an LD of it. */
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		olen = tunnel(outer, 0, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  outer, olen, &v),
+				    -EBUSY, "opcode %#x", ops[i]);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		ilen = tunnel(inner, 0, ops[i], NULL, 0);
+		olen = tunnel(outer, 0, CXL_OP_TUNNEL, inner, ilen);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  outer, olen, &v),
+				    -EBUSY, "nested opcode %#x", ops[i]);
+		olen = tunnel(outer, 5, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  outer, olen, &v),
+				    0, "opcode %#x, free port", ops[i]);
+		KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
+	}
+	/* Behind a free port, another head of a device this kernel drives. */
+	pol.target_in_use = env_tunnel_serial_77;
+	env.targets[0].serial = 0x77;
+	olen = tunnel(outer, 5, 0x0601, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), -EBUSY);
+	/* A cascaded switch's own background command is not the kernel's. */
+	env.targets[0].component = CXL_COMPONENT_SWITCH;
+	env.targets[0].serial = 0;
+	olen = tunnel(outer, 0, 0x0600, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), 0);
+}
+
 /* --- commands that act on a whole switch ------------------------------ */
 
 struct switch_env {
@@ -1917,6 +1974,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),
 	KUNIT_CASE(policy_tunnel_bypass),
+	KUNIT_CASE(policy_tunnel_background),
 	KUNIT_CASE(policy_switch_firmware),
 	KUNIT_CASE(policy_ports),
 	KUNIT_CASE(policy_features),

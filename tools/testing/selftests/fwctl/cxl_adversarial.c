@@ -201,6 +201,9 @@ FIXTURE_SETUP(adv)
 		ASSERT_EQ(0, add(&self->sw, t3[j], 0x5604, 0));
 		ASSERT_EQ(0, add(&self->sw, t3[j], 0x0502, 0));
 		ASSERT_EQ(0, add(&self->sw, t3[j], 0xc001, 0));
+		/* Background, and abortable background. */
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0x0a40, 0x0040));
+		ASSERT_EQ(0, add(&self->sw, t3[j], 0x0a41, 0x0140));
 	}
 	/* The cascaded switches: port commands, firmware, with no effects. */
 	for (i = 0; i < ARRAY_SIZE(port_ops); i++) {
@@ -747,6 +750,34 @@ TEST_F(adv, firmware_activation_rereads_the_cel)
 				  0xc000, NULL, 0));
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+}
+
+/*
+ * A background command tunnelled to a type-3 this kernel drives (behind
+ * port 0): nothing waits for it or can end it, and the kernel's sanitize or
+ * firmware transfer would wait behind it, so it is refused, abortable or
+ * not. Behind a free port, directly or through the cascaded switch, its
+ * effects decide.
+ */
+TEST_F(adv, tunnelled_background_to_ours)
+{
+	static const uint16_t ops[] = { 0x0a40, 0x0a41 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					       MOCK_P(0), ops[i], NULL, 0))
+			TH_LOG("opcode %#x", ops[i]);
+		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(0), ops[i]));
+		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_READ_ONLY,
+					       MOCK_P(1), ops[i], NULL, 0));
+		ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(1), ops[i], NULL, 0));
+		ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ops[i]));
+		ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+					  MOCK_P(2, 0), ops[i], NULL, 0));
+		ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ops[i]));
+	}
 }
 
 /* A background command on the switch, from a child that is then killed. */

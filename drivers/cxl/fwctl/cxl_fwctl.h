@@ -50,6 +50,7 @@
 #define CXL_OP_TUNNEL			0x5300
 #define CXL_OP_LD_CONFIG		0x5301
 #define CXL_OP_LD_MEMORY		0x5302
+#define CXL_OP_GET_FW_INFO		0x0200
 #define CXL_OP_TRANSFER_FW		0x0201
 #define CXL_OP_ACTIVATE_FW		0x0202
 #define CXL_OP_VENDOR_FIRST		0xc000
@@ -239,6 +240,8 @@ struct cxl_fwctl_fabric_args {
 
 /* Tunnel targets whose CEL a cache keeps at most. */
 #define CXL_TUNNEL_CACHE_MAX		64
+/* Get FW Info's output: slots, activation, the four slots' revisions. */
+#define CXL_FW_KEY_LEN			0x50
 
 /**
  * struct cxl_tunnel_cache - the CELs of the components behind tunnels
@@ -250,6 +253,10 @@ struct cxl_fwctl_fabric_args {
  *	(config state, connected device type, LTSSM state); returns 0 or errno
  * @identify: reads the identity of the component at @path (Identify);
  *	returns 0 or errno
+ * @fw_key: reads what the component at @path says it runs (Get FW Info:
+ *	its slots, the active and staged one, each slot's revision); an
+ *	errno when it cannot say, and its CEL is then read again for every
+ *	judgement
  * @read_cel: reads the CEL of the component at @path
  * @priv: argument of the callbacks
  */
@@ -260,6 +267,8 @@ struct cxl_tunnel_cache {
 	int (*port_key)(void *priv, u8 port, u8 key[3]);
 	int (*identify)(void *priv, const u8 *path, unsigned int depth,
 			struct cxl_fwctl_target *t);
+	int (*fw_key)(void *priv, const u8 *path, unsigned int depth,
+		      u8 key[CXL_FW_KEY_LEN]);
 	int (*read_cel)(void *priv, const u8 *path, unsigned int depth,
 			struct cxl_cel **celp);
 	void *priv;
@@ -270,6 +279,9 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 			   int (*identify)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_fwctl_target *t),
+			   int (*fw_key)(void *priv, const u8 *path,
+					 unsigned int depth,
+					 u8 key[CXL_FW_KEY_LEN]),
 			   int (*read_cel)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_cel **celp),
@@ -283,6 +295,8 @@ int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 			 int (*refresh)(void *priv), void *priv);
 int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_fwctl_target *t);
+int cxl_fwctl_fw_key(struct pci_mmpt *mbox, const u8 *path,
+		     unsigned int depth, u8 key[CXL_FW_KEY_LEN]);
 
 int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp);
 const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode);

@@ -922,6 +922,8 @@ struct cxl_tunnel_target {
 	u8 path[CXL_TUNNEL_MAX_DEPTH];
 	unsigned int depth;
 	u8 port_key[3];
+	bool fw_known;
+	u8 fw[CXL_FW_KEY_LEN];
 	struct cxl_fwctl_target t;
 	struct cxl_cel *cel;
 };
@@ -931,6 +933,7 @@ struct cxl_tunnel_target {
  * @tc: the cache
  * @port_key: how to learn the state of a first-level port
  * @identify: how to read the identity of a tunnel target
+ * @fw_key: how to read what firmware a tunnel target runs
  * @read_cel: how to read the CEL of a tunnel target
  * @priv: argument of the callbacks
  */
@@ -939,6 +942,9 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 			   int (*identify)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_fwctl_target *t),
+			   int (*fw_key)(void *priv, const u8 *path,
+					 unsigned int depth,
+					 u8 key[CXL_FW_KEY_LEN]),
 			   int (*read_cel)(void *priv, const u8 *path,
 					   unsigned int depth,
 					   struct cxl_cel **celp),
@@ -949,6 +955,7 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 	tc->nr = 0;
 	tc->port_key = port_key;
 	tc->identify = identify;
+	tc->fw_key = fw_key;
 	tc->read_cel = read_cel;
 	tc->priv = priv;
 }
@@ -998,11 +1005,14 @@ static bool same_identity(const struct cxl_fwctl_target *a,
  * @path: port or LD ID of each level
  * @depth: levels in @path
  *
- * Reads the state of the first port and the identity of the target
- * (Identify through the tunnel) every time; the CEL is read the first time
- * and again whenever either changed: another device of the same type with
- * another serial number, a link that went down and up. An unreadable CEL
- * is remembered as such until then. The cache holds at most
+ * Reads the state of the first port, the identity of the target (Identify
+ * through the tunnel) and what it says it runs (Get FW Info) every time; the
+ * CEL is read the first time and again whenever any of them changed:
+ * another device of the same type with another serial number, a link that
+ * went down and up, new firmware activated by whoever (this kernel through
+ * another driver, another host, a BMC). A target that cannot say what it
+ * runs has its CEL read for every judgement. An unreadable CEL is
+ * remembered as such until a change. The cache holds at most
  * %CXL_TUNNEL_CACHE_MAX targets and starts over when full.
  *
  * Return: the target, valid while the lock is held, or NULL when it cannot
@@ -1014,7 +1024,8 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 {
 	struct cxl_fwctl_target id = {};
 	struct cxl_tunnel_target *t;
-	u8 key[3];
+	u8 key[3], fw[CXL_FW_KEY_LEN];
+	bool fw_known;
 
 	lockdep_assert_held(&tc->lock);
 	if (!depth || depth > CXL_TUNNEL_MAX_DEPTH ||
@@ -1024,12 +1035,14 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	/* The switch's word that a type-3 sits on the port counts too. */
 	if (key[1] == 4 || key[1] == 5)
 		id.component = CXL_COMPONENT_TYPE3;
+	fw_known = tc->fw_key && !tc->fw_key(tc->priv, path, depth, fw);
 
 	list_for_each_entry(t, &tc->targets, entry) {
 		if (t->depth != depth || memcmp(t->path, path, depth))
 			continue;
 		if (!memcmp(t->port_key, key, sizeof(key)) &&
-		    same_identity(&t->t, &id))
+		    same_identity(&t->t, &id) && fw_known && t->fw_known &&
+		    !memcmp(t->fw, fw, sizeof(fw)))
 			return &t->t;
 		kvfree(t->cel);
 		t->cel = NULL;
@@ -1046,6 +1059,9 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	tc->nr++;
 read:
 	memcpy(t->port_key, key, sizeof(key));
+	t->fw_known = fw_known;
+	if (fw_known)
+		memcpy(t->fw, fw, sizeof(fw));
 	if (tc->read_cel(tc->priv, path, depth, &t->cel))
 		t->cel = NULL;
 	t->t = id;

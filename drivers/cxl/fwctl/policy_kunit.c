@@ -1230,9 +1230,11 @@ static void features_read_in_pages(struct kunit *test)
 struct cache_env {
 	u8 keys[256][3];
 	u64 serial[256];
+	u8 fw[256];
 	u8 component;
 	int id_err;
 	int key_err;
+	int fw_err;
 	int read_err;
 	unsigned int key_calls;
 	unsigned int reads;
@@ -1263,6 +1265,19 @@ static int fake_identify(void *priv, const u8 *path, unsigned int depth,
 	return 0;
 }
 
+/* Get FW Info: a revision per first-level port. */
+static int fake_fw_key(void *priv, const u8 *path, unsigned int depth,
+		       u8 key[CXL_FW_KEY_LEN])
+{
+	struct cache_env *env = priv;
+
+	if (env->fw_err)
+		return env->fw_err;
+	memset(key, 0, CXL_FW_KEY_LEN);
+	key[0x10] = env->fw[path[0]];
+	return 0;
+}
+
 /* A one-entry CEL naming the path it was read for and the read count. */
 static int fake_read_cel(void *priv, const u8 *path, unsigned int depth,
 			 struct cxl_cel **celp)
@@ -1287,8 +1302,8 @@ static void tunnel_cache(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, env);
-	cxl_tunnel_cache_init(&tc, fake_port_key, fake_identify, fake_read_cel,
-			      env);
+	cxl_tunnel_cache_init(&tc, fake_port_key, fake_identify, fake_fw_key,
+			      fake_read_cel, env);
 	mutex_lock(&tc.lock);
 
 	/* Read once, then served from the cache while the port is the same. */
@@ -1344,16 +1359,33 @@ static void tunnel_cache(struct kunit *test)
 	t = cxl_tunnel_cache_get(&tc, path, 1);
 	KUNIT_EXPECT_EQ(test, t->component, CXL_COMPONENT_TYPE3);
 	KUNIT_EXPECT_EQ(test, env->reads, 9);
+	/*
+	 * Same port, same device, other firmware (activated by whoever):
+	 * read again; one that cannot say what it runs, every time.
+	 */
+	env->fw[2] = 1;
+	cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, env->reads, 10);
+	cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, env->reads, 10);
+	env->fw_err = -EOPNOTSUPP;
+	cxl_tunnel_cache_get(&tc, path, 1);
+	cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, env->reads, 12);
+	env->fw_err = 0;
+	cxl_tunnel_cache_get(&tc, path, 1);
+	cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_EXPECT_EQ(test, env->reads, 13);
 	/* Not identified: no target, nothing read. */
 	env->id_err = -EIO;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
 	env->id_err = 0;
-	KUNIT_EXPECT_EQ(test, env->reads, 9);
+	KUNIT_EXPECT_EQ(test, env->reads, 13);
 	/* Dropped: read again. */
 	cxl_tunnel_cache_drop(&tc);
 	KUNIT_EXPECT_EQ(test, tc.nr, 0);
 	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	KUNIT_EXPECT_EQ(test, env->reads, 10);
+	KUNIT_EXPECT_EQ(test, env->reads, 14);
 
 	/* No port state, no CEL; bad depths never reach the device. */
 	env->key_err = -ENODEV;
@@ -1361,7 +1393,7 @@ static void tunnel_cache(struct kunit *test)
 	env->key_err = 0;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 0));
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 3));
-	KUNIT_EXPECT_EQ(test, env->reads, 10);
+	KUNIT_EXPECT_EQ(test, env->reads, 14);
 
 	/* Bounded: more targets than it keeps, and it still answers. */
 	for (i = 0; i < 2 * CXL_TUNNEL_CACHE_MAX; i++) {

@@ -488,6 +488,30 @@ int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, FWCTL_NS(CXL_FWCTL));
 
+/**
+ * cxl_fwctl_fw_key() - what firmware a component says it runs
+ * @mbox: the mailbox
+ * @path: the tunnel path to the component
+ * @depth: tunnel levels, 0 for the mailbox's own component
+ * @key: Get FW Info's output: slot count, active and staged slot,
+ *	activation capabilities, the four slots' revisions
+ *
+ * Return: 0, or a negative errno (-EOPNOTSUPP when it has no Get FW Info,
+ * -EIO for a short answer).
+ */
+int cxl_fwctl_fw_key(struct pci_mmpt *mbox, const u8 *path,
+		     unsigned int depth, u8 key[CXL_FW_KEY_LEN])
+{
+	ssize_t len;
+
+	len = cxl_fwctl_xfer(mbox, path, depth, CXL_OP_GET_FW_INFO, NULL, 0,
+			     key, CXL_FW_KEY_LEN);
+	if (len < 0)
+		return len;
+	return len < CXL_FW_KEY_LEN ? -EIO : 0;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_fw_key, FWCTL_NS(CXL_FWCTL));
+
 static const u8 cxl_cel_uuid[16] = {
 	0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
 	0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,

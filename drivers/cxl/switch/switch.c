@@ -71,6 +71,14 @@ static int sw_identify_target(void *priv, const u8 *path, unsigned int depth,
 	return cxl_fwctl_identify(&sw->mbox, path, depth, t);
 }
 
+static int sw_fw_key(void *priv, const u8 *path, unsigned int depth,
+		     u8 key[CXL_FW_KEY_LEN])
+{
+	struct cxl_switch *sw = priv;
+
+	return cxl_fwctl_fw_key(&sw->mbox, path, depth, key);
+}
+
 /* The policy's view of a tunnel target; tunnels.lock is held. */
 static const struct cxl_fwctl_target *
 sw_tunnel_target(void *priv, const u8 *path, unsigned int depth)
@@ -589,7 +597,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	sw->bus_priv = desc->bus_priv;
 	init_rwsem(&sw->pol_lock);
 	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_identify_target,
-			      sw_read_cel, sw);
+			      sw_fw_key, sw_read_cel, sw);
 	ret = devm_add_action_or_reset(dev, sw_put, sw);
 	if (ret)
 		return ret;

@@ -697,19 +697,47 @@ TEST_F(adv, accepted_writes_taint)
 			     NULL));
 }
 
+/* Get FW Info of a mock component: the revision of its slot 1. */
+static int fw_info(struct mock_switch *sw, struct cxl_mock_path path,
+		   char rev)
+{
+	static uint8_t out[0x50];
+	struct cxl_mock_cmd c = {
+		.path = path,
+		.opcode = 0x0200,
+		.reply = (uintptr_t)out,
+		.reply_size = sizeof(out),
+	};
+
+	memset(out, 0, sizeof(out));
+	out[0] = 1;		/* one slot */
+	out[1] = 1;		/* slot 1 active */
+	out[0x10] = rev;
+	return mock_cmd(sw, &c);
+}
+
 /*
- * A port change through fwctl drops what the kernel knew about the
- * components behind ports: a new CEL behind port 1 (same identity, same
- * port state) is read after Physical Port Control, not before.
+ * A tunnel target's CEL is never older than its firmware: read again for
+ * every judgement while the target cannot say what it runs (no Get FW
+ * Info), and whenever what it says changes, whoever activated it; dropped
+ * after Physical Port Control.
  */
-TEST_F(adv, port_control_drops_the_tunnel_cache)
+TEST_F(adv, tunnel_cel_follows_firmware)
 {
 	uint8_t in[8] = { 1 };
 
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
-	/* Same device, new firmware behaviour the kernel has not seen. */
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	/* It says what it runs now. */
+	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(1), '1'));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0));
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	/* New firmware, activated behind the kernel's back. */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0x0002));
+	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(1), '2'));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 	if (self->locked) {
 		/* Lockdown refuses the port change: nothing is dropped. */
 		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
@@ -717,10 +745,14 @@ TEST_F(adv, port_control_drops_the_tunnel_cache)
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
 		return;
 	}
+	/* Same firmware, other effects: the stricter cached verdict holds... */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	/* ...until a port change drops the cache. */
 	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
 				  0x5102, in, 2));
-	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
-	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(3, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 }
 
 /*

@@ -594,6 +594,17 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	eff = cxl_cel_effects(t->cel, opcode);
 	if (!eff)
 		return -EOPNOTSUPP;
+	/*
+	 * Through a tunnel nothing waits for a background command or can end
+	 * it, and the kernel's own background work (sanitize, a firmware
+	 * transfer) would wait behind it: on a type-3 this kernel drives, it
+	 * is the kernel's, abortable or not.
+	 */
+	if (depth && comp == CXL_COMPONENT_TYPE3 &&
+	    (*eff & CXL_CEL_BACKGROUND) && tunnel_ours(pol, t, v->path)) {
+		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		return -EBUSY;
+	}
 	v->effects = *eff;
 	if (!depth && pol->features) {
 		switch (opcode) {
@@ -613,18 +624,10 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	 * The kernel's own background work must not wait on it unbounded. On
 	 * a memory device's own mailbox the RPC waits for a background
 	 * command and aborts it after a bound, so it must be abortable.
-	 * Through a tunnel nothing waits for it or can end it: on a type-3
-	 * this kernel drives, it is refused.
 	 */
-	if (*eff & CXL_CEL_BACKGROUND) {
-		if (!depth && pol->bg_needs_abort && !(*eff & CXL_CEL_ABORT))
-			return -EOPNOTSUPP;
-		if (depth && comp == CXL_COMPONENT_TYPE3 &&
-		    tunnel_ours(pol, t, v->path)) {
-			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
-			return -EBUSY;
-		}
-	}
+	if (!depth && pol->bg_needs_abort && (*eff & CXL_CEL_BACKGROUND) &&
+	    !(*eff & CXL_CEL_ABORT))
+		return -EOPNOTSUPP;
 	v->needed = max(v->needed, needed);
 	if (opcode != CXL_OP_TUNNEL)
 		return 0;

@@ -810,8 +810,12 @@ static void policy_tunnel_bypass(struct kunit *test)
 							  olen, &v),
 				    -EBUSY, "nested opcode %#x", owned[i]);
 	}
-	/* Background alone is not read-only; vendor commands need full. */
-	olen = tunnel(outer, 0, 0x4000, NULL, 0);
+	/*
+	 * Background alone is not read-only (behind the free port: behind
+	 * port 0 it is refused, policy_tunnel_background); vendor commands
+	 * need full.
+	 */
+	olen = tunnel(outer, 5, 0x4000, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
 	ilen = tunnel(inner, 0, 0xc001, NULL, 0);

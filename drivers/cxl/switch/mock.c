@@ -42,6 +42,8 @@
 #define MOCK_DEFAULT_SHIFT	11
 /* The reply length field of the command register is 21 bits wide. */
 #define MOCK_LEN_MAX		GENMASK(20, 0)
+/* Get Physical Port State: the configuration state of an upstream port. */
+#define MOCK_PORT_USP		4
 
 /* Return codes the model gives itself. */
 #define RC_OK			0x00
@@ -938,16 +940,22 @@ static bool mock_port_in_use(struct cxl_switch *cs, u8 port)
 	return !p || p->in_use;
 }
 
-/* Any port of the switch flagged as leading to this kernel. */
+/*
+ * Any downstream port of the switch flagged as leading to this kernel; an
+ * upstream port leads to a host, not below the switch.
+ */
 static bool mock_ports_in_use(struct cxl_switch *cs)
 {
 	struct mock_sw *sw = cxl_switch_bus_priv(cs);
+	struct mock_port *p;
 	unsigned int i;
 
 	guard(mutex)(&sw->lock);
-	for (i = 0; i < sw->root->nr_ports; i++)
-		if (sw->root->ports[i].in_use)
+	for (i = 0; i < sw->root->nr_ports; i++) {
+		p = &sw->root->ports[i];
+		if (p->in_use && !p->host && (p->state & 0xf) != MOCK_PORT_USP)
 			return true;
+	}
 	return false;
 }
 

@@ -308,12 +308,14 @@ static int mmpt_bg_unexpected(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
 	const char *what = "another one is tracked: not aborted";
 	bool tracked, by_irq;
+	int ret = 0;
 
 	lockdep_assert_held(&mbox->lock);
 	scoped_guard(spinlock, &mbox->state_lock)
 		tracked = mbox->bg_owner;
 	if (!tracked) {
-		if (mmpt_exec(mbox, &abort, &by_irq))
+		ret = mmpt_exec(mbox, &abort, &by_irq);
+		if (ret)
 			what = "the abort request failed";
 		else if (abort.return_code != PCI_MMPT_RC_SUCCESS)
 			what = "the device refused to abort it";
@@ -323,7 +325,8 @@ static int mmpt_bg_unexpected(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 	dev_warn_ratelimited(mbox->dev,
 			     "mailbox command %#06x started a background operation it does not have; %s\n",
 			     cmd->opcode, what);
-	return -EPROTO;
+	/* A device that went away says so, whatever it said before. */
+	return ret == -ENODEV ? -ENODEV : -EPROTO;
 }
 
 /*
@@ -399,9 +402,9 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  *
  * Context: process context, may sleep.
  * Return: 0 when the device answered; -E2BIG when the input exceeds the
- * payload area; -EINVAL for inconsistent buffers; -EBUSY when a background
- * command (or a Request Abort Background Operation) is asked for while one
- * runs, or the mailbox is unusable after a stuck doorbell; -ETIMEDOUT when
+ * payload area; -EINVAL for inconsistent buffers or flags; -EBUSY when a
+ * background command (or a Request Abort Background Operation) is asked
+ * for while one runs, or the mailbox is unusable after a stuck doorbell; -ETIMEDOUT when
  * the doorbell or the background command did not finish in time; -ENODEV
  * when the device reads all ones; -EIO when the device reports a reply
  * longer than the payload area (nothing is copied; see
@@ -426,6 +429,9 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 	if (cmd->in_len > mbox->payload_size)
 		return -E2BIG;
 	if ((cmd->in_len && !cmd->in) || (cmd->out_size && !cmd->out))
+		return -EINVAL;
+	if ((cmd->flags & PCI_MMPT_CMD_FOREGROUND) &&
+	    (cmd->flags & PCI_MMPT_CMD_BACKGROUND))
 		return -EINVAL;
 
 	ret = mmpt_send_locked(mbox, cmd, &by_irq);

@@ -649,6 +649,12 @@ static void mmpt_test_background_foreground(struct kunit *test)
 	unsigned long start = jiffies;
 	int rings;
 
+	/* Both flags at once make no sense: nothing is sent. */
+	cmd.flags |= PCI_MMPT_CMD_BACKGROUND;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 0);
+	cmd.flags = PCI_MMPT_CMD_FOREGROUND;
+
 	m->mode = BACKGROUND;
 	m->bg_steps = 0;	/* it would never end */
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EPROTO);

@@ -26,8 +26,9 @@ stage() { echo; echo "### $*"; }
 # --- KUnit ------------------------------------------------------------
 # The suites are built into the e2e kernel (configs/kunit.config), off
 # unless kunit.enable=1: kunit.py exec boots that kernel and turns them on.
-# One kernel build fewer per base, and the suites run under the sanitizers
-# whose reports fail the stage as they fail a selftest guest.
+# One kernel build fewer per base, and the suites run under KASAN, UBSAN
+# and lockdep, whose reports fail the stage as they fail a selftest guest
+# (kmemleak scans only when a guest's init asks it to).
 if [ "${CHECK_KUNIT:-1}" = 1 ]; then
 	stage "KUnit (tools/testing/kunit/kunit.py exec --arch=x86_64 on the e2e kernel)"
 	kcs=()
@@ -60,10 +61,10 @@ if [ "${CHECK_KUNIT:-1}" = 1 ]; then
 	fi
 	# The raw kernel log of the run: a sanitizer or lockdep report, a WARN
 	# or an oops fails the stage even when every case passed, but for the
-	# cases that provoke one on purpose (a driver calling
+	# WARNs a case provokes on purpose (a driver calling
 	# fwctl_rpc_execute() wrongly is warned about).
 	splats=$(python3 "$here/guest-log.py" --splats "$KOUT/test.log" \
-		fwctl_test_execute_checks_scope)
+		fwctl_test_execute_checks_scope=fwctl_rpc_execute)
 	if [ -n "$splats" ]; then
 		echo "kernel reports in the KUnit run ($KOUT/test.log):"
 		echo "$splats" | head -n 20

@@ -99,6 +99,30 @@ static struct pci_dev *sw_pci_usp(struct pci_dev *pdev)
 }
 
 /*
+ * Whether a downstream port bridge on @usp's secondary bus carries physical
+ * port @port (its Link Capabilities port number), or any port when @port is
+ * negative.
+ */
+static bool sw_pci_has_dsp(struct pci_dev *usp, int port)
+{
+	struct pci_dev *dsp = NULL;
+	u32 lnkcap;
+
+	while ((dsp = pci_get_class(PCI_CLASS_BRIDGE_PCI << 8, dsp))) {
+		if (dsp->bus != usp->subordinate ||
+		    pci_pcie_type(dsp) != PCI_EXP_TYPE_DOWNSTREAM)
+			continue;
+		if (port >= 0 &&
+		    (pcie_capability_read_dword(dsp, PCI_EXP_LNKCAP, &lnkcap) ||
+		     FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) != port))
+			continue;
+		pci_dev_put(dsp);
+		return true;
+	}
+	return false;
+}
+
+/*
  * The switch CCI is a function of the upstream port's device; the
  * downstream ports sit on the upstream port's secondary bus and carry their
  * physical port number in the Link Capabilities register. A port that such
@@ -109,32 +133,17 @@ static struct pci_dev *sw_pci_usp(struct pci_dev *pdev)
  */
 static bool sw_pci_port_in_use(struct cxl_switch *sw, u8 port)
 {
-	struct pci_dev *pdev = to_pci_dev(sw->dev), *usp, *dsp = NULL;
+	struct pci_dev *usp = sw_pci_usp(to_pci_dev(sw->dev));
 	bool in_use = true;
 	u32 lnkcap;
 
-	usp = sw_pci_usp(pdev);
 	if (!usp)
 		return true;
-	if (!usp->subordinate ||
-	    pcie_capability_read_dword(usp, PCI_EXP_LNKCAP, &lnkcap))
-		goto out;
-	/* The upstream port leads to this host itself. */
-	if (FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) == port)
-		goto out;
 	/* A port no downstream bridge here carries leads to nothing of ours. */
-	in_use = false;
-	while ((dsp = pci_get_class(PCI_CLASS_BRIDGE_PCI << 8, dsp))) {
-		if (dsp->bus != usp->subordinate ||
-		    pci_pcie_type(dsp) != PCI_EXP_TYPE_DOWNSTREAM ||
-		    pcie_capability_read_dword(dsp, PCI_EXP_LNKCAP, &lnkcap) ||
-		    FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) != port)
-			continue;
-		in_use = true;
-		break;
-	}
-out:
-	pci_dev_put(dsp);
+	if (usp->subordinate &&
+	    !pcie_capability_read_dword(usp, PCI_EXP_LNKCAP, &lnkcap) &&
+	    FIELD_GET(PCI_EXP_LNKCAP_PN, lnkcap) != port)
+		in_use = sw_pci_has_dsp(usp, port);
 	pci_dev_put(usp);
 	return in_use;
 }
@@ -145,24 +154,12 @@ out:
  */
 static bool sw_pci_ports_in_use(struct cxl_switch *sw)
 {
-	struct pci_dev *usp, *dsp = NULL;
-	bool in_use = false;
+	struct pci_dev *usp = sw_pci_usp(to_pci_dev(sw->dev));
+	bool in_use;
 
-	usp = sw_pci_usp(to_pci_dev(sw->dev));
 	if (!usp)
 		return true;
-	if (!usp->subordinate) {
-		pci_dev_put(usp);
-		return true;
-	}
-	while ((dsp = pci_get_class(PCI_CLASS_BRIDGE_PCI << 8, dsp))) {
-		if (dsp->bus == usp->subordinate &&
-		    pci_pcie_type(dsp) == PCI_EXP_TYPE_DOWNSTREAM) {
-			in_use = true;
-			break;
-		}
-	}
-	pci_dev_put(dsp);
+	in_use = !usp->subordinate || sw_pci_has_dsp(usp, -1);
 	pci_dev_put(usp);
 	return in_use;
 }

@@ -296,6 +296,21 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 }
 
 /*
+ * Request Abort Background Operation, under the mailbox lock: a negative
+ * errno when the exchange failed, else the device's return code.
+ */
+static int mmpt_exec_abort(struct pci_mmpt *mbox)
+{
+	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
+	bool by_irq;
+	int ret;
+
+	lockdep_assert_held(&mbox->lock);
+	ret = mmpt_exec(mbox, &abort, &by_irq);
+	return ret ?: abort.return_code;
+}
+
+/*
  * A command its caller knows never runs in the background started a
  * background operation. Nothing tracks it: no caller waits for it and no
  * watcher holds the slot for however long the device likes. Ask the device
@@ -305,19 +320,18 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  */
 static int mmpt_bg_unexpected(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 {
-	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
 	const char *what = "another one is tracked: not aborted";
-	bool tracked, by_irq;
+	bool tracked;
 	int ret = 0;
 
 	lockdep_assert_held(&mbox->lock);
 	scoped_guard(spinlock, &mbox->state_lock)
 		tracked = mbox->bg_owner;
 	if (!tracked) {
-		ret = mmpt_exec(mbox, &abort, &by_irq);
-		if (ret)
+		ret = mmpt_exec_abort(mbox);
+		if (ret < 0)
 			what = "the abort request failed";
-		else if (abort.return_code != PCI_MMPT_RC_SUCCESS)
+		else if (ret != PCI_MMPT_RC_SUCCESS)
 			what = "the device refused to abort it";
 		else
 			what = "aborted";
@@ -551,13 +565,11 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 static bool mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 			  struct pci_mmpt_bg_status *st)
 {
-	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
-	bool by_irq;
 	int ret;
 
 	scoped_guard(mutex, &mbox->lock)
-		ret = mmpt_exec(mbox, &abort, &by_irq);
-	if (ret || abort.return_code != PCI_MMPT_RC_SUCCESS)
+		ret = mmpt_exec_abort(mbox);
+	if (ret != PCI_MMPT_RC_SUCCESS)
 		return false;
 	ret = mmpt_bg_poll(mbox, st, HZ, false, false);
 	if (ret)

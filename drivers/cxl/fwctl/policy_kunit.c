@@ -870,7 +870,8 @@ static void policy_tunnel_bypass(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
 }
 
-static bool env_tunnel_serial_77(void *priv, const struct cxl_fwctl_target *t)
+/* This kernel drives the device with serial 0x77 through another path. */
+static bool serial_77_in_use(void *priv, const struct cxl_fwctl_target *t)
 {
 	return t->serial == 0x77;
 }
@@ -914,7 +915,7 @@ static void policy_tunnel_background(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE);
 	}
 	/* Behind a free port, another head of a device this kernel drives. */
-	pol.target_in_use = env_tunnel_serial_77;
+	pol.target_in_use = serial_77_in_use;
 	env.targets[0].serial = 0x77;
 	olen = tunnel(outer, 5, 0x0601, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
@@ -955,11 +956,6 @@ static const struct cxl_fwctl_target *env_cascade(void *priv, const u8 *path,
 static bool env_port0_in_use(void *priv, u8 port)
 {
 	return port == 0;
-}
-
-static bool env_serial_77_in_use(void *priv, const struct cxl_fwctl_target *t)
-{
-	return t->serial == 0x77;
 }
 
 static const u16 fw_switch_cel[] = {
@@ -1044,7 +1040,7 @@ static void policy_switch_firmware(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, v.needed, FWCTL_RPC_DEBUG_WRITE_FULL);
 	}
 	/* Behind a free port, but this kernel reaches it another way. */
-	pol.target_in_use = env_serial_77_in_use;
+	pol.target_in_use = serial_77_in_use;
 	env.cascade.serial = 0x77;
 	len = tunnel(buf, 3, 0x0202, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
@@ -1682,12 +1678,6 @@ static bool fabric_vppb_in_use(void *priv, u8 vcs, u8 vppb)
 	return env->vppb_busy;
 }
 
-/* This kernel drives the device with serial 0x77 through another path. */
-static bool fabric_target_in_use(void *priv, const struct cxl_fwctl_target *t)
-{
-	return t->serial == 0x77;
-}
-
 /* A switch's FM-API with the effects a real one lists. */
 static const u16 fabric_switch_cel[] = {
 	0x5100, 0, 0x5102, 0x0002, 0x5103, 0x0002, 0x5201, 0x0042,
@@ -1927,7 +1917,7 @@ static void policy_fabric_manager_limits(struct kunit *test)
 	env.mld.component = CXL_COMPONENT_TYPE3;
 	env.mld.cel = cel_of(test, fabric_mld_cel, FABRIC_MLD_CEL_ENTRIES);
 	env.mld.serial = 0x77;
-	pol.target_in_use = fabric_target_in_use;
+	pol.target_in_use = serial_77_in_use;
 	len = tunnel(buf, 3, 0x5604, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, buf, len, &v),
 			-EBUSY);

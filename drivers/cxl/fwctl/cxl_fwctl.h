@@ -338,4 +338,8 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+extern unsigned int cxl_fwctl_read_budget_ms;
+#endif
+
 #endif

@@ -1029,6 +1029,7 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	struct cxl_tunnel_target *t;
 	u8 key[3], fw[CXL_FW_KEY_LEN];
 	bool fw_known;
+	int ret;
 
 	lockdep_assert_held(&tc->lock);
 	if (!depth || depth > CXL_TUNNEL_MAX_DEPTH ||
@@ -1065,8 +1066,13 @@ read:
 	t->fw_known = fw_known;
 	if (fw_known)
 		memcpy(t->fw, fw, sizeof(fw));
-	if (tc->read_cel(tc->priv, path, depth, &t->cel))
+	ret = tc->read_cel(tc->priv, path, depth, &t->cel);
+	if (ret) {
 		t->cel = NULL;
+		/* A caller killed mid-read learnt nothing of the device. */
+		if (ret == -EINTR)
+			t->fw_known = false;
+	}
 	t->t = id;
 	t->t.cel = t->cel;
 	return &t->t;

@@ -18,6 +18,7 @@
 
 MODULE_IMPORT_NS(FWCTL_NS(CXL_FWCTL));
 MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
+MODULE_IMPORT_NS(FWCTL_NS(EXPORTED_FOR_KUNIT_TESTING));
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 
@@ -1066,6 +1067,8 @@ struct mailbox_model {
 	unsigned int get_logs;
 	u16 nr_feats;		/* features the model supports */
 	bool feats_lie;		/* report more entries than it returns */
+	u32 log_chunk;		/* answer Get Log with at most this, if set */
+	unsigned int delay_ms;	/* before each answer */
 	u16 feat_starts[8];
 	unsigned int get_feats;
 };
@@ -1094,6 +1097,8 @@ static void mbm_answer(struct mailbox_model *m)
 		if (m->get_logs < ARRAY_SIZE(m->offsets))
 			m->offsets[m->get_logs] = off;
 		m->get_logs++;
+		if (m->log_chunk)
+			len = min(len, m->log_chunk);
 		/* Entry i: opcode 0x4000 + i, effects i & 1 (cold reset). */
 		for (i = 0; i < len; i += 4) {
 			put_unaligned_le16(0x4000 + (off + i) / 4, pl + i);
@@ -1138,6 +1143,8 @@ static int mbm_thread(void *data)
 		    PCI_MMPT_CTRL_DOORBELL) {
 			/* The command is read after the doorbell. */
 			smp_rmb();
+			if (m->delay_ms)
+				msleep(m->delay_ms);
 			mbm_answer(m);
 		}
 		usleep_range(50, 100);
@@ -1178,6 +1185,72 @@ static void cel_read_in_chunks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cel->ent[i].effects, i & 1);
 	}
 	kvfree(cel);
+	pci_mmpt_destroy(&m->mbox);
+}
+
+static void restore_budget(void *old)
+{
+	cxl_fwctl_read_budget_ms = (uintptr_t)old;
+}
+
+/*
+ * A device cannot pace a CEL read into hours: a reply shorter than the
+ * chunk asked for ends it (-EIO), and so does its total budget
+ * (-ETIMEDOUT), however quickly each single reply comes.
+ */
+static void cel_read_bounded(struct kunit *test)
+{
+	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct device *dev = kunit_device_register(test, "cxl-fwctl-slow");
+	struct cxl_feature *f;
+	struct cxl_cel *cel = NULL;
+	unsigned int n;
+	void *old;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
+					    (void __iomem *)m->regs, NULL), 0);
+	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-slow");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
+	old = (void *)(uintptr_t)cxl_fwctl_read_budget_ms;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_budget,
+							old), 0);
+
+	/* One entry per reply: refused at the first. */
+	m->log_chunk = 4;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), -EIO);
+	KUNIT_EXPECT_NULL(test, cel);
+	KUNIT_EXPECT_EQ(test, m->get_logs, 1);
+
+	/* Whole chunks, each slow: the budget ends it before the first. */
+	m->log_chunk = 0;
+	m->get_logs = 0;
+	m->delay_ms = 30;
+	cxl_fwctl_read_budget_ms = 20;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_NULL(test, cel);
+	KUNIT_EXPECT_EQ(test, m->get_logs, 0);
+	/* The same device within its budget. */
+	m->get_logs = 0;
+	cxl_fwctl_read_budget_ms = 10000;
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_EXPECT_EQ(test, m->get_logs, 2);
+	KUNIT_EXPECT_EQ(test, cel->count, MB_CEL_ENTRIES);
+	kvfree(cel);
+
+	/* Feature pages: the budget holds there too. */
+	m->nr_feats = 7;
+	m->get_feats = 0;
+	cxl_fwctl_read_budget_ms = 20;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, m->get_feats, 1);
 	pci_mmpt_destroy(&m->mbox);
 }
 
@@ -1376,16 +1449,23 @@ static void tunnel_cache(struct kunit *test)
 	cxl_tunnel_cache_get(&tc, path, 1);
 	cxl_tunnel_cache_get(&tc, path, 1);
 	KUNIT_EXPECT_EQ(test, env->reads, 13);
+	/* A read its caller was killed in is no answer: read again. */
+	env->fw[2] = 2;
+	env->read_err = -EINTR;
+	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	env->read_err = 0;
+	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	KUNIT_EXPECT_EQ(test, env->reads, 15);
 	/* Not identified: no target, nothing read. */
 	env->id_err = -EIO;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
 	env->id_err = 0;
-	KUNIT_EXPECT_EQ(test, env->reads, 13);
+	KUNIT_EXPECT_EQ(test, env->reads, 15);
 	/* Dropped: read again. */
 	cxl_tunnel_cache_drop(&tc);
 	KUNIT_EXPECT_EQ(test, tc.nr, 0);
 	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
-	KUNIT_EXPECT_EQ(test, env->reads, 14);
+	KUNIT_EXPECT_EQ(test, env->reads, 16);
 
 	/* No port state, no CEL; bad depths never reach the device. */
 	env->key_err = -ENODEV;
@@ -1393,7 +1473,7 @@ static void tunnel_cache(struct kunit *test)
 	env->key_err = 0;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 0));
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 3));
-	KUNIT_EXPECT_EQ(test, env->reads, 14);
+	KUNIT_EXPECT_EQ(test, env->reads, 16);
 
 	/* Bounded: more targets than it keeps, and it still answers. */
 	for (i = 0; i < 2 * CXL_TUNNEL_CACHE_MAX; i++) {
@@ -2006,6 +2086,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_features),
 	KUNIT_CASE(policy_features_commands),
 	KUNIT_CASE(cel_read_in_chunks),
+	KUNIT_CASE(cel_read_bounded),
 	KUNIT_CASE(features_read_in_pages),
 	KUNIT_CASE(tunnel_cache),
 	KUNIT_CASE(policy_prepared_matches_full),

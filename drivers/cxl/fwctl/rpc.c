@@ -5,10 +5,14 @@
  * sent through tunnels, used to read the CEL of the components behind a
  * switch.
  */
+#include <kunit/visibility.h>
 #include <linux/audit.h>
 #include <linux/fwctl-compat.h>
 #include <linux/fwctl.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <uapi/fwctl/cxl.h>
@@ -436,9 +440,10 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, FWCTL_NS(CXL_FWCTL));
  * @priv: argument of @refresh
  *
  * A refresh may become due between the check and the lock: look again
- * under it.
+ * under it. A caller killed while it waits for @lock gives up.
  *
- * Return: 0 with @lock held for reading, or the errno of @refresh.
+ * Return: 0 with @lock held for reading, -EINTR when killed waiting, or
+ * the errno of @refresh.
  */
 int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 			 int (*refresh)(void *priv), void *priv)
@@ -451,7 +456,8 @@ int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 			if (ret)
 				return ret;
 		}
-		down_read(lock);
+		if (down_read_killable(lock))
+			return -EINTR;
 		if (!READ_ONCE(*stale))
 			return 0;
 		up_read(lock);
@@ -517,6 +523,31 @@ static const u8 cxl_cel_uuid[16] = {
 	0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
 };
 
+/*
+ * How long reading a component's CEL, or a memory device's features, may
+ * take in all, over every command it needs: a device that paces its
+ * replies (or a merely slow one) holds the request, and the locks it
+ * holds, no longer than this.
+ */
+VISIBLE_IF_KUNIT unsigned int cxl_fwctl_read_budget_ms = 10000;
+EXPORT_SYMBOL_IF_KUNIT(cxl_fwctl_read_budget_ms);
+module_param_named(read_budget_ms, cxl_fwctl_read_budget_ms, uint, 0644);
+MODULE_PARM_DESC(read_budget_ms,
+		 "time reading a CEL or a feature list may take in all (ms)");
+
+static unsigned long read_deadline(void)
+{
+	return jiffies + msecs_to_jiffies(READ_ONCE(cxl_fwctl_read_budget_ms));
+}
+
+/* Before each further command of a read: a kill ends it, so does time. */
+static int read_go_on(unsigned long deadline)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return time_after(jiffies, deadline) ? -ETIMEDOUT : 0;
+}
+
 #define CXL_LOG_ENTRY		0x14
 #define CXL_LOGS_HDR		8
 #define CXL_GET_LOG_IN		0x18
@@ -532,9 +563,13 @@ static const u8 cxl_cel_uuid[16] = {
  * Get Supported Logs, then Get Log for the CEL: whole when it fits one
  * reply (QEMU 10 counts Get Log offsets in entries, so a log that fits is
  * never split), otherwise in chunks with byte offsets as the spec says.
+ * Each reply must hold the whole chunk asked for, and the read ends after
+ * cxl_fwctl_read_budget_ms or when the caller is killed: a device cannot
+ * pace it into hours.
  *
  * Return: 0, -ENOENT when the device lists no CEL, -EIO for a malformed
- * answer, or the errno of a failed command.
+ * or short answer, -ETIMEDOUT past the budget, -EINTR when the caller was
+ * killed, or the errno of a failed command.
  */
 int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp)
@@ -543,9 +578,11 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	u8 *log __free(kvfree) = NULL;
 	size_t chunk = (mbox->payload_size - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
 	u8 in[CXL_GET_LOG_IN];
-	size_t size = 0, off, i, n;
+	unsigned long deadline = read_deadline();
+	size_t size = 0, off, want, i, n;
 	bool found = false;
 	ssize_t len;
+	int ret;
 
 	if (!logs)
 		return -ENOMEM;
@@ -575,16 +612,19 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	log = kvzalloc(size ?: 1, GFP_KERNEL);
 	if (!log)
 		return -ENOMEM;
-	for (off = 0; off < size; off += len) {
+	for (off = 0; off < size; off += want) {
+		ret = read_go_on(deadline);
+		if (ret)
+			return ret;
+		want = min(size - off, chunk);
 		memcpy(in, cxl_cel_uuid, sizeof(cxl_cel_uuid));
 		put_unaligned_le32(off, in + 16);
-		put_unaligned_le32(min(size - off, chunk), in + 20);
+		put_unaligned_le32(want, in + 20);
 		len = cxl_fwctl_xfer(mbox, path, depth, CXL_OP_GET_LOG, in,
-				     sizeof(in), log + off, size - off);
+				     sizeof(in), log + off, want);
 		if (len < 0)
 			return len;
-		/* Whole entries: a device cannot make this take forever. */
-		if (!len || len > size - off || len % 4)
+		if (len != want)
 			return -EIO;
 	}
 	return cxl_cel_parse(log, size, celp);
@@ -603,9 +643,13 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, FWCTL_NS(CXL_FWCTL));
  * @nr: entries of @featsp
  *
  * Get Supported Features from index 0 until the device has listed all it
- * says it supports, as many entries per command as the payload holds.
+ * says it supports, as many entries per command as the payload holds; each
+ * reply must list as many as were asked for and remain, within
+ * cxl_fwctl_read_budget_ms, as cxl_fwctl_read_cel() reads.
  *
- * Return: 0, -EIO for a malformed answer, or the errno of a failed command.
+ * Return: 0, -EIO for a malformed or short answer, -ETIMEDOUT past the
+ * budget, -EINTR when the caller was killed, or the errno of a failed
+ * command.
  */
 int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr)
@@ -613,15 +657,20 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	u8 *buf __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
 	struct cxl_feature *feats __free(kvfree) = NULL;
 	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
+	unsigned long deadline = read_deadline();
 	unsigned int total = 0, n = 0, got, i;
 	u8 in[CXL_FEATS_IN] = {};
 	ssize_t len;
+	int ret;
 
 	*featsp = NULL;
 	*nr = 0;
 	if (!buf)
 		return -ENOMEM;
 	do {
+		ret = read_go_on(deadline);
+		if (ret)
+			return ret;
 		put_unaligned_le32(CXL_FEATS_HDR + room * CXL_FEATURE_ENTRY, in);
 		put_unaligned_le16(n, in + 4);
 		len = cxl_fwctl_xfer(mbox, NULL, 0, CXL_OP_GET_SUPPORTED_FEATURES,
@@ -641,7 +690,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			if (!feats)
 				return -ENOMEM;
 		}
-		if (!got || got > total - n ||
+		if (got != min_t(size_t, room, total - n) ||
 		    CXL_FEATS_HDR + got * CXL_FEATURE_ENTRY > len)
 			return -EIO;
 		for (i = 0; i < got; i++) {

@@ -264,15 +264,20 @@ static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 			   size_t in_len, size_t *out_len)
 {
 	const struct fwctl_rpc_cxl *in = rpc_in;
+	void *out;
 
 	/*
 	 * Tunnels consult and refresh the target cache; port changes and
 	 * firmware activations drop it.
 	 */
 	if (in_len >= sizeof(in->hdr) && sw_changes_targets(in->opcode)) {
-		guard(mutex)(&sw->tunnels.lock);
-		return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len,
-				     &sw->mbox, &sw->pol);
+		/* Behind another user's slow tunnel: a kill ends the wait. */
+		if (mutex_lock_killable(&sw->tunnels.lock))
+			return ERR_PTR(-EINTR);
+		out = cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len,
+				    &sw->mbox, &sw->pol);
+		mutex_unlock(&sw->tunnels.lock);
+		return out;
 	}
 	return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len, &sw->mbox,
 			     &sw->pol);

@@ -653,6 +653,116 @@ TEST_F(adv, background_not_in_cel)
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
+/* Get Supported Logs of a mock component: one CEL of @size bytes. */
+static int logs_claim(struct mock_switch *sw, struct cxl_mock_path path,
+		      uint32_t size)
+{
+	static const uint8_t uuid[16] = {
+		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
+		0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
+	};
+	static uint8_t out[8 + 0x14];
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL,
+		.path = path,
+		.opcode = 0x0400,
+		.reply = (uintptr_t)out,
+		.reply_size = sizeof(out),
+	};
+
+	memset(out, 0, sizeof(out));
+	out[0] = 1;
+	memcpy(out + 8, uuid, sizeof(uuid));
+	out[24] = size & 0xff;
+	out[25] = (size >> 8) & 0xff;
+	out[26] = (size >> 16) & 0xff;
+	out[27] = size >> 24;
+	return mock_cmd(sw, &c);
+}
+
+/* Get Log of a mock component: @len bytes of zeros, after @delay_ms. */
+static int log_reply(struct mock_switch *sw, struct cxl_mock_path path,
+		     uint32_t len, uint32_t delay_ms)
+{
+	static uint8_t out[2048];
+	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL,
+		.path = path,
+		.opcode = 0x0401,
+		.reply = (uintptr_t)out,
+		.reply_size = len,
+		.delay_ms = delay_ms,
+	};
+
+	return mock_cmd(sw, &c);
+}
+
+#define READ_BUDGET	"/sys/module/cxl_fwctl/parameters/read_budget_ms"
+/* What the mock's 2 KiB payload area holds of a Get Log one level down. */
+#define LOG_CHUNK	(2048 - 16)
+
+/*
+ * A target that paces its CEL: four bytes a reply of a 64 KiB log is
+ * refused at the first reply, and whole chunks each just slow enough run
+ * into the read's budget. Either way the CEL is unreadable and the command
+ * refused, in seconds, not hours.
+ */
+TEST_F(adv, cel_read_paced)
+{
+	long long t;
+	int ret;
+
+	ASSERT_EQ(0, logs_claim(&self->sw, MOCK_P(1), 0x10000));
+	ASSERT_EQ(0, log_reply(&self->sw, MOCK_P(1), 4, 0));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0),
+					    NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), 0x0401));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+
+	ASSERT_EQ(0, log_reply(&self->sw, MOCK_P(1), LOG_CHUNK, 300));
+	ASSERT_EQ(0, mock_reset_counts(&self->sw));
+	ASSERT_EQ(0, write_file(READ_BUDGET, "1000"));
+	t = mock_ms();
+	ret = mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0);
+	t = mock_ms() - t;
+	ASSERT_EQ(0, write_file(READ_BUDGET, "10000"));
+	ASSERT_EQ(-EOPNOTSUPP, ret);
+	ASSERT_GT(2500, t);
+	ASSERT_GE(5, mock_count(&self->sw, MOCK_P(1), 0x0401));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
+/*
+ * Killed in the middle of a paced CEL read, within its budget: the caller
+ * dies at the next reply, and the tunnel it held is free for the next user.
+ */
+TEST_F(adv, killed_during_a_paced_read)
+{
+	long long t;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, logs_claim(&self->sw, MOCK_P(1), 0x10000));
+	ASSERT_EQ(0, log_reply(&self->sw, MOCK_P(1), LOG_CHUNK, 300));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0);
+		_exit(0);
+	}
+	usleep(700000);
+	ASSERT_LT(0, mock_count(&self->sw, MOCK_P(1), 0x0401));
+	t = mock_ms();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_GT(1000, mock_ms() - t);
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(2, 0), ROW_OP(0), NULL, 0));
+	ASSERT_GT(1500, mock_ms() - t);
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+}
+
 #else /* ADV_WRITES */
 
 /*

@@ -158,6 +158,9 @@ struct cxl_fwctl_target {
  * @target_in_use: whether this kernel drives the component behind a tunnel
  *	itself, reached another way (another head of a multi-headed device):
  *	commands that act on its ports, LDs or memory are refused; optional
+ * @target_fenced: whether the component behind a tunnel is one of this
+ *	kernel's memory devices while it is being sanitized: its own mailbox
+ *	takes no command then, and no tunnel may bring one; optional
  * @switch_in_use: whether any port below @self (a switch) leads to this
  *	kernel: its firmware transfer and activation, and its vendor commands
  *	on a kernel that does not own the fabric, are then refused; NULL: it
@@ -186,6 +189,7 @@ struct cxl_fwctl_policy {
 	bool (*port_in_use)(void *priv, u8 port);
 	bool (*vppb_in_use)(void *priv, u8 vcs, u8 vppb);
 	bool (*target_in_use)(void *priv, const struct cxl_fwctl_target *t);
+	bool (*target_fenced)(void *priv, const struct cxl_fwctl_target *t);
 	bool (*switch_in_use)(void *priv);
 	void (*executed)(void *priv, const struct cxl_fwctl_verdict *v,
 			 u16 return_code);

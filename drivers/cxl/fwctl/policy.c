@@ -574,6 +574,14 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	v->effects = 0;
 	v->component = comp;
 	v->fabric = false;
+	/*
+	 * A memory device of this kernel being sanitized takes no command on
+	 * its own node; nor through a tunnel, whatever the command.
+	 */
+	if (depth && pol->target_fenced && pol->target_fenced(pol->priv, t)) {
+		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		return -EBUSY;
+	}
 	if (owned_by_type(comp, opcode)) {
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;

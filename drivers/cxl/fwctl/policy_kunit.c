@@ -929,6 +929,66 @@ static void policy_tunnel_background(struct kunit *test)
 					      &v), 0);
 }
 
+/* This kernel is sanitizing its memory device with serial 0x77. */
+static bool serial_77_fenced(void *priv, const struct cxl_fwctl_target *t)
+{
+	return t->serial == 0x77;
+}
+
+/*
+ * A memory device of this kernel being sanitized takes no command through
+ * a tunnel, read-only ones included, whatever port it sits behind and at
+ * every depth, as its own node takes none; the others are judged as ever.
+ */
+static void policy_tunnel_sanitize_fence(struct kunit *test)
+{
+	static const u16 cel[] = { 0x0001, 0, 0x0600, 0x0002, 0x5300, 0 };
+	static const u16 ops[] = { 0x0001, 0x0600, 0x4000 };
+	struct tunnel_env env = {};
+	struct cxl_fwctl_policy pol = tunnel_policy(test, &env);
+	struct cxl_fwctl_verdict v;
+	u8 inner[64], outer[128];
+	size_t ilen, olen, i;
+
+	env.busy_port = 0;
+	env.targets[0].component = CXL_COMPONENT_TYPE3;
+	env.targets[0].cel = cel_of(test, cel, 3);
+	env.targets[1] = env.targets[0];
+	pol.target_fenced = serial_77_fenced;
+	olen = tunnel(outer, 5, 0x0001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), 0);
+	env.targets[0].serial = 0x77;
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		olen = tunnel(outer, 5, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  outer, olen, &v),
+				    -EBUSY, "opcode %#x", ops[i]);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_EQ(test, v.opcode, ops[i]);
+		olen = tunnel(outer, 0, ops[i], NULL, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
+							  outer, olen, &v),
+				    -EBUSY, "opcode %#x, port in use", ops[i]);
+	}
+	/* An LD of it, two levels down: the first level is already fenced. */
+	ilen = tunnel(inner, 0, 0x0001, NULL, 0);
+	olen = tunnel(outer, 5, CXL_OP_TUNNEL, inner, ilen);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, v.depth, 1);
+	/* Behind a switch that is not it, the device two levels down. */
+	env.targets[0].serial = 0;
+	env.targets[0].component = CXL_COMPONENT_SWITCH;
+	env.targets[1].serial = 0x77;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), -EBUSY);
+	KUNIT_EXPECT_EQ(test, v.depth, 2);
+	env.targets[1].serial = 0x78;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
+					      &v), 0);
+}
+
 /* --- commands that act on a whole switch ------------------------------ */
 
 struct switch_env {
@@ -2081,6 +2141,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_tunnel_nested),
 	KUNIT_CASE(policy_tunnel_bypass),
 	KUNIT_CASE(policy_tunnel_background),
+	KUNIT_CASE(policy_tunnel_sanitize_fence),
 	KUNIT_CASE(policy_switch_firmware),
 	KUNIT_CASE(policy_ports),
 	KUNIT_CASE(policy_features),

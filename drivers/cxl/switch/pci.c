@@ -11,6 +11,7 @@
 #include <linux/pci.h>
 
 #include "../cxl.h"
+#include "../cxlmem.h"
 #include "../cxlpci.h"
 #include "switch.h"
 
@@ -73,6 +74,47 @@ bool cxl_switch_serial_in_use(u64 serial)
 		}
 	}
 	return false;
+}
+
+/**
+ * cxl_switch_serial_sanitizing() - whether a memory device this kernel
+ *	drives with a given serial number is being sanitized
+ * @serial: the serial number a component reported in Identify
+ *
+ * cxl_pci fences the device's own mailbox while a sanitize runs (the memory
+ * device's fwctl node gets EBUSY); a command tunnelled to the device must
+ * not pass either. Its state is read with the function's device lock held
+ * while cxl_pci is bound, so it cannot go away under the look. A snapshot,
+ * as cxl_switch_serial_in_use().
+ *
+ * Return: true while it sanitizes; false for serial number 0 (none).
+ */
+bool cxl_switch_serial_sanitizing(u64 serial)
+{
+	struct pci_dev *pdev = NULL;
+	bool ret = false;
+
+	if (!serial)
+		return false;
+	for_each_pci_dev(pdev) {
+		struct cxl_memdev_state *mds;
+
+		if (pdev->class >> 8 != PCI_CLASS_MEMORY_CXL ||
+		    pci_get_dsn(pdev) != serial)
+			continue;
+		device_lock(&pdev->dev);
+		if (pdev->dev.driver &&
+		    !strcmp(pdev->dev.driver->name, "cxl_pci")) {
+			mds = to_cxl_memdev_state(pci_get_drvdata(pdev));
+			ret = mds && READ_ONCE(mds->security.sanitize_active);
+		}
+		device_unlock(&pdev->dev);
+		if (ret) {
+			pci_dev_put(pdev);
+			break;
+		}
+	}
+	return ret;
 }
 
 /*

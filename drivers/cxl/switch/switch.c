@@ -171,6 +171,12 @@ static bool sw_target_in_use(void *priv, const struct cxl_fwctl_target *t)
 	return cxl_switch_serial_in_use(t->serial);
 }
 
+/* A tunnel target this kernel is sanitizing: its mailbox is fenced. */
+static bool sw_target_fenced(void *priv, const struct cxl_fwctl_target *t)
+{
+	return cxl_switch_serial_sanitizing(t->serial);
+}
+
 /*
  * Commands that may change what a component runs: a firmware activation,
  * and a vendor command, which can do the same and says nothing about it.
@@ -646,6 +652,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		.port_in_use = sw_port_in_use,
 		.vppb_in_use = sw_vppb_in_use,
 		.target_in_use = sw_target_in_use,
+		.target_fenced = sw_target_fenced,
 		.switch_in_use = sw_switch_in_use,
 		.executed = sw_executed,
 		.priv = sw,

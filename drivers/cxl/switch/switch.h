@@ -109,6 +109,7 @@ static inline void *cxl_switch_bus_priv(struct cxl_switch *sw)
 int cxl_switch_pci_init(void);
 void cxl_switch_pci_exit(void);
 bool cxl_switch_serial_in_use(u64 serial);
+bool cxl_switch_serial_sanitizing(u64 serial);
 
 #ifdef CONFIG_CXL_SWITCH_CCI_COMPAT
 int cxl_switch_compat_init(void);

@@ -5,12 +5,12 @@
 #
 # Assemble the DKMS source tree of fwctl in OUTDIR/fwctl-VERSION (what goes
 # to /usr/src/fwctl-VERSION): the sources of the four modules with their
-# in-tree Makefiles, our headers, the compat header and Kbuild, and the two
-# private CXL core headers (drivers/cxl/cxl.h, cxlpci.h) of the base (BASE,
-# 6.12 or 7.3), which linux-headers packages do not ship. They come from the
-# linux-source-BASE tarball (LINUX_TARBALL), the same source the stock
-# kernels of the base are built from; the package builds only for kernels
-# of that base. On 6.12 modversions checks the layouts at load time;
+# in-tree Makefiles, our headers, the compat header and Kbuild, and the
+# private CXL core headers (drivers/cxl/cxl.h, cxlmem.h, cxlpci.h) of the
+# base (BASE, 6.12 or 7.3), which linux-headers packages do not ship. They
+# come from the linux-source-BASE tarball (LINUX_TARBALL), the same source
+# the stock kernels of the base are built from; the package builds only for
+# kernels of that base. On 6.12 modversions checks the layouts at load time;
 # Debian's 7.3 has no CONFIG_MODVERSIONS.
 set -euo pipefail
 repo=$(cd "$1" && pwd)
@@ -43,5 +43,6 @@ sed -e "s/@VERSION@/$version/" -e "s/@BASE@/$base/" -e "s/@BASE_RE@/$base_re/" \
 	tools/fwctl/dkms/dkms.conf.in > "$dst/dkms.conf"
 top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 tar -xf "$tarball" -C "$dst" --strip-components=1 \
-	"$top/drivers/cxl/cxl.h" "$top/drivers/cxl/cxlpci.h"
+	"$top/drivers/cxl/cxl.h" "$top/drivers/cxl/cxlmem.h" \
+	"$top/drivers/cxl/cxlpci.h"
 echo "$dst"

@@ -763,6 +763,60 @@ TEST_F(adv, killed_during_a_paced_read)
 	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
 }
 
+/*
+ * The memory device's sanitize fence holds through a tunnel: behind a
+ * free port sits a component with the serial number of this kernel's
+ * volatile memory device (QEMU's, serial 2). While the kernel sanitizes
+ * that device nothing tunnelled to it runs, as nothing runs on its own
+ * node, through fwctl or the compatibility node; once done it does.
+ */
+TEST_F(adv, tunnel_sanitize_fence)
+{
+	struct cxl_mock_component c = comps[1];
+	struct cxl_send_command cmd = { .id = CXL_MEM_COMMAND_ID_RAW };
+	char mem[32], path[128], state[32];
+	uint8_t buf[64], out[64];
+	int raw, i;
+
+	if (memdev_by_serial(2, mem, sizeof(mem)))
+		SKIP(return, "no memory device with serial 2 in this topology");
+	c.serial = 2;
+	ASSERT_EQ(0, mock_component(&self->sw, &c));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(1), ROW_OP(0), 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+
+	raw = mock_open_raw(&self->sw);
+	ASSERT_LE(0, raw);
+	cmd.raw.opcode = 0x5300;
+	cmd.in.size = mock_tunnel_to(buf, MOCK_P(1), ROW_OP(0), NULL, 0);
+	cmd.in.payload = (uintptr_t)buf;
+	cmd.out.size = sizeof(out);
+	cmd.out.payload = (uintptr_t)out;
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", mem);
+	ASSERT_EQ(0, write_file(path, "1"));
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(-1, ioctl(raw, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	/* Another device behind another port is not fenced. */
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(2, 0), ROW_OP(0), NULL, 0));
+
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", mem);
+	for (i = 0; i < 300; i++) {
+		ASSERT_LT(0, read_file(path, state, sizeof(state)));
+		if (!strncmp(state, "disabled", 8))
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(0, strncmp(state, "disabled", 8));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, ioctl(raw, CXL_MEM_SEND_COMMAND, &cmd));
+	ASSERT_EQ(3, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	close(raw);
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
 #else /* ADV_WRITES */
 
 /*

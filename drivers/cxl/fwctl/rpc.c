@@ -134,8 +134,8 @@ static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
  * The return code of the innermost command, or of the first tunnel level
  * that failed; U16_MAX for a reply that cannot be unwrapped.
  */
-static u16 fabric_rc(const struct cxl_fwctl_verdict *v,
-		     const struct pci_mmpt_cmd *cmd)
+static u16 inner_rc(const struct cxl_fwctl_verdict *v,
+		    const struct pci_mmpt_cmd *cmd)
 {
 	u16 rc = cmd->return_code;
 	const u8 *payload;
@@ -148,33 +148,38 @@ static u16 fabric_rc(const struct cxl_fwctl_verdict *v,
 	return rc;
 }
 
-/* The record and the event print a path of two levels. */
+/* The record and the events print a path of two levels. */
 static_assert(CXL_TUNNEL_MAX_DEPTH == 2);
 
 /*
- * A fabric manager's configuration command reached the device: it changed
- * what another host sees of the fabric, at whatever scope it ran, so it is
- * recorded like lockdown and module loading are, with the login identity
- * (auid, ses) of the process behind it, and traced. @result is the device's
- * return code, or a negative errno when the wait for it failed (the device
- * may have acted); res=1 only for a command that completed with success.
- * Out of line: no other RPC pays for its buffers.
+ * A command that reached the device and changed something an auditor must
+ * see: a fabric manager's configuration command (it changed what another
+ * host sees of the fabric, at whatever scope it ran) or any command that
+ * needed a write scope. It is recorded like lockdown and module loading
+ * are, with the login identity (auid, ses) of the process behind it: the
+ * innermost command a tunnel carried and the port or LD of each level, not
+ * the Tunnel Management Command around it. @result is the device's return
+ * code, or a negative errno when the wait for it failed (the device may
+ * have acted); res=1 only for a command that completed with success. Out
+ * of line: no other RPC pays for its buffers.
  */
-static noinline void fabric_audit(struct fwctl_uctx *uctx,
-				  const struct cxl_fwctl_verdict *v,
-				  const struct fwctl_rpc_cxl *in, u32 scope,
-				  int result)
+static noinline void cxl_fwctl_audit(struct fwctl_uctx *uctx,
+				     const struct cxl_fwctl_verdict *v,
+				     const struct fwctl_rpc_cxl *in, u32 scope,
+				     int result)
 {
 	struct device *dev = &uctx->fwctl->dev;
 	struct cxl_fwctl_fabric_args a;
 	struct audit_buffer *ab;
 
 	fabric_args(v, in->payload, in->op_size, &a);
-	trace_cxl_fwctl_fabric(dev, v, &a, scope, result);
+	if (v->fabric)
+		trace_cxl_fwctl_fabric(dev, v, &a, scope, result);
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
-	audit_log_format(ab, "op=cxl_fabric_config dev=%s opcode=0x%04x",
+	audit_log_format(ab, "op=%s dev=%s opcode=0x%04x",
+			 v->fabric ? "cxl_fabric_config" : "cxl_fwctl_write",
 			 dev_name(dev), v->opcode);
 	audit_log_format(ab, " depth=%u path=%u.%u", v->depth, v->path[0],
 			 v->path[1]);
@@ -184,6 +189,29 @@ static noinline void fabric_audit(struct fwctl_uctx *uctx,
 			 v->needed, result, !result);
 	audit_log_task_info(ab);
 	audit_log_end(ab);
+}
+
+/*
+ * The command the core's audit line names: the innermost one a tunnel
+ * carries, once the policy found it, so that a tunnelled Activate FW does
+ * not read as one more 0x5300.
+ */
+static u32 audit_cmd(const struct cxl_fwctl_verdict *v, u16 opcode)
+{
+	return v->depth ? v->opcode : opcode;
+}
+
+/* A request refused before the device saw it: named, traced. */
+static void *rpc_refused(struct fwctl_uctx *uctx,
+			 const struct fwctl_rpc_cxl *in,
+			 const struct cxl_fwctl_verdict *v, u32 scope,
+			 bool judged, int err)
+{
+	fwctl_rpc_judged(uctx, audit_cmd(v, in->opcode),
+			 judged ? &v->needed : NULL);
+	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, v, scope, false,
+			    err);
+	return ERR_PTR(err);
 }
 
 /**
@@ -218,21 +246,18 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	struct cxl_fwctl_verdict v __uninitialized;
 	struct pci_mmpt_cmd cmd __uninitialized;
 	size_t out_size;
-	int ret;
+	int ret, result;
+	bool ran;
 
 	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
 		return ERR_PTR(-EINVAL);
 
 	/* A command that runs is named by fwctl_rpc_execute() below. */
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
-	if (ret) {
-		fwctl_rpc_judged(uctx, in->opcode, NULL);
-		return ERR_PTR(ret);
-	}
-	if (scope < v.needed) {
-		fwctl_rpc_judged(uctx, in->opcode, &v.needed);
-		return ERR_PTR(-EPERM);
-	}
+	if (ret)
+		return rpc_refused(uctx, in, &v, scope, false, ret);
+	if (scope < v.needed)
+		return rpc_refused(uctx, in, &v, scope, true, -EPERM);
 
 	/*
 	 * Room for what the caller can take, not zeroed: only the bytes the
@@ -242,10 +267,8 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 */
 	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
 	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
-	if (!out) {
-		fwctl_rpc_judged(uctx, in->opcode, &v.needed);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (!out)
+		return rpc_refused(uctx, in, &v, scope, true, -ENOMEM);
 	cmd = (struct pci_mmpt_cmd){
 		.opcode = in->opcode,
 		.in = in->payload,
@@ -266,7 +289,7 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		cmd.flags = PCI_MMPT_CMD_FOREGROUND;
 	}
 	/* From here the command counts as run: taint before the doorbell. */
-	ret = fwctl_rpc_execute(uctx, v.needed, in->opcode);
+	ret = fwctl_rpc_execute(uctx, v.needed, audit_cmd(&v, in->opcode));
 	if (ret) {
 		kvfree(out);
 		return ERR_PTR(ret);
@@ -277,13 +300,16 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 * have acted on it, even when the wait for it failed: tell the
 	 * driver either way, so its caches do not outlive the change.
 	 */
-	if (ret != -EBUSY && ret != -E2BIG && ret != -EINVAL) {
+	ran = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
+	result = ret ?: inner_rc(&v, &cmd);
+	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, &v, scope, ran,
+			    result);
+	if (ran) {
 		if (pol->executed)
 			pol->executed(pol->priv, &v,
 				      ret ? U16_MAX : cmd.return_code);
-		if (v.fabric)
-			fabric_audit(uctx, &v, in, scope,
-				     ret ?: fabric_rc(&v, &cmd));
+		if (v.fabric || v.needed >= FWCTL_RPC_DEBUG_WRITE)
+			cxl_fwctl_audit(uctx, &v, in, scope, result);
 	}
 	if (ret) {
 		kvfree(out);

@@ -285,7 +285,8 @@ TEST_F(adv, kernel_owned_at_every_depth)
 			ASSERT_EQ(0, mock_count(&self->sw, t3[j], owned[i].opcode));
 		}
 	}
-	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "refused", "errno=16"));
+	/* The audit line names the tunnelled command, not 0x5300. */
+	ASSERT_TRUE(kmsg_saw(k, "command=0x101 ", "refused", "errno=16"));
 	/* Three levels: deeper than CXL defines, refused before the device. */
 	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
 					    MOCK_P(2, 1, 0), 0x0a00, NULL, 0));
@@ -653,6 +654,43 @@ TEST_F(adv, background_not_in_cel)
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
+#define RPC_EVENT	"/sys/kernel/tracing/events/cxl_fwctl/cxl_fwctl_rpc/enable"
+
+/* Whether an event recorded since the trace was emptied holds @a, then @b. */
+static bool rpc_traced(const char *a, const char *b)
+{
+	static char buf[65536];
+	bool seen;
+
+	write_file(RPC_EVENT, "0");
+	if (read_file("/sys/kernel/tracing/trace", buf, sizeof(buf)) < 0)
+		return false;
+	seen = strstr(buf, a) && (!b || strstr(strstr(buf, a), b));
+	return seen;
+}
+
+/*
+ * A tunnelled command is named by what it carries: a firmware activation
+ * refused behind the port in use reads as 0x0202, with its path, in the
+ * event and the audit line, not as one more 0x5300.
+ */
+TEST_F(adv, refusal_names_the_tunnelled_command)
+{
+	int k, t = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+
+	ASSERT_LE(0, t);
+	close(t);
+	ASSERT_EQ(0, write_file(RPC_EVENT, "1"));
+	k = kmsg_mark();
+	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				       MOCK_P(0), 0x0202, NULL, 0));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(0), 0x0202));
+	ASSERT_TRUE(rpc_traced("opcode=0x0202 via=0x5300 depth=1 path=0.0 scope=2",
+			       "refused result=-16"));
+	ASSERT_TRUE(kmsg_saw(k, "command=0x202 ", "refused", "errno=16"));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
 /* Get Supported Logs of a mock component: one CEL of @size bytes. */
 static int logs_claim(struct mock_switch *sw, struct cxl_mock_path path,
 		      uint32_t size)
@@ -829,13 +867,24 @@ TEST_F(adv, accepted_writes_taint)
 	uint8_t in[8] = { 1 };
 	int k;
 
-	/* A reset-time change needs DEBUG_WRITE, which lockdown leaves. */
+	int audit;
+
+	/*
+	 * A reset-time change needs DEBUG_WRITE, which lockdown leaves. The
+	 * audit line and the audit record name the command the tunnel
+	 * carried and its path, not 0x5300.
+	 */
 	k = kmsg_mark();
-	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(1),
+	audit = audit_open();
+	ASSERT_LE(0, audit);
+	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2, 0),
 				  ROW_OP(3), NULL, 0));
-	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(3)));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ROW_OP(3)));
 	ASSERT_TRUE(kernel_tainted_fwctl());
-	ASSERT_TRUE(kmsg_saw(k, "command=0x5300", "scope=debug-write", NULL));
+	ASSERT_TRUE(kmsg_saw(k, "command=0xa03 ", "scope=debug-write", NULL));
+	ASSERT_EQ(1, audit_count(audit, "op=cxl_fwctl_write",
+				 "opcode=0x0a03 depth=2 path=2.0 ",
+				 "needs=2 rc=0 res=1", 1));
 
 	/* Physical Port Control of the free port 1: full scope. */
 	k = kmsg_mark();

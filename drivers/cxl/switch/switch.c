@@ -234,10 +234,19 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 	return info;
 }
 
+static int sw_identify(struct cxl_switch *sw);
+
+/* The same commands with the same effects, duplicates merged alike. */
+static bool sw_same_cel(const struct cxl_cel *a, const struct cxl_cel *b)
+{
+	return a->count == b->count && a->duplicates == b->duplicates &&
+	       !memcmp(a->ent, b->ent, flex_array_size(a, ent, a->count));
+}
+
 /*
- * After a firmware activation the switch may list other commands with
- * other effects: read its CEL again before judging anything else. Until
- * it can be read, nothing is judged.
+ * Read the switch's identity, what it runs and its CEL again, and judge by
+ * them from now on; the tunnel targets' cached answers are dropped with
+ * them. Until they can be read, nothing is judged.
  */
 static int sw_refresh_cel(void *priv)
 {
@@ -245,22 +254,84 @@ static int sw_refresh_cel(void *priv)
 	struct cxl_cel *cel;
 	int ret;
 
-	guard(rwsem_write)(&sw->pol_lock);
-	if (!sw->cel_stale)
-		return 0;
+	if (down_write_killable(&sw->pol_lock))
+		return -EINTR;
+	if (!sw->cel_stale) {
+		ret = 0;
+		goto out;
+	}
+	ret = sw_identify(sw);
+	if (ret)
+		goto out;
+	sw->fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, sw->fw);
 	ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
 	if (ret)
-		return ret;
+		goto out;
 	kvfree(sw->cel);
 	sw->cel = cel;
 	sw->pol.self.cel = cel;
+	sw->pol.self.vendor = sw->id.vendor;
+	sw->pol.self.device = sw->id.device;
+	sw->pol.self.serial = sw->id.serial;
 	cxl_fwctl_policy_prepare(&sw->pol);
-	sw->cel_stale = false;
+	scoped_guard(mutex, &sw->tunnels.lock)
+		cxl_tunnel_cache_drop(&sw->tunnels);
+	WRITE_ONCE(sw->cel_stale, false);
+out:
+	up_write(&sw->pol_lock);
+	return ret;
+}
+
+/*
+ * Whether the switch still runs what its CEL was read from. Its firmware
+ * may change without fwctl (a BMC, a vendor tool, another host, a vendor
+ * command's side effect), and another component may answer behind the
+ * same function: before every judgement its Identify and, when it can tell,
+ * Get FW Info are compared with what the policy was worked out from; a
+ * switch that cannot tell what it runs has its CEL read and compared. Two
+ * mailbox commands per RPC, one more CEL read without Get FW Info.
+ */
+static int sw_check_self(struct cxl_switch *sw)
+{
+	struct cxl_cel *cel __free(kvfree) = NULL;
+	struct cxl_fwctl_target id;
+	u8 fw[CXL_FW_KEY_LEN];
+	bool fw_known, same;
+	int ret;
+
+	if (READ_ONCE(sw->cel_stale))
+		return 0;
+	ret = cxl_fwctl_identify(&sw->mbox, NULL, 0, &id);
+	if (ret)
+		return ret;
+	fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
+	if (!fw_known) {
+		ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
+		if (ret)
+			return ret;
+	}
+	if (down_read_killable(&sw->pol_lock))
+		return -EINTR;
+	same = id.vendor == sw->id.vendor && id.device == sw->id.device &&
+	       id.serial == sw->id.serial && id.component == sw->id.component &&
+	       fw_known == sw->fw_known &&
+	       (fw_known ? !memcmp(fw, sw->fw, sizeof(fw)) :
+			   sw_same_cel(cel, sw->cel));
+	up_read(&sw->pol_lock);
+	if (!same) {
+		dev_info(sw->dev, "switch changed outside fwctl: reading its CEL again\n");
+		WRITE_ONCE(sw->cel_stale, true);
+	}
 	return 0;
 }
 
 static int sw_lock_policy(struct cxl_switch *sw)
 {
+	int ret;
+
+	ret = sw_check_self(sw);
+	if (ret)
+		return ret;
 	return cxl_fwctl_lock_fresh(&sw->pol_lock, &sw->cel_stale,
 				    sw_refresh_cel, sw);
 }
@@ -626,6 +697,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	ret = sw_identify(sw);
 	if (ret)
 		return dev_err_probe(dev, ret, "Identify failed\n");
+	sw->fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, sw->fw);
 	ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &sw->cel);
 	if (ret)
 		return dev_err_probe(dev, ret, "Command Effects Log unreadable\n");

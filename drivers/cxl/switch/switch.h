@@ -90,7 +90,9 @@ struct cxl_switch {
 	void *bus_priv;
 	struct pci_mmpt mbox;
 	struct rw_semaphore pol_lock;	/* @cel and @pol against a refresh */
-	bool cel_stale;			/* own firmware was activated */
+	bool cel_stale;			/* own firmware may have changed */
+	bool fw_known;			/* it answered Get FW Info into @fw */
+	u8 fw[CXL_FW_KEY_LEN];
 	struct cxl_cel *cel;
 	struct cxl_fwctl_policy pol;
 	struct cxl_switch_id id;

@@ -230,6 +230,25 @@ FIXTURE_TEARDOWN(adv)
 	mock_destroy(&self->sw);
 }
 
+/* Get FW Info of a mock component: the revision of its slot 1. */
+static int fw_info(struct mock_switch *sw, struct cxl_mock_path path,
+		   char rev)
+{
+	static uint8_t out[0x50];
+	struct cxl_mock_cmd c = {
+		.path = path,
+		.opcode = 0x0200,
+		.reply = (uintptr_t)out,
+		.reply_size = sizeof(out),
+	};
+
+	memset(out, 0, sizeof(out));
+	out[0] = 1;		/* one slot */
+	out[1] = 1;		/* slot 1 active */
+	out[0x10] = rev;
+	return mock_cmd(sw, &c);
+}
+
 /* The kernel log from now on: open /dev/kmsg at its end. */
 static int kmsg_mark(void)
 {
@@ -855,6 +874,44 @@ TEST_F(adv, tunnel_sanitize_fence)
 	ASSERT_FALSE(kernel_tainted_fwctl());
 }
 
+/*
+ * The switch's own firmware or identity changed without fwctl (a BMC, a
+ * vendor tool, another host): noticed before the next judgement. Without
+ * Get FW Info its CEL is read and compared every time; with it, whenever
+ * what it says it runs changes; a new identity brings its quirks.
+ */
+TEST_F(adv, switch_changed_outside_fwctl)
+{
+	struct cxl_mock_component root = {
+		.type = CXL_MOCK_COMP_SWITCH, .vendor = 0x1e98,
+		.device = 0x0c0b, .serial = SW_SERIAL,
+	};
+
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0x0300, 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	/* New firmware that cannot say so: its CEL tells. */
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+	/* Firmware that says what it runs: read again when that changes. */
+	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(), '1'));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
+	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(), '2'));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
+	/* Another identity: QEMU's switch, whose timestamp aborts it. */
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), 0x0300, NULL, 0));
+	root.vendor = 0x19e5;
+	root.device = 0xa128;
+	ASSERT_EQ(0, mock_component(&self->sw, &root));
+	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, 0, MOCK_P(), 0x0300,
+					    NULL, 0));
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0300));
+	ASSERT_FALSE(kernel_tainted_fwctl());
+}
+
 #else /* ADV_WRITES */
 
 /*
@@ -900,25 +957,6 @@ TEST_F(adv, accepted_writes_taint)
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x5102));
 	ASSERT_TRUE(kmsg_saw(k, "command=0x5102", "scope=debug-write-full",
 			     NULL));
-}
-
-/* Get FW Info of a mock component: the revision of its slot 1. */
-static int fw_info(struct mock_switch *sw, struct cxl_mock_path path,
-		   char rev)
-{
-	static uint8_t out[0x50];
-	struct cxl_mock_cmd c = {
-		.path = path,
-		.opcode = 0x0200,
-		.reply = (uintptr_t)out,
-		.reply_size = sizeof(out),
-	};
-
-	memset(out, 0, sizeof(out));
-	out[0] = 1;		/* one slot */
-	out[1] = 1;		/* slot 1 active */
-	out[0x10] = rev;
-	return mock_cmd(sw, &c);
 }
 
 /*

@@ -170,12 +170,15 @@ static int memdev_refresh(void *priv)
 	unsigned int nr;
 	int ret;
 
-	guard(rwsem_write)(&mf->pol_lock);
+	/* Behind another refresh of a slow device: a kill ends the wait. */
+	if (down_write_killable(&mf->pol_lock))
+		return -EINTR;
+	ret = 0;
 	if (!mf->stale)
-		return 0;
+		goto out;
 	ret = memdev_read_policy(mf, &cel, &feats, &nr);
 	if (ret)
-		return ret;
+		goto out;
 	kvfree(mf->cel);
 	kvfree(mf->feats);
 	mf->cel = cel;
@@ -188,7 +191,9 @@ static int memdev_refresh(void *priv)
 	dev_info(mf->fwctl.dev.parent,
 		 "firmware activated: %u commands, %u features read again\n",
 		 cel->count, nr);
-	return 0;
+out:
+	up_write(&mf->pol_lock);
+	return ret;
 }
 
 /* The policy for reading, refreshed first when firmware changed. */

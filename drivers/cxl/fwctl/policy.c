@@ -34,6 +34,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
@@ -1023,7 +1024,8 @@ static bool same_identity(const struct cxl_fwctl_target *a,
  * went down and up, new firmware activated by whoever (this kernel through
  * another driver, another host, a BMC). A target that cannot say what it
  * runs has its CEL read for every judgement. An unreadable CEL is
- * remembered as such until a change. The cache holds at most
+ * remembered as such until a change, unless the read ran out of time or
+ * its caller was killed. The cache holds at most
  * %CXL_TUNNEL_CACHE_MAX targets and starts over when full.
  *
  * Return: the target, valid while the lock is held, or NULL when it cannot
@@ -1077,8 +1079,11 @@ read:
 	ret = tc->read_cel(tc->priv, path, depth, &t->cel);
 	if (ret) {
 		t->cel = NULL;
-		/* A caller killed mid-read learnt nothing of the device. */
-		if (ret == -EINTR)
+		/*
+		 * A read cut short by a kill or by its time budget learnt
+		 * nothing of the device: read again next time.
+		 */
+		if (ret == -ETIMEDOUT || fatal_signal_pending(current))
 			t->fw_known = false;
 	}
 	t->t = id;

@@ -1255,7 +1255,8 @@ static void restore_budget(void *old)
 
 /*
  * A device cannot pace a CEL read into hours: a reply shorter than the
- * chunk asked for ends it (-EIO), and so does its total budget
+ * chunk asked for ends the log, one not in whole entries is malformed
+ * (-EIO), and a read of whole chunks ends with its total budget
  * (-ETIMEDOUT), however quickly each single reply comes.
  */
 static void cel_read_bounded(struct kunit *test)
@@ -1280,11 +1281,18 @@ static void cel_read_bounded(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_budget,
 							old), 0);
 
-	/* One entry per reply: refused at the first. */
+	/* One entry per reply: the first short reply ends the log. */
 	m->log_chunk = 4;
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_EXPECT_EQ(test, cel->count, 1);
+	KUNIT_EXPECT_EQ(test, m->get_logs, 1);
+	kvfree(cel);
+	cel = NULL;
+	/* Not whole entries: malformed. */
+	m->log_chunk = 6;
+	m->get_logs = 0;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), -EIO);
 	KUNIT_EXPECT_NULL(test, cel);
-	KUNIT_EXPECT_EQ(test, m->get_logs, 1);
 
 	/* Whole chunks, each slow: the budget ends it before the first. */
 	m->log_chunk = 0;
@@ -1351,10 +1359,15 @@ static void features_read_in_pages(struct kunit *test)
 	}
 	kvfree(f);
 
-	/* A device that claims more than it ever lists: -EIO, no table. */
+	/*
+	 * A device that claims more than it ever lists: its short page is
+	 * read on from, the empty one after it is malformed; no table.
+	 */
 	m->feats_lie = true;
+	m->get_feats = 0;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), -EIO);
 	KUNIT_EXPECT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, m->get_feats, 3);
 	pci_mmpt_destroy(&m->mbox);
 }
 
@@ -1509,9 +1522,9 @@ static void tunnel_cache(struct kunit *test)
 	cxl_tunnel_cache_get(&tc, path, 1);
 	cxl_tunnel_cache_get(&tc, path, 1);
 	KUNIT_EXPECT_EQ(test, env->reads, 13);
-	/* A read its caller was killed in is no answer: read again. */
+	/* A read that ran out of time is no answer of the device's. */
 	env->fw[2] = 2;
-	env->read_err = -EINTR;
+	env->read_err = -ETIMEDOUT;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
 	env->read_err = 0;
 	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);

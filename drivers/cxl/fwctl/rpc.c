@@ -551,9 +551,10 @@ static const u8 cxl_cel_uuid[16] = {
 
 /*
  * How long reading a component's CEL, or a memory device's features, may
- * take in all, over every command it needs: a device that paces its
- * replies (or a merely slow one) holds the request, and the locks it
- * holds, no longer than this.
+ * take in all, over every command it needs: checked before each command,
+ * so a read that paces its replies (or a merely slow one) lasts at most
+ * this plus one command's timeout. A request may read more than one CEL
+ * (the switch's, then a target's at each tunnel level).
  */
 VISIBLE_IF_KUNIT unsigned int cxl_fwctl_read_budget_ms = 10000;
 EXPORT_SYMBOL_IF_KUNIT(cxl_fwctl_read_budget_ms);
@@ -589,12 +590,12 @@ static int read_go_on(unsigned long deadline)
  * Get Supported Logs, then Get Log for the CEL: whole when it fits one
  * reply (QEMU 10 counts Get Log offsets in entries, so a log that fits is
  * never split), otherwise in chunks with byte offsets as the spec says.
- * Each reply must hold the whole chunk asked for, and the read ends after
- * cxl_fwctl_read_budget_ms or when the caller is killed: a device cannot
- * pace it into hours.
+ * A reply shorter than the chunk asked for ends the log, and the read
+ * ends after cxl_fwctl_read_budget_ms or when the caller is killed: a
+ * device cannot pace it into hours.
  *
  * Return: 0, -ENOENT when the device lists no CEL, -EIO for a malformed
- * or short answer, -ETIMEDOUT past the budget, -EINTR when the caller was
+ * answer, -ETIMEDOUT past the budget, -EINTR when the caller was
  * killed, or the errno of a failed command.
  */
 int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
@@ -650,8 +651,17 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 				     sizeof(in), log + off, want);
 		if (len < 0)
 			return len;
-		if (len != want)
+		/*
+		 * The whole chunk, or less (nothing included) as the end of
+		 * the log, as the CXL core reads it: every short reply is the
+		 * last, so a device cannot pace the read in small pieces.
+		 */
+		if (len > want || len % 4)
 			return -EIO;
+		if (len < want) {
+			size = off + len;
+			break;
+		}
 	}
 	return cxl_cel_parse(log, size, celp);
 }
@@ -669,11 +679,11 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, FWCTL_NS(CXL_FWCTL));
  * @nr: entries of @featsp
  *
  * Get Supported Features from index 0 until the device has listed all it
- * says it supports, as many entries per command as the payload holds; each
- * reply must list as many as were asked for and remain, within
- * cxl_fwctl_read_budget_ms, as cxl_fwctl_read_cel() reads.
+ * says it supports, as many entries per command as the payload holds,
+ * going on from what a shorter page listed as the CXL core does, within
+ * the budget of cxl_fwctl_read_cel().
  *
- * Return: 0, -EIO for a malformed or short answer, -ETIMEDOUT past the
+ * Return: 0, -EIO for a malformed answer, -ETIMEDOUT past the
  * budget, -EINTR when the caller was killed, or the errno of a failed
  * command.
  */
@@ -684,7 +694,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	struct cxl_feature *feats __free(kvfree) = NULL;
 	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned long deadline = read_deadline();
-	unsigned int total = 0, n = 0, got, i;
+	unsigned int total = 0, n = 0, got, want, i;
 	u8 in[CXL_FEATS_IN] = {};
 	ssize_t len;
 	int ret;
@@ -716,7 +726,8 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			if (!feats)
 				return -ENOMEM;
 		}
-		if (got != min_t(size_t, room, total - n) ||
+		want = min_t(size_t, room, total - n);
+		if (!got || got > want ||
 		    CXL_FEATS_HDR + got * CXL_FEATURE_ENTRY > len)
 			return -EIO;
 		for (i = 0; i < got; i++) {

@@ -262,6 +262,10 @@ struct cxl_fwctl_fabric_args {
  *	errno when it cannot say, and its CEL is then read again for every
  *	judgement
  * @read_cel: reads the CEL of the component at @path
+ * @fenced: optional, set after cxl_tunnel_cache_init(): a component the
+ *	policy refuses every command of (&cxl_fwctl_policy.target_fenced),
+ *	asked nothing past Identify and not remembered
+ * @scratch: what cxl_tunnel_cache_get() returns for a fenced component
  * @priv: argument of the callbacks
  */
 struct cxl_tunnel_cache {
@@ -275,6 +279,8 @@ struct cxl_tunnel_cache {
 		      u8 key[CXL_FW_KEY_LEN]);
 	int (*read_cel)(void *priv, const u8 *path, unsigned int depth,
 			struct cxl_cel **celp);
+	bool (*fenced)(void *priv, const struct cxl_fwctl_target *t);
+	struct cxl_fwctl_target scratch;
 	void *priv;
 };
 

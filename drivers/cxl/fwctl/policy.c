@@ -969,6 +969,7 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 	tc->identify = identify;
 	tc->fw_key = fw_key;
 	tc->read_cel = read_cel;
+	tc->fenced = NULL;
 	tc->priv = priv;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, FWCTL_NS(CXL_FWCTL));
@@ -1026,7 +1027,9 @@ static bool same_identity(const struct cxl_fwctl_target *a,
  * runs has its CEL read for every judgement. An unreadable CEL is
  * remembered as such until a change, unless the read ran out of time or
  * its caller was killed. The cache holds at most
- * %CXL_TUNNEL_CACHE_MAX targets and starts over when full.
+ * %CXL_TUNNEL_CACHE_MAX targets and starts over when full. A component
+ * &cxl_tunnel_cache.fenced names is asked nothing past Identify and is
+ * returned without a CEL, uncached.
  *
  * Return: the target, valid while the lock is held, or NULL when it cannot
  * be identified.
@@ -1049,6 +1052,11 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	/* The switch's word that a type-3 sits on the port counts too. */
 	if (key[1] == 4 || key[1] == 5)
 		id.component = CXL_COMPONENT_TYPE3;
+	/* The policy refuses it whatever it runs: ask it nothing more. */
+	if (tc->fenced && tc->fenced(tc->priv, &id)) {
+		tc->scratch = id;
+		return &tc->scratch;
+	}
 	fw_known = tc->fw_key && !tc->fw_key(tc->priv, path, depth, fw);
 
 	list_for_each_entry(t, &tc->targets, entry) {

@@ -1439,13 +1439,18 @@ static int fake_read_cel(void *priv, const u8 *path, unsigned int depth,
 	return cxl_cel_parse(raw, sizeof(raw), celp);
 }
 
+static bool fake_fenced(void *priv, const struct cxl_fwctl_target *t)
+{
+	return t->serial == 0x77;
+}
+
 static void tunnel_cache(struct kunit *test)
 {
 	struct cache_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
 	const struct cxl_fwctl_target *t;
 	struct cxl_tunnel_cache tc;
 	u8 path[2] = { 0, 0 };
-	unsigned int i;
+	unsigned int i, nr;
 
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	cxl_tunnel_cache_init(&tc, fake_port_key, fake_identify, fake_fw_key,
@@ -1540,13 +1545,34 @@ static void tunnel_cache(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
 	KUNIT_EXPECT_EQ(test, env->reads, 16);
 
+	/*
+	 * One the policy fences is asked nothing past Identify and not
+	 * remembered: behind a port never read, then once unfenced.
+	 */
+	tc.fenced = fake_fenced;
+	path[0] = 9;
+	env->serial[9] = 0x77;
+	nr = tc.nr;
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_NULL(test, t->cel);
+	KUNIT_EXPECT_EQ(test, t->serial, 0x77);
+	KUNIT_EXPECT_EQ(test, env->reads, 16);
+	KUNIT_EXPECT_EQ(test, tc.nr, nr);
+	env->serial[9] = 43;
+	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	KUNIT_EXPECT_EQ(test, env->reads, 17);
+	KUNIT_EXPECT_EQ(test, tc.nr, nr + 1);
+	tc.fenced = NULL;
+	path[0] = 2;
+
 	/* No port state, no CEL; bad depths never reach the device. */
 	env->key_err = -ENODEV;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1));
 	env->key_err = 0;
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 0));
 	KUNIT_EXPECT_NULL(test, cxl_tunnel_cache_get(&tc, path, 3));
-	KUNIT_EXPECT_EQ(test, env->reads, 16);
+	KUNIT_EXPECT_EQ(test, env->reads, 17);
 
 	/* Bounded: more targets than it keeps, and it still answers. */
 	for (i = 0; i < 2 * CXL_TUNNEL_CACHE_MAX; i++) {

@@ -84,10 +84,12 @@ bool cxl_switch_serial_in_use(u64 serial)
  * cxl_pci fences the device's own mailbox while a sanitize runs (the memory
  * device's fwctl node gets EBUSY); a command tunnelled to the device must
  * not pass either. Its state is read with the function's device lock held
- * while cxl_pci is bound, so it cannot go away under the look. A snapshot,
- * as cxl_switch_serial_in_use().
+ * while cxl_pci is bound, so it cannot go away under the look; a function
+ * whose lock is held elsewhere (probe, remove, reset) counts as fenced. A
+ * snapshot, as cxl_switch_serial_in_use().
  *
- * Return: true while it sanitizes; false for serial number 0 (none).
+ * Return: true while it sanitizes or cannot be looked at; false for serial
+ * number 0 (none).
  */
 bool cxl_switch_serial_sanitizing(u64 serial)
 {
@@ -102,13 +104,25 @@ bool cxl_switch_serial_sanitizing(u64 serial)
 		if (pdev->class >> 8 != PCI_CLASS_MEMORY_CXL ||
 		    pci_get_dsn(pdev) != serial)
 			continue;
-		device_lock(&pdev->dev);
-		if (pdev->dev.driver &&
-		    !strcmp(pdev->dev.driver->name, "cxl_pci")) {
-			mds = to_cxl_memdev_state(pci_get_drvdata(pdev));
-			ret = mds && READ_ONCE(mds->security.sanitize_active);
+		/*
+		 * Busy binding, unbinding or resetting: fenced for now. The
+		 * lock is only tried: a reset of the bus below this switch
+		 * takes it before this function's own, and an unbind of this
+		 * switch waits for this RPC.
+		 */
+		if (!device_trylock(&pdev->dev)) {
+			ret = true;
+		} else {
+			if (pdev->dev.driver &&
+			    !strcmp(pdev->dev.driver->name, "cxl_pci")) {
+				struct cxl_dev_state *cxlds = pci_get_drvdata(pdev);
+
+				mds = cxlds ? to_cxl_memdev_state(cxlds) : NULL;
+				ret = mds &&
+				      READ_ONCE(mds->security.sanitize_active);
+			}
+			device_unlock(&pdev->dev);
 		}
-		device_unlock(&pdev->dev);
 		if (ret) {
 			pci_dev_put(pdev);
 			break;

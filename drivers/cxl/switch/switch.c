@@ -680,6 +680,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	init_rwsem(&sw->pol_lock);
 	cxl_tunnel_cache_init(&sw->tunnels, sw_port_key, sw_identify_target,
 			      sw_fw_key, sw_read_cel, sw);
+	sw->tunnels.fenced = sw_target_fenced;
 	ret = devm_add_action_or_reset(dev, sw_put, sw);
 	if (ret)
 		return ret;

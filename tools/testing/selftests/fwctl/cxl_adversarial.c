@@ -833,6 +833,7 @@ TEST_F(adv, tunnel_sanitize_fence)
 	struct cxl_send_command cmd = { .id = CXL_MEM_COMMAND_ID_RAW };
 	char mem[32], path[128], state[32];
 	uint8_t buf[64], out[64];
+	long long logs;
 	int raw, i;
 
 	if (memdev_by_serial(2, mem, sizeof(mem)))
@@ -851,11 +852,14 @@ TEST_F(adv, tunnel_sanitize_fence)
 	cmd.out.size = sizeof(out);
 	cmd.out.payload = (uintptr_t)out;
 	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", mem);
+	logs = mock_count(&self->sw, MOCK_P(1), 0x0400);
 	ASSERT_EQ(0, write_file(path, "1"));
 	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(-1, ioctl(raw, CXL_MEM_SEND_COMMAND, &cmd));
 	ASSERT_EQ(EPERM, errno);
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));
+	/* Asked its identity, nothing more: no CEL read while fenced. */
+	ASSERT_EQ(logs, mock_count(&self->sw, MOCK_P(1), 0x0400));
 	/* Another device behind another port is not fenced. */
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(2, 0), ROW_OP(0), NULL, 0));
 

@@ -225,16 +225,47 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;
 	info->payload_size = sw->mbox.payload_size;
-	scoped_guard(rwsem_read, &sw->pol_lock)
+	scoped_guard(rwsem_read, &sw->pol_lock) {
 		info->cel_entries = sw->cel->count;
+		info->serial = sw->id.serial;
+	}
 	info->vendor_id = sw->vendor;
 	info->device_id = sw->device;
-	info->serial = sw->id.serial;
 	*length = sizeof(*info);
 	return info;
 }
 
-static int sw_identify(struct cxl_switch *sw);
+static int sw_identify(struct cxl_switch *sw, struct cxl_switch_id *id);
+
+/*
+ * The switch's CEL and, when the CEL lists Get FW Info, what it says it
+ * runs, read so that they belong together: what it runs is asked before
+ * and after the CEL is read, and a firmware change in between (the same
+ * answer twice or nothing) means reading again, at most three times.
+ */
+static int sw_read_cel_fw(struct cxl_switch *sw, struct cxl_cel **celp,
+			  u8 fw[CXL_FW_KEY_LEN], bool *fw_known)
+{
+	u8 before[CXL_FW_KEY_LEN] = {};
+	bool known_before;
+	int tries, ret;
+
+	for (tries = 0; tries < 3; tries++) {
+		known_before = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, before);
+		ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, celp);
+		if (ret)
+			return ret;
+		memset(fw, 0, CXL_FW_KEY_LEN);
+		*fw_known = cxl_cel_effects(*celp, CXL_OP_GET_FW_INFO) &&
+			    !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
+		if (!*fw_known ||
+		    (known_before && !memcmp(before, fw, CXL_FW_KEY_LEN)))
+			return 0;
+		kvfree(*celp);
+		*celp = NULL;
+	}
+	return -EAGAIN;
+}
 
 /* The same commands with the same effects, duplicates merged alike. */
 static bool sw_same_cel(const struct cxl_cel *a, const struct cxl_cel *b)
@@ -251,7 +282,10 @@ static bool sw_same_cel(const struct cxl_cel *a, const struct cxl_cel *b)
 static int sw_refresh_cel(void *priv)
 {
 	struct cxl_switch *sw = priv;
+	struct cxl_switch_id id;
+	u8 fw[CXL_FW_KEY_LEN];
 	struct cxl_cel *cel;
+	bool fw_known;
 	int ret;
 
 	if (down_write_killable(&sw->pol_lock))
@@ -260,13 +294,16 @@ static int sw_refresh_cel(void *priv)
 		ret = 0;
 		goto out;
 	}
-	ret = sw_identify(sw);
+	ret = sw_identify(sw, &id);
 	if (ret)
 		goto out;
-	sw->fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, sw->fw);
-	ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
+	ret = sw_read_cel_fw(sw, &cel, fw, &fw_known);
 	if (ret)
 		goto out;
+	/* All of it or none: sysfs and FWCTL_INFO read it under the lock. */
+	sw->id = id;
+	sw->fw_known = fw_known;
+	memcpy(sw->fw, fw, sizeof(fw));
 	kvfree(sw->cel);
 	sw->cel = cel;
 	sw->pol.self.cel = cel;
@@ -286,17 +323,17 @@ out:
  * Whether the switch still runs what its CEL was read from. Its firmware
  * may change without fwctl (a BMC, a vendor tool, another host, a vendor
  * command's side effect), and another component may answer behind the
- * same function: before every judgement its Identify and, when it can tell,
- * Get FW Info are compared with what the policy was worked out from; a
- * switch that cannot tell what it runs has its CEL read and compared. Two
- * mailbox commands per RPC, one more CEL read without Get FW Info.
+ * same function: before every judgement its Identify and, when its CEL
+ * lists it, Get FW Info are compared with what the policy was worked out
+ * from; a switch that cannot tell what it runs has its CEL read and
+ * compared. Two mailbox commands per RPC, or Identify and a CEL read.
  */
 static int sw_check_self(struct cxl_switch *sw)
 {
 	struct cxl_cel *cel __free(kvfree) = NULL;
+	u8 fw[CXL_FW_KEY_LEN] = {};
 	struct cxl_fwctl_target id;
-	u8 fw[CXL_FW_KEY_LEN];
-	bool fw_known, same;
+	bool fw_known, listed, same;
 	int ret;
 
 	if (READ_ONCE(sw->cel_stale))
@@ -304,7 +341,11 @@ static int sw_check_self(struct cxl_switch *sw)
 	ret = cxl_fwctl_identify(&sw->mbox, NULL, 0, &id);
 	if (ret)
 		return ret;
-	fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
+	if (down_read_killable(&sw->pol_lock))
+		return -EINTR;
+	listed = cxl_cel_effects(sw->cel, CXL_OP_GET_FW_INFO);
+	up_read(&sw->pol_lock);
+	fw_known = listed && !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
 	if (!fw_known) {
 		ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
 		if (ret)
@@ -319,7 +360,8 @@ static int sw_check_self(struct cxl_switch *sw)
 			   sw_same_cel(cel, sw->cel));
 	up_read(&sw->pol_lock);
 	if (!same) {
-		dev_info(sw->dev, "switch changed outside fwctl: reading its CEL again\n");
+		dev_info_ratelimited(sw->dev,
+				     "switch changed outside fwctl: reading its CEL again\n");
 		WRITE_ONCE(sw->cel_stale, true);
 	}
 	return 0;
@@ -413,7 +455,10 @@ static struct cxl_switch *dev_sw(struct device *dev)
 static ssize_t name##_show(struct device *dev,				\
 			   struct device_attribute *attr, char *buf)	\
 {									\
-	return sysfs_emit(buf, fmt "\n", dev_sw(dev)->id.field);	\
+	struct cxl_switch *sw = dev_sw(dev);				\
+									\
+	guard(rwsem_read)(&sw->pol_lock);				\
+	return sysfs_emit(buf, fmt "\n", sw->id.field);			\
 }									\
 static DEVICE_ATTR_RO(name)
 
@@ -430,7 +475,10 @@ SW_ATTR(hdm_decoders, "%u", hdm_decoders);
 static ssize_t active_ports_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%*pbl\n", 256, dev_sw(dev)->id.active_ports);
+	struct cxl_switch *sw = dev_sw(dev);
+
+	guard(rwsem_read)(&sw->pol_lock);
+	return sysfs_emit(buf, "%*pbl\n", 256, sw->id.active_ports);
 }
 static DEVICE_ATTR_RO(active_ports);
 
@@ -594,40 +642,41 @@ static int sw_add_port_groups(struct cxl_switch *sw)
 
 /* --- probe ---------------------------------------------------------- */
 
-static int sw_identify(struct cxl_switch *sw)
+/* Identify and Identify Switch Device into @id. */
+static int sw_identify(struct cxl_switch *sw, struct cxl_switch_id *id)
 {
-	u8 id[CXL_IDENTIFY_LEN], s[CXL_IDENTIFY_SWITCH_LEN];
+	u8 ident[CXL_IDENTIFY_LEN], s[CXL_IDENTIFY_SWITCH_LEN];
 	u32 ports[256 / 32];
 	ssize_t len;
 	int i;
 
-	len = sw_cmd(sw, CXL_OP_IDENTIFY, NULL, 0, id, sizeof(id));
+	len = sw_cmd(sw, CXL_OP_IDENTIFY, NULL, 0, ident, sizeof(ident));
 	if (len < 0)
 		return len;
-	if (len < sizeof(id))
+	if (len < sizeof(ident))
 		return -EIO;
-	sw->id.vendor = get_unaligned_le16(id);
-	sw->id.device = get_unaligned_le16(id + 2);
-	sw->id.subsys_vendor = get_unaligned_le16(id + 4);
-	sw->id.subsys_id = get_unaligned_le16(id + 6);
-	sw->id.serial = get_unaligned_le64(id + 8);
-	sw->id.max_msg_shift = id[0x10];
-	sw->id.component = id[0x11];
+	id->vendor = get_unaligned_le16(ident);
+	id->device = get_unaligned_le16(ident + 2);
+	id->subsys_vendor = get_unaligned_le16(ident + 4);
+	id->subsys_id = get_unaligned_le16(ident + 6);
+	id->serial = get_unaligned_le64(ident + 8);
+	id->max_msg_shift = ident[0x10];
+	id->component = ident[0x11];
 
 	len = sw_cmd(sw, CXL_OP_IDENTIFY_SWITCH, NULL, 0, s, sizeof(s));
 	if (len < 0)
 		return len;
 	if (len < sizeof(s))
 		return -EIO;
-	sw->id.ingress_port = s[0];
-	sw->id.num_ports = s[2];
-	sw->id.num_vcs = s[3];
+	id->ingress_port = s[0];
+	id->num_ports = s[2];
+	id->num_vcs = s[3];
 	for (i = 0; i < ARRAY_SIZE(ports); i++)
 		ports[i] = get_unaligned_le32(s + 4 + 4 * i);
-	bitmap_from_arr32(sw->id.active_ports, ports, 256);
-	sw->id.total_vppbs = get_unaligned_le16(s + 0x44);
-	sw->id.bound_vppbs = get_unaligned_le16(s + 0x46);
-	sw->id.hdm_decoders = s[0x48];
+	bitmap_from_arr32(id->active_ports, ports, 256);
+	id->total_vppbs = get_unaligned_le16(s + 0x44);
+	id->bound_vppbs = get_unaligned_le16(s + 0x46);
+	id->hdm_decoders = s[0x48];
 	return 0;
 }
 
@@ -695,11 +744,10 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	if (sw->ops && sw->ops->setup_irq)
 		sw->ops->setup_irq(sw);
 
-	ret = sw_identify(sw);
+	ret = sw_identify(sw, &sw->id);
 	if (ret)
 		return dev_err_probe(dev, ret, "Identify failed\n");
-	sw->fw_known = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, sw->fw);
-	ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &sw->cel);
+	ret = sw_read_cel_fw(sw, &sw->cel, sw->fw, &sw->fw_known);
 	if (ret)
 		return dev_err_probe(dev, ret, "Command Effects Log unreadable\n");
 	if (sw->cel->duplicates)

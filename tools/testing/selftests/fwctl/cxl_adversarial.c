@@ -230,12 +230,13 @@ FIXTURE_TEARDOWN(adv)
 	mock_destroy(&self->sw);
 }
 
-/* Get FW Info of a mock component: the revision of its slot 1. */
+/* Get FW Info of a mock component, in its CEL: the revision of slot 1. */
 static int fw_info(struct mock_switch *sw, struct cxl_mock_path path,
 		   char rev)
 {
 	static uint8_t out[0x50];
 	struct cxl_mock_cmd c = {
+		.flags = CXL_MOCK_CMD_IN_CEL,
 		.path = path,
 		.opcode = 0x0200,
 		.reply = (uintptr_t)out,
@@ -893,6 +894,7 @@ TEST_F(adv, switch_changed_outside_fwctl)
 		.type = CXL_MOCK_COMP_SWITCH, .vendor = 0x1e98,
 		.device = 0x0c0b, .serial = SW_SERIAL,
 	};
+	long long logs;
 
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0x0300, 0));
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
@@ -900,13 +902,18 @@ TEST_F(adv, switch_changed_outside_fwctl)
 	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
 	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
-	/* Firmware that says what it runs: read again when that changes. */
+	/*
+	 * Firmware that says what it runs (its CEL lists Get FW Info now):
+	 * its CEL is read again when that changes, and only then.
+	 */
 	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(), '1'));
-	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0));
-	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
-	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0x0002));
-	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(), '2'));
 	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	logs = mock_count(&self->sw, MOCK_P(), 0x0401);
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), ROW_OP(0), 0));
+	ASSERT_EQ(-EPERM, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_EQ(logs, mock_count(&self->sw, MOCK_P(), 0x0401));
+	ASSERT_EQ(0, fw_info(&self->sw, MOCK_P(), '2'));
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(2, mock_count(&self->sw, MOCK_P(), ROW_OP(0)));
 	/* Another identity: QEMU's switch, whose timestamp aborts it. */
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), 0x0300, NULL, 0));

@@ -90,7 +90,11 @@ static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
 			return -ETIMEDOUT;
 		if (killable && fatal_signal_pending(current))
 			return -EINTR;
-		if (READ_ONCE(mbox->ctrl) & w->irq) {
+		/*
+		 * Once pci_mmpt_destroy() has begun, mmpt_woken() holds for
+		 * good: waiting on it would spin until @cond or the timeout.
+		 */
+		if ((READ_ONCE(mbox->ctrl) & w->irq) && !READ_ONCE(mbox->dying)) {
 			unsigned long j = usecs_to_jiffies(delay);
 
 			if (killable)

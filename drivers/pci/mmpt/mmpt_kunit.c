@@ -437,6 +437,72 @@ static void mmpt_test_slow_irq(struct kunit *test)
 				       PCI_MMPT_CTRL_BG_IRQ);
 }
 
+struct sender {
+	struct model *m;
+	struct completion started;
+	u64 runtime_ns;
+	u64 wall_ns;
+	int ret;
+};
+
+static int sender_fn(void *data)
+{
+	struct sender *s = data;
+	struct pci_mmpt_cmd cmd = { .opcode = 2 };
+	u64 run = current->se.sum_exec_runtime;
+	ktime_t t = ktime_get();
+
+	complete(&s->started);
+	s->ret = pci_mmpt_send(&s->m->mbox, &cmd);
+	s->wall_ns = ktime_to_ns(ktime_sub(ktime_get(), t));
+	/* Brought up to date by the switch away from this task. */
+	schedule_timeout_uninterruptible(1);
+	s->runtime_ns = current->se.sum_exec_runtime - run;
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+/*
+ * pci_mmpt_destroy() while a slow doorbell is waited for with interrupts
+ * on: from the moment it starts, the wait's wake-up condition holds for
+ * good, and the waiter must sleep between its looks rather than spin on
+ * the CPU until the doorbell clears.
+ */
+static void mmpt_test_destroy_slow_doorbell_irq(struct kunit *test)
+{
+	/* Room for a slow guest: the command must not time out. */
+	static const struct pci_mmpt_config patient = {
+		.timeout_ms = 2000,
+		.ready_timeout_ms = 100,
+	};
+	struct model *m = model_new(test, CAPS_IRQ);
+	struct sender s = { .m = m };
+	struct task_struct *t;
+
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, &patient),
+			0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
+
+	init_completion(&s.started);
+	m->delay_ms = 80;
+	t = kthread_run(sender_fn, &s, "mmpt-sender");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&s.started);
+	usleep_range(10000, 11000);
+	/* Sets dying, then waits for the command in flight. */
+	pci_mmpt_destroy(&m->mbox);
+	kthread_stop(t);
+	put_task_struct(t);
+	KUNIT_EXPECT_EQ(test, s.ret, 0);
+	KUNIT_EXPECT_GE(test, s.wall_ns, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LT_MSG(test, s.runtime_ns, s.wall_ns / 4,
+			    "on the CPU %llu of %llu ns", s.runtime_ns,
+			    s.wall_ns);
+}
+
 static void mmpt_test_stuck(struct kunit *test)
 {
 	struct model *m = model_up(test, CAPS_POLL, false);
@@ -1263,6 +1329,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_lengths),
 	KUNIT_CASE(mmpt_test_slow),
 	KUNIT_CASE(mmpt_test_slow_irq),
+	KUNIT_CASE(mmpt_test_destroy_slow_doorbell_irq),
 	KUNIT_CASE(mmpt_test_irq_lost),
 	KUNIT_CASE(mmpt_test_shared_irq),
 	KUNIT_CASE(mmpt_test_stuck),

@@ -563,30 +563,36 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 }
 
 /*
- * Request Abort Background Operation on behalf of the owner; true when the
- * device stopped within a second (the slot is then free).
+ * Request Abort Background Operation on behalf of the owner. When the
+ * device stopped within a second the slot is free and @cmd has its final
+ * return code: aborted, or the command's own when it completed before the
+ * abort reached it. Return: 0 then, -EPROTO when the device reports
+ * another opcode ended, -EAGAIN when it did not stop.
  */
-static bool mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
-			  struct pci_mmpt_bg_status *st)
+static int mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			 struct pci_mmpt_bg_status *st)
 {
 	int ret;
 
 	scoped_guard(mutex, &mbox->lock)
 		ret = mmpt_exec_abort(mbox);
 	if (ret != PCI_MMPT_RC_SUCCESS)
-		return false;
+		return -EAGAIN;
 	ret = mmpt_bg_poll(mbox, st, HZ, false, false);
 	if (ret)
-		return false;
-	mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, st, 0,
-		    mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
-	dev_notice(mbox->dev,
-		   "mailbox background command %#06x aborted: its wait ended\n",
-		   cmd->opcode);
+		return -EAGAIN;
+	ret = mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, st, 0,
+			  mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
+	cmd->bg_handle = 0;
+	if (ret)
+		return ret;
+	if (st->return_code == PCI_MMPT_RC_ABORTED)
+		dev_notice(mbox->dev,
+			   "mailbox background command %#06x aborted: its wait ended\n",
+			   cmd->opcode);
 	cmd->return_code = st->return_code;
 	cmd->vendor_status = st->vendor_status;
-	cmd->bg_handle = 0;
-	return true;
+	return 0;
 }
 
 static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
@@ -606,8 +612,9 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  *
  * When the wait fails while the command may still run, the command is no
  * longer the caller's: a command flagged %PCI_MMPT_CMD_ABORTABLE whose wait
- * timed out or was ended by a fatal signal is aborted first, and one that
- * goes on is watched by the library,
+ * timed out or was ended by a fatal signal is aborted first (one the
+ * device reports completed rather than aborted then returns 0 with its
+ * final return code), and one that goes on is watched by the library,
  * which keeps the slot until the device is idle (as pci_mmpt_bg_notify()
  * with no callback). Either way @cmd->bg_handle is 0 on return.
  *
@@ -643,11 +650,21 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	}
 
 	trace_pci_mmpt_bg(mbox, &st, 0, by_irq, ret);
-	/* Its caller gave up: an abortable command ends with the wait. */
+	/*
+	 * Its caller gave up: an abortable command ends with the wait. One
+	 * the device completed before the abort reached it ran: report that,
+	 * so a caller does not run it a second time.
+	 */
 	if ((ret == -ETIMEDOUT || ret == -EINTR) &&
-	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE) &&
-	    mmpt_bg_abort(mbox, cmd, &st))
-		return ret;
+	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE)) {
+		int aborted = mmpt_bg_abort(mbox, cmd, &st);
+
+		/* -EAGAIN: it goes on, watched like one not abortable. */
+		if (aborted && aborted != -EAGAIN)
+			return aborted;
+		if (!aborted)
+			return cmd->return_code == PCI_MMPT_RC_ABORTED ? ret : 0;
+	}
 	/* Refused only when dying: pci_mmpt_destroy() frees the slot. */
 	mmpt_bg_handoff(mbox, cmd, NULL, NULL);
 	cmd->bg_handle = 0;

@@ -49,6 +49,7 @@ struct model {
 	unsigned int bg_steps;	/* 0: hang */
 	bool bg_hold;		/* progress paused */
 	bool abortable;
+	bool done_at_abort;	/* the operation completes as the abort lands */
 	bool irq_lost;		/* interrupts enabled but never delivered */
 	int virq;		/* a real interrupt to raise, 0: call the handler */
 	u16 bg_from;		/* opcodes from here go to the background */
@@ -134,7 +135,8 @@ static void model_answer(struct model *m)
 		} else {
 			rc = 0;
 			if (m->bg_active)
-				model_bg_finish(m, PCI_MMPT_RC_ABORTED);
+				model_bg_finish(m, m->done_at_abort ?
+					PCI_MMPT_RC_SUCCESS : PCI_MMPT_RC_ABORTED);
 		}
 		out = 0;
 	} else if (m->mode == BACKGROUND ||
@@ -791,6 +793,38 @@ static void mmpt_test_background_killed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &next, 5000), 0);
 }
 
+/*
+ * An abortable command whose wait timed out, which the device completed
+ * just as the abort reached it: it ran, so the wait reports its completion
+ * (0, its return code), not -ETIMEDOUT, and a caller does not run a
+ * non-idempotent command twice. One the device did abort is -ETIMEDOUT.
+ */
+static void mmpt_test_background_done_at_abort(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304, .flags = NO_WAIT | PCI_MMPT_CMD_ABORTABLE,
+	};
+
+	m->mode = BACKGROUND;
+	WRITE_ONCE(m->bg_hold, true);
+	m->bg_steps = 5;
+	m->done_at_abort = true;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 20), 0);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+
+	m->done_at_abort = false;
+	cmd.bg_handle = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 20), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_ABORTED);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+}
+
 static void mmpt_test_background_hang(struct kunit *test)
 {
 	struct model *m = model_param(test);
@@ -1337,6 +1371,8 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_gone),
 	KUNIT_CASE_PARAM(mmpt_test_background, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_hang, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_done_at_abort,
+			 irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE(mmpt_test_background_foreground),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),

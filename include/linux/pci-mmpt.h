@@ -228,7 +228,8 @@ struct pci_mmpt {
 };
 
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
-		  void __iomem *base, const struct pci_mmpt_config *cfg);
+		  void __iomem *base, size_t size,
+		  const struct pci_mmpt_config *cfg);
 void pci_mmpt_destroy(struct pci_mmpt *mbox);
 int pci_mmpt_msgnum(const struct pci_mmpt *mbox);
 int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq);

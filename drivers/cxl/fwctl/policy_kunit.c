@@ -1228,7 +1228,8 @@ static void cel_read_in_chunks(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs, NULL), 0);
+					    (void __iomem *)m->regs,
+					    sizeof(m->regs), NULL), 0);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-mbox");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1272,7 +1273,8 @@ static void cel_read_bounded(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs, NULL), 0);
+					    (void __iomem *)m->regs,
+					    sizeof(m->regs), NULL), 0);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-slow");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1334,7 +1336,8 @@ static void features_read_in_pages(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs, NULL), 0);
+					    (void __iomem *)m->regs,
+					    sizeof(m->regs), NULL), 0);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-feats");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,

@@ -986,6 +986,7 @@ static int mock_probe(struct platform_device *pdev)
 	sw->probe_ret = devm_cxl_switch_add(&(struct cxl_switch_desc){
 		.dev = &pdev->dev,
 		.mbox = (void __iomem __force *)sw->win,
+		.mbox_size = sw->win_size,
 		.vendor = sw->fn_vendor,
 		.device = sw->fn_device,
 		.revision = sw->fn_revision,

@@ -270,6 +270,7 @@ static int cxl_switch_pci_probe(struct pci_dev *pdev,
 	return devm_cxl_switch_add(&(struct cxl_switch_desc){
 		.dev = dev,
 		.mbox = regs.mbox,
+		.mbox_size = map.device_map.mbox.size,
 		.vendor = pdev->vendor,
 		.device = pdev->device,
 		.revision = pdev->revision,

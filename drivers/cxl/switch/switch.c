@@ -735,7 +735,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		return ret;
 	dev_set_drvdata(dev, sw);
 
-	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, NULL);
+	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, desc->mbox_size, NULL);
 	if (ret)
 		return dev_err_probe(dev, ret, "mailbox not usable\n");
 	ret = devm_add_action_or_reset(dev, sw_mmpt_destroy, &sw->mbox);

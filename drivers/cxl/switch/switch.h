@@ -64,6 +64,7 @@ struct cxl_switch_bus_ops {
  * struct cxl_switch_desc - a switch CCI as its bus glue found it
  * @dev: the device the switch hangs from: devm resources, drvdata, sysfs
  * @mbox: the mapped mailbox registers
+ * @mbox_size: bytes mapped at @mbox
  * @vendor: the function's vendor ID (quirks, FWCTL_INFO)
  * @device: its device ID
  * @revision: its revision ID
@@ -73,6 +74,7 @@ struct cxl_switch_bus_ops {
 struct cxl_switch_desc {
 	struct device *dev;
 	void __iomem *mbox;
+	size_t mbox_size;
 	u16 vendor;
 	u16 device;
 	u8 revision;

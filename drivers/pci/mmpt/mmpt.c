@@ -843,18 +843,23 @@ static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
  * @mbox: the mailbox to set up
  * @dev: the device that owns it
  * @base: its mapped capability registers
+ * @size: bytes mapped at @base
  * @cfg: timeouts and an optional extra readiness condition, or NULL
  *
  * Reads the payload size and interrupt capabilities and waits, sleeping,
  * until the doorbell is clear and @cfg->ready (if any) holds, bounded by
- * the ready time. A payload area advertised above 1 MiB is used as 1 MiB.
+ * the ready time. A payload area advertised above 1 MiB is used as 1 MiB;
+ * one that does not fit in @size is refused: the library would read and
+ * write past the mapping.
  * The mailbox polls until pci_mmpt_request_irq().
  *
  * Return: 0; -ENODEV when the registers read all ones; -ENXIO for a
- * payload size below 256 bytes; -ETIMEDOUT when it never got ready.
+ * payload size below 256 bytes or beyond @size; -ETIMEDOUT when it never
+ * got ready.
  */
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
-		  void __iomem *base, const struct pci_mmpt_config *cfg)
+		  void __iomem *base, size_t size,
+		  const struct pci_mmpt_config *cfg)
 {
 	static const struct pci_mmpt_config defaults = {};
 	unsigned int ready_ms;
@@ -877,6 +882,11 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	if (shift > ilog2(PCI_MMPT_MAX_PAYLOAD)) {
 		dev_warn(dev, "mailbox payload size 2^%u, using 1 MiB\n", shift);
 		shift = ilog2(PCI_MMPT_MAX_PAYLOAD);
+	}
+	if (size < PCI_MMPT_PAYLOAD || size - PCI_MMPT_PAYLOAD < 1UL << shift) {
+		dev_err(dev, "mailbox payload size 2^%u beyond its %zu mapped bytes\n",
+			shift, size);
+		return -ENXIO;
 	}
 	mbox->payload_size = 1UL << shift;
 	mbox->timeout_ms = cfg->timeout_ms ?: 2000;

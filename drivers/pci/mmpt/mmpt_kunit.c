@@ -252,7 +252,8 @@ static struct model *model_up(struct kunit *test, u32 caps, bool irq)
 	struct model *m = model_new(test, caps);
 
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &fast), 0);
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &fast), 0);
 	if (irq)
 		KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
 	return m;
@@ -268,29 +269,48 @@ static void mmpt_test_init(struct kunit *test)
 	struct model *bad;
 
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &fast), 0);
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &fast), 0);
 	KUNIT_EXPECT_EQ(test, m->mbox.payload_size, PAYLOAD);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_msgnum(&m->mbox), 7);
 	KUNIT_EXPECT_EQ(test, m->mbox.timeout_ms, 100);
 
 	bad = model_new(test, 7);	/* 128 bytes: below the minimum */
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
-					    (void __iomem *)bad->regs, &fast),
+					    (void __iomem *)bad->regs, REGS_SIZE,
+					    &fast),
 			-ENXIO);
-	bad = model_new(test, 21);	/* 2 MiB: above the maximum, used as 1 MiB */
+	/*
+	 * 2 MiB: above the maximum, used as 1 MiB (as if mapped: init reads
+	 * no payload).
+	 */
+	bad = model_new(test, 21);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
-					    (void __iomem *)bad->regs, &fast),
+					    (void __iomem *)bad->regs,
+					    PCI_MMPT_PAYLOAD + SZ_2M, &fast),
 			0);
 	KUNIT_EXPECT_EQ(test, bad->mbox.payload_size, SZ_1M);
+	/* A payload area that does not fit what is mapped: refused. */
+	bad = model_new(test, PAYLOAD_SHIFT + 1);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs, REGS_SIZE,
+					    &fast),
+			-ENXIO);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
+					    (void __iomem *)bad->regs,
+					    PCI_MMPT_PAYLOAD - 1, &fast),
+			-ENXIO);
 	bad = model_new(test, U32_MAX);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
-					    (void __iomem *)bad->regs, &fast),
+					    (void __iomem *)bad->regs, REGS_SIZE,
+					    &fast),
 			-ENODEV);
 
 	/* No interrupt advertised: polling only. */
 	bad = model_new(test, CAPS_POLL);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&bad->mbox, bad->dev,
-					    (void __iomem *)bad->regs, &fast), 0);
+					    (void __iomem *)bad->regs, REGS_SIZE,
+					    &fast), 0);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_msgnum(&bad->mbox), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_request_irq(&bad->mbox, 0), -EOPNOTSUPP);
 }
@@ -311,7 +331,8 @@ static void mmpt_test_init_ready(struct kunit *test)
 	m->mode = NEVER;
 	set_ctrl(m, PCI_MMPT_CTRL_DOORBELL);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &fast),
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &fast),
 			-ETIMEDOUT);
 
 	/* The consumer's extra condition is waited for too. */
@@ -320,11 +341,13 @@ static void mmpt_test_init_ready(struct kunit *test)
 	cfg.ready = model_ready;
 	cfg.ctx = &ready_flag;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &cfg),
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg),
 			-ETIMEDOUT);
 	ready_flag = true;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &cfg), 0);
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg), 0);
 }
 
 static void mmpt_test_send(struct kunit *test)
@@ -483,7 +506,8 @@ static void mmpt_test_destroy_slow_doorbell_irq(struct kunit *test)
 	struct task_struct *t;
 
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &patient),
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &patient),
 			0);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
 
@@ -1005,7 +1029,8 @@ static void mmpt_test_irq_lost(struct kunit *test)
 
 	cfg.timeout_ms = 4000;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
-					    (void __iomem *)m->regs, &cfg), 0);
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg), 0);
 	KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m->mbox, 0), 0);
 	WRITE_ONCE(m->irq_lost, true);
 
@@ -1305,7 +1330,7 @@ static void mmpt_test_shared_irq(struct kunit *test)
 		m[i]->virq = s->virq;
 		KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m[i]->mbox, m[i]->dev,
 						    (void __iomem *)m[i]->regs,
-						    &fast), 0);
+						    REGS_SIZE, &fast), 0);
 		KUNIT_ASSERT_EQ(test, pci_mmpt_request_irq(&m[i]->mbox, s->virq),
 				0);
 		KUNIT_EXPECT_EQ(test, m[i]->mbox.irq, s->virq);

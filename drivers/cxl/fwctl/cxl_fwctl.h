@@ -125,6 +125,9 @@ struct cxl_fwctl_fast;
  * @vendor: the vendor ID it reports in Identify
  * @device: the device ID it reports in Identify
  * @serial: the serial number it reports in Identify
+ * @fenced: one of this kernel's memory devices while it is being
+ *	sanitized: its own mailbox takes no command then, and no tunnel may
+ *	bring one (&cxl_tunnel_cache.fenced)
  */
 struct cxl_fwctl_target {
 	const struct cxl_cel *cel;
@@ -132,6 +135,7 @@ struct cxl_fwctl_target {
 	u16 vendor;
 	u16 device;
 	u64 serial;
+	bool fenced;
 };
 
 /**
@@ -158,9 +162,6 @@ struct cxl_fwctl_target {
  * @target_in_use: whether this kernel drives the component behind a tunnel
  *	itself, reached another way (another head of a multi-headed device):
  *	commands that act on its ports, LDs or memory are refused; optional
- * @target_fenced: whether the component behind a tunnel is one of this
- *	kernel's memory devices while it is being sanitized: its own mailbox
- *	takes no command then, and no tunnel may bring one; optional
  * @switch_in_use: whether any port below @self (a switch) leads to this
  *	kernel: its firmware transfer and activation, and its vendor commands
  *	on a kernel that does not own the fabric, are then refused; NULL: it
@@ -189,7 +190,6 @@ struct cxl_fwctl_policy {
 	bool (*port_in_use)(void *priv, u8 port);
 	bool (*vppb_in_use)(void *priv, u8 vcs, u8 vppb);
 	bool (*target_in_use)(void *priv, const struct cxl_fwctl_target *t);
-	bool (*target_fenced)(void *priv, const struct cxl_fwctl_target *t);
 	bool (*switch_in_use)(void *priv);
 	void (*executed)(void *priv, const struct cxl_fwctl_verdict *v,
 			 u16 return_code);
@@ -262,9 +262,10 @@ struct cxl_fwctl_fabric_args {
  *	errno when it cannot say, and its CEL is then read again for every
  *	judgement
  * @read_cel: reads the CEL of the component at @path
- * @fenced: optional, set after cxl_tunnel_cache_init(): a component the
- *	policy refuses every command of (&cxl_fwctl_policy.target_fenced),
- *	asked nothing past Identify and not remembered
+ * @fenced: optional, set after cxl_tunnel_cache_init(): whether a
+ *	component is fenced (&cxl_fwctl_target.fenced), which the policy
+ *	refuses every command of; it is asked nothing past Identify and not
+ *	remembered
  * @scratch: what cxl_tunnel_cache_get() returns for a fenced component
  * @priv: argument of the callbacks
  */

@@ -579,7 +579,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	 * A memory device of this kernel being sanitized takes no command on
 	 * its own node; nor through a tunnel, whatever the command.
 	 */
-	if (depth && pol->target_fenced && pol->target_fenced(pol->priv, t)) {
+	if (depth && t->fenced) {
 		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
@@ -1029,7 +1029,7 @@ static bool same_identity(const struct cxl_fwctl_target *a,
  * its caller was killed. The cache holds at most
  * %CXL_TUNNEL_CACHE_MAX targets and starts over when full. A component
  * &cxl_tunnel_cache.fenced names is asked nothing past Identify and is
- * returned without a CEL, uncached.
+ * returned marked fenced, without a CEL, uncached.
  *
  * Return: the target, valid while the lock is held, or NULL when it cannot
  * be identified.
@@ -1055,6 +1055,7 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 	/* The policy refuses it whatever it runs: ask it nothing more. */
 	if (tc->fenced && tc->fenced(tc->priv, &id)) {
 		tc->scratch = id;
+		tc->scratch.fenced = true;
 		return &tc->scratch;
 	}
 	fw_known = tc->fw_key && !tc->fw_key(tc->priv, path, depth, fw);

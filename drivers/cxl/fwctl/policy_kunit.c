@@ -929,16 +929,11 @@ static void policy_tunnel_background(struct kunit *test)
 					      &v), 0);
 }
 
-/* This kernel is sanitizing its memory device with serial 0x77. */
-static bool serial_77_fenced(void *priv, const struct cxl_fwctl_target *t)
-{
-	return t->serial == 0x77;
-}
-
 /*
  * A memory device of this kernel being sanitized takes no command through
  * a tunnel, read-only ones included, whatever port it sits behind and at
  * every depth, as its own node takes none; the others are judged as ever.
+ * (The tunnel cache marks a target fenced: tunnel_cache.)
  */
 static void policy_tunnel_sanitize_fence(struct kunit *test)
 {
@@ -954,11 +949,10 @@ static void policy_tunnel_sanitize_fence(struct kunit *test)
 	env.targets[0].component = CXL_COMPONENT_TYPE3;
 	env.targets[0].cel = cel_of(test, cel, 3);
 	env.targets[1] = env.targets[0];
-	pol.target_fenced = serial_77_fenced;
 	olen = tunnel(outer, 5, 0x0001, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
 					      &v), 0);
-	env.targets[0].serial = 0x77;
+	env.targets[0].fenced = true;
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		olen = tunnel(outer, 5, ops[i], NULL, 0);
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
@@ -978,13 +972,13 @@ static void policy_tunnel_sanitize_fence(struct kunit *test)
 					      &v), -EBUSY);
 	KUNIT_EXPECT_EQ(test, v.depth, 1);
 	/* Behind a switch that is not it, the device two levels down. */
-	env.targets[0].serial = 0;
+	env.targets[0].fenced = false;
 	env.targets[0].component = CXL_COMPONENT_SWITCH;
-	env.targets[1].serial = 0x77;
+	env.targets[1].fenced = true;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
 					      &v), -EBUSY);
 	KUNIT_EXPECT_EQ(test, v.depth, 2);
-	env.targets[1].serial = 0x78;
+	env.targets[1].fenced = false;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL, outer, olen,
 					      &v), 0);
 }
@@ -1559,11 +1553,15 @@ static void tunnel_cache(struct kunit *test)
 	t = cxl_tunnel_cache_get(&tc, path, 1);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	KUNIT_EXPECT_NULL(test, t->cel);
+	KUNIT_EXPECT_TRUE(test, t->fenced);
 	KUNIT_EXPECT_EQ(test, t->serial, 0x77);
 	KUNIT_EXPECT_EQ(test, env->reads, 16);
 	KUNIT_EXPECT_EQ(test, tc.nr, nr);
 	env->serial[9] = 43;
-	KUNIT_EXPECT_NOT_NULL(test, cxl_tunnel_cache_get(&tc, path, 1)->cel);
+	t = cxl_tunnel_cache_get(&tc, path, 1);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_NOT_NULL(test, t->cel);
+	KUNIT_EXPECT_FALSE(test, t->fenced);
 	KUNIT_EXPECT_EQ(test, env->reads, 17);
 	KUNIT_EXPECT_EQ(test, tc.nr, nr + 1);
 	tc.fenced = NULL;

@@ -773,7 +773,6 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		.port_in_use = sw_port_in_use,
 		.vppb_in_use = sw_vppb_in_use,
 		.target_in_use = sw_target_in_use,
-		.target_fenced = sw_target_fenced,
 		.switch_in_use = sw_switch_in_use,
 		.executed = sw_executed,
 		.priv = sw,

@@ -694,7 +694,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	struct cxl_feature *feats __free(kvfree) = NULL;
 	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned long deadline = read_deadline();
-	unsigned int total = 0, n = 0, got, want, i;
+	unsigned int total = 0, n = 0, got, i;
 	u8 in[CXL_FEATS_IN] = {};
 	ssize_t len;
 	int ret;
@@ -726,8 +726,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 			if (!feats)
 				return -ENOMEM;
 		}
-		want = min_t(size_t, room, total - n);
-		if (!got || got > want ||
+		if (!got || got > total - n ||
 		    CXL_FEATS_HDR + got * CXL_FEATURE_ENTRY > len)
 			return -EIO;
 		for (i = 0; i < got; i++) {

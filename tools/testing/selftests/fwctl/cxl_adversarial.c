@@ -835,10 +835,10 @@ TEST_F(adv, tunnel_sanitize_fence)
 {
 	struct cxl_mock_component c = comps[1];
 	struct cxl_send_command cmd = { .id = CXL_MEM_COMMAND_ID_RAW };
-	char mem[32], path[128], state[32];
+	char mem[32], path[128];
 	uint8_t buf[64], out[64];
 	long long logs;
-	int raw, i;
+	int raw;
 
 	if (memdev_by_serial(2, mem, sizeof(mem)))
 		SKIP(return, "no memory device with serial 2 in this topology");
@@ -867,14 +867,7 @@ TEST_F(adv, tunnel_sanitize_fence)
 	/* Another device behind another port is not fenced. */
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(2, 0), ROW_OP(0), NULL, 0));
 
-	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", mem);
-	for (i = 0; i < 300; i++) {
-		ASSERT_LT(0, read_file(path, state, sizeof(state)));
-		if (!strncmp(state, "disabled", 8))
-			break;
-		usleep(100000);
-	}
-	ASSERT_EQ(0, strncmp(state, "disabled", 8));
+	ASSERT_EQ(0, memdev_wait_sanitized(mem, 300));
 	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(1), ROW_OP(0), NULL, 0));
 	ASSERT_EQ(0, ioctl(raw, CXL_MEM_SEND_COMMAND, &cmd));
 	ASSERT_EQ(3, mock_count(&self->sw, MOCK_P(1), ROW_OP(0)));

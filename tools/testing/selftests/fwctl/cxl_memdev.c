@@ -570,8 +570,8 @@ TEST_F(md, sanitize_fences_and_notifies)
  */
 TEST_F(md, background_tracepoint_irq)
 {
-	char buf[16384], path[128], state[32], bdf[16];
-	int fd, n, i;
+	char buf[16384], path[128], bdf[16];
+	int fd, n;
 	long irqs;
 
 	ASSERT_EQ(0, memdev_bdf(self->vmem, bdf, sizeof(bdf)));
@@ -581,14 +581,7 @@ TEST_F(md, background_tracepoint_irq)
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "1"));
 	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/sanitize", self->vmem);
 	ASSERT_EQ(0, write_file(path, "1"));
-	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", self->vmem);
-	for (i = 0; i < 100; i++) {
-		ASSERT_LT(0, read_file(path, state, sizeof(state)));
-		if (!strncmp(state, "disabled", 8))
-			break;
-		usleep(100000);
-	}
-	ASSERT_EQ(0, strncmp(state, "disabled", 8));
+	ASSERT_EQ(0, memdev_wait_sanitized(self->vmem, 100));
 	ASSERT_LT(irqs, mbox_irqs(bdf));
 	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/pci_mmpt/pci_mmpt_bg/enable", "0"));
 	fd = open("/sys/kernel/tracing/trace", O_RDONLY);

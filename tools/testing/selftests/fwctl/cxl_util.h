@@ -234,6 +234,28 @@ static inline int memdev_bdf(const char *mem, char *bdf, size_t len)
 	return 0;
 }
 
+/*
+ * Wait, up to @tries looks 100 ms apart, for a memdev's security state to
+ * read "disabled" again (a sanitize ended); 0, -ETIMEDOUT, or the read's
+ * error (-ENODATA for an empty file).
+ */
+static inline int memdev_wait_sanitized(const char *mem, int tries)
+{
+	char path[128], state[32];
+	int i, n;
+
+	snprintf(path, sizeof(path), CXL_DEVS "/%s/security/state", mem);
+	for (i = 0; i < tries; i++) {
+		n = read_file(path, state, sizeof(state));
+		if (n <= 0)
+			return n ?: -ENODATA;
+		if (!strncmp(state, "disabled", 8))
+			return 0;
+		usleep(100000);
+	}
+	return -ETIMEDOUT;
+}
+
 static inline int open_memdev_fwctl(const char *mem)
 {
 	char dir[128], name[32], path[64];

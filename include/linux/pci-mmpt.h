@@ -9,6 +9,7 @@
 
 #include <linux/bits.h>
 #include <linux/interrupt.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -58,9 +59,9 @@ struct pci_dev;
 /**
  * enum pci_mmpt_cmd_flags - how pci_mmpt_send() treats a command
  * @PCI_MMPT_CMD_BACKGROUND: the command may start a background operation.
- *	Refused with -EBUSY while another runs, before it reaches the device.
- *	(A command the device runs in the background is tracked whether
- *	flagged or not.)
+ *	Refused with -EBUSY while another runs, before it reaches the device
+ *	(one the device finished unseen gives up the slot first). A command
+ *	the device runs in the background is tracked whether flagged or not.
  * @PCI_MMPT_CMD_ABORTABLE: when the wait for its background operation
  *	times out or a fatal signal ends it, ask the device to abort it with
  *	Request Abort Background Operation
@@ -153,6 +154,38 @@ typedef void (*pci_mmpt_bg_done_t)(struct pci_mmpt *mbox,
 				   const struct pci_mmpt_bg_status *st,
 				   int err, void *ctx);
 
+/* How many ended background commands are kept for their owners. */
+#define PCI_MMPT_BG_ENDED		4
+
+/**
+ * struct pci_mmpt_bg_ended - a background command that ended unwatched
+ * @handle: its handle; 0 when this entry is free
+ * @opcode: its opcode
+ * @err: 0, or -EPROTO when the device reported another opcode
+ * @st: what the device reported when it was found ended
+ * @start: when it started, for the tracepoint
+ * @notify: the watcher reports it (@done, @ctx) rather than its owner
+ *	collecting it with pci_mmpt_bg_wait()
+ * @done: the callback of pci_mmpt_bg_notify(), or NULL
+ * @ctx: its argument
+ *
+ * A command the device finished while its owner was not looking (a
+ * synchronous waiter between two polls, the watcher between two checks)
+ * gives up the background slot as soon as another command finds it ended,
+ * so that a background command started next is tracked. Its outcome waits
+ * here, by handle, for its owner.
+ */
+struct pci_mmpt_bg_ended {
+	u32 handle;
+	u16 opcode;
+	int err;
+	struct pci_mmpt_bg_status st;
+	ktime_t start;
+	bool notify;
+	pci_mmpt_bg_done_t done;
+	void *ctx;
+};
+
 /**
  * struct pci_mmpt_config - what a consumer tells pci_mmpt_init()
  * @timeout_ms: how long a doorbell may stay set before the command fails
@@ -200,6 +233,8 @@ struct pci_mmpt_config {
  * @bg_work: the watcher
  * @bg_done: the watcher's callback, NULL when abandoned
  * @bg_ctx: its argument
+ * @bg_ended: background commands found ended before their owner looked,
+ *	indexed by handle modulo %PCI_MMPT_BG_ENDED
  */
 struct pci_mmpt {
 	struct device *dev;
@@ -225,6 +260,7 @@ struct pci_mmpt {
 	struct work_struct bg_work;
 	pci_mmpt_bg_done_t bg_done;
 	void *bg_ctx;
+	struct pci_mmpt_bg_ended bg_ended[PCI_MMPT_BG_ENDED];
 };
 
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,

@@ -177,6 +177,37 @@ static void mmpt_read_payload(struct pci_mmpt *mbox, u8 *buf, size_t len)
 	}
 }
 
+static int mmpt_read_bg(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
+{
+	u64 status, reg;
+
+	status = readq(mbox->base + PCI_MMPT_STATUS);
+	if (status == U64_MAX)
+		return -ENODEV;
+	reg = readq(mbox->base + PCI_MMPT_BG_STATUS);
+	if (reg == U64_MAX)
+		return -ENODEV;
+	st->running = status & PCI_MMPT_STATUS_BG;
+	st->opcode = FIELD_GET(PCI_MMPT_BG_OPCODE, reg);
+	st->percent = FIELD_GET(PCI_MMPT_BG_PERCENT, reg);
+	st->return_code = FIELD_GET(PCI_MMPT_BG_RC, reg);
+	st->vendor_status = FIELD_GET(PCI_MMPT_BG_VENDOR, reg);
+	return 0;
+}
+
+/*
+ * Finished: the running bit clear, and 100 percent complete or a failure
+ * code (an aborted command need not reach 100). The bit alone is not
+ * enough: some devices (QEMU 10.0's CXL mailbox) clear it as soon as they
+ * report progress, which a wait that polls sees; the base cxl_pci driver
+ * judged completion by the percentage alone.
+ */
+static bool mmpt_bg_finished(const struct pci_mmpt_bg_status *st)
+{
+	return !st->running &&
+	       (st->percent == 100 || st->return_code != PCI_MMPT_RC_SUCCESS);
+}
+
 /*
  * The background slot. A background command has one owner, named by the
  * handle it was given: the submitter until it waits (pci_mmpt_bg_wait()) or
@@ -222,6 +253,88 @@ static ktime_t mmpt_bg_release(struct pci_mmpt *mbox, u32 handle)
 	}
 	spin_unlock(&mbox->state_lock);
 	return start;
+}
+
+/*
+ * The device no longer runs the slot owner's command: it reports it
+ * finished, or another opcode. Free the slot and keep the outcome for the
+ * owner, by handle: pci_mmpt_bg_wait() collects it, the watcher reports
+ * it. An entry whose report is still due is never overwritten: then the
+ * slot stays taken until the watcher has made room.
+ */
+static void mmpt_bg_retire(struct pci_mmpt *mbox,
+			   const struct pci_mmpt_bg_status *st)
+{
+	struct pci_mmpt_bg_ended *e;
+
+	lockdep_assert_held(&mbox->lock);
+	lockdep_assert_held(&mbox->state_lock);
+	e = &mbox->bg_ended[mbox->bg_owner % PCI_MMPT_BG_ENDED];
+	if (!mbox->bg_owner || mbox->dying || (e->handle && e->notify))
+		return;
+	*e = (struct pci_mmpt_bg_ended){
+		.handle = mbox->bg_owner,
+		.opcode = mbox->bg_opcode,
+		.err = st->opcode == mbox->bg_opcode ? 0 : -EPROTO,
+		.st = *st,
+		.start = mbox->bg_start,
+		.notify = mbox->bg_watched,
+		.done = mbox->bg_done,
+		.ctx = mbox->bg_ctx,
+	};
+	mbox->bg_owner = 0;
+	mbox->bg_watched = false;
+	mbox->bg_done = NULL;
+	mbox->bg_ctx = NULL;
+	if (e->notify)
+		queue_work(system_long_wq, &mbox->bg_work);
+}
+
+/*
+ * Before a doorbell, under the mailbox lock, with the slot taken: has the
+ * device finished the owner's command, unseen so far? Then the slot is
+ * given up now, so that a command the device runs in the background next
+ * (the kernel's own firmware transfer after an fwctl command, say) is
+ * tracked, and a wait or an abort of the ended command never mistakes it
+ * for its own. Costs two register reads, only while the slot is taken.
+ */
+static void mmpt_bg_check(struct pci_mmpt *mbox)
+{
+	struct pci_mmpt_bg_status st;
+	u16 opcode;
+
+	lockdep_assert_held(&mbox->lock);
+	scoped_guard(spinlock, &mbox->state_lock) {
+		if (!mbox->bg_owner || mbox->dying)
+			return;
+		opcode = mbox->bg_opcode;
+	}
+	/* Gone: the owner's wait says so. */
+	if (mmpt_read_bg(mbox, &st))
+		return;
+	if (st.opcode == opcode && !mmpt_bg_finished(&st))
+		return;
+	/* Only a release can have changed the slot: claims need the lock. */
+	scoped_guard(spinlock, &mbox->state_lock)
+		mmpt_bg_retire(mbox, &st);
+}
+
+/*
+ * The outcome kept for @handle's ended command, taken once: true and
+ * *@st, *@err filled in, or false when none is kept for it.
+ */
+static bool mmpt_bg_collect(struct pci_mmpt *mbox, u32 handle,
+			    struct pci_mmpt_bg_status *st, int *err)
+{
+	struct pci_mmpt_bg_ended *e = &mbox->bg_ended[handle % PCI_MMPT_BG_ENDED];
+
+	lockdep_assert_held(&mbox->state_lock);
+	if (!handle || e->handle != handle || e->notify)
+		return false;
+	e->handle = 0;
+	*st = e->st;
+	*err = e->err;
+	return true;
 }
 
 /* One doorbell cycle; called with mbox->lock held. */
@@ -360,6 +473,7 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	int ret = 0;
 
 	guard(mutex)(&mbox->lock);
+	mmpt_bg_check(mbox);
 	scoped_guard(spinlock, &mbox->state_lock) {
 		if (mbox->dying && flagged)
 			ret = -ESHUTDOWN;
@@ -409,7 +523,9 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * a failure of this function (pci_mmpt_rc_errno() maps it).
  *
  * A command the device runs in the background, flagged or not, holds the
- * mailbox's single background slot until the device is idle again. With
+ * mailbox's single background slot until the device is idle again; the
+ * next command finds it so, if its owner has not looked yet, and frees the
+ * slot, keeping the outcome for the owner. With
  * %PCI_MMPT_CMD_NO_WAIT the caller owns it through @cmd->bg_handle and
  * must pass @cmd to pci_mmpt_bg_wait() or pci_mmpt_bg_notify() (when the
  * device started it while the slot was held, which a device running one
@@ -463,24 +579,6 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, FWCTL_NS(PCI_MMPT));
 
-static int mmpt_read_bg(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
-{
-	u64 status, reg;
-
-	status = readq(mbox->base + PCI_MMPT_STATUS);
-	if (status == U64_MAX)
-		return -ENODEV;
-	reg = readq(mbox->base + PCI_MMPT_BG_STATUS);
-	if (reg == U64_MAX)
-		return -ENODEV;
-	st->running = status & PCI_MMPT_STATUS_BG;
-	st->opcode = FIELD_GET(PCI_MMPT_BG_OPCODE, reg);
-	st->percent = FIELD_GET(PCI_MMPT_BG_PERCENT, reg);
-	st->return_code = FIELD_GET(PCI_MMPT_BG_RC, reg);
-	st->vendor_status = FIELD_GET(PCI_MMPT_BG_VENDOR, reg);
-	return 0;
-}
-
 /**
  * pci_mmpt_bg_status() - read the background operation's progress
  * @mbox: the mailbox
@@ -496,26 +594,24 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, FWCTL_NS(PCI_MMPT));
 
-/*
- * Finished: the running bit clear, and 100 percent complete or a failure
- * code (an aborted command need not reach 100). The bit alone is not
- * enough: some devices (QEMU 10.0's CXL mailbox) clear it as soon as they
- * report progress, which a wait that polls sees; the base cxl_pci driver
- * judged completion by the percentage alone.
- */
-static bool mmpt_bg_finished(const struct pci_mmpt_bg_status *st)
-{
-	return !st->running &&
-	       (st->percent == 100 || st->return_code != PCI_MMPT_RC_SUCCESS);
-}
-
 struct mmpt_bg_arg {
 	struct pci_mmpt_bg_status *st;
-	/* all ones is not the end: keep watching until teardown */
+	/* the owner's handle and opcode */
+	u32 handle;
+	u16 opcode;
+	/* the watcher: all ones is not the end, keep watching */
 	bool watch;
 };
 
-/* The device is idle again, it is gone, or the mailbox is torn down. */
+/* A wait's result: another command found the owner's command ended. */
+#define MMPT_BG_RETIRED		1
+
+/*
+ * The owner's command is over: the device is idle again or reports
+ * another opcode (it runs one background command at a time), or another
+ * command found it ended; or the device is gone, or the mailbox is torn
+ * down.
+ */
 static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
 {
 	struct mmpt_bg_arg *arg = data;
@@ -524,20 +620,35 @@ static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
 		*ret = -ESHUTDOWN;
 		return true;
 	}
+	if (READ_ONCE(mbox->bg_owner) != arg->handle) {
+		*ret = MMPT_BG_RETIRED;
+		return true;
+	}
 	*ret = mmpt_read_bg(mbox, arg->st);
 	if (*ret)
 		return !arg->watch;
-	return mmpt_bg_finished(arg->st);
+	return arg->st->opcode != arg->opcode || mmpt_bg_finished(arg->st);
 }
 
 /* A watch has no time limit and is not killable: it runs on a workqueue. */
 static int mmpt_bg_poll(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
-			unsigned long timeout, bool watch, bool killable)
+			u32 handle, u16 opcode, unsigned long timeout,
+			bool watch, bool killable)
 {
-	struct mmpt_bg_arg arg = { .st = st, .watch = watch };
+	struct mmpt_bg_arg arg = {
+		.st = st, .handle = handle, .opcode = opcode, .watch = watch,
+	};
 
 	return mmpt_poll(mbox, watch ? &mmpt_watch_iv : &mmpt_bg_iv,
 			 mmpt_bg_done, &arg, timeout, killable);
+}
+
+static void mmpt_bg_mismatch(struct pci_mmpt *mbox, u16 opcode,
+			     const struct pci_mmpt_bg_status *st)
+{
+	dev_err_ratelimited(mbox->dev,
+			    "background command %#06x: device reports %#06x completed\n",
+			    opcode, st->opcode);
 }
 
 /*
@@ -551,9 +662,7 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 	ktime_t start = mmpt_bg_release(mbox, handle);
 
 	if (!ret && st->opcode != opcode) {
-		dev_err_ratelimited(mbox->dev,
-				    "background command %#06x: device reports %#06x completed\n",
-				    opcode, st->opcode);
+		mmpt_bg_mismatch(mbox, opcode, st);
 		ret = -EPROTO;
 	}
 	trace_pci_mmpt_bg(mbox, st, start ?
@@ -562,25 +671,84 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 	return ret;
 }
 
+/* Another command found @handle's command ended: its outcome is kept. */
+static bool mmpt_bg_kept(struct pci_mmpt *mbox, u32 handle)
+{
+	const struct pci_mmpt_bg_ended *e =
+		&mbox->bg_ended[handle % PCI_MMPT_BG_ENDED];
+
+	lockdep_assert_held(&mbox->state_lock);
+	return handle && e->handle == handle && !e->notify;
+}
+
 /*
- * Request Abort Background Operation on behalf of the owner. When the
- * device stopped within a second the slot is free and @cmd has its final
- * return code: aborted, or the command's own when it completed before the
- * abort reached it. Return: 0 then, -EPROTO when the device reports
- * another opcode ended, -EAGAIN when it did not stop.
+ * The owner takes the outcome kept for its command, which another command
+ * found ended. Lost only when PCI_MMPT_BG_ENDED more ended unseen since.
+ */
+static int mmpt_bg_take_ended(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
+			      struct pci_mmpt_bg_status *st)
+{
+	bool found;
+	int ret;
+
+	scoped_guard(spinlock, &mbox->state_lock)
+		found = mmpt_bg_collect(mbox, cmd->bg_handle, st, &ret);
+	cmd->bg_handle = 0;
+	if (!found) {
+		dev_err_ratelimited(mbox->dev,
+				    "background command %#06x: its outcome was lost\n",
+				    cmd->opcode);
+		return -EPROTO;
+	}
+	if (ret) {
+		mmpt_bg_mismatch(mbox, cmd->opcode, st);
+	} else {
+		cmd->return_code = st->return_code;
+		cmd->vendor_status = st->vendor_status;
+	}
+	trace_pci_mmpt_bg(mbox, st, 0, false, ret);
+	return ret;
+}
+
+/*
+ * Request Abort Background Operation on behalf of the owner, only once it
+ * is checked under the mailbox lock that the device still runs the
+ * owner's command: one that ended, or another command the device runs now
+ * (the kernel's own, say), is never aborted. When the device stopped
+ * within a second, or had stopped already, the slot is free and @cmd has
+ * its final return code: aborted, or the command's own when it completed
+ * before the abort reached it. Return: 0 then; MMPT_BG_RETIRED when
+ * another command found it ended; -EPROTO when the device reports another
+ * opcode ended; -EAGAIN when it did not stop.
  */
 static int mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 			 struct pci_mmpt_bg_status *st)
 {
+	bool sent = false;
 	int ret;
 
-	scoped_guard(mutex, &mbox->lock)
-		ret = mmpt_exec_abort(mbox);
-	if (ret != PCI_MMPT_RC_SUCCESS)
-		return -EAGAIN;
-	ret = mmpt_bg_poll(mbox, st, HZ, false, false);
-	if (ret)
-		return -EAGAIN;
+	scoped_guard(mutex, &mbox->lock) {
+		scoped_guard(spinlock, &mbox->state_lock)
+			ret = mbox->bg_owner == cmd->bg_handle ? 0 :
+								 MMPT_BG_RETIRED;
+		if (ret)
+			return ret;
+		if (mmpt_read_bg(mbox, st))
+			return -EAGAIN;
+		if (st->opcode == cmd->opcode && !mmpt_bg_finished(st)) {
+			if (mmpt_exec_abort(mbox) != PCI_MMPT_RC_SUCCESS)
+				return -EAGAIN;
+			sent = true;
+		}
+	}
+	if (sent) {
+		ret = mmpt_bg_poll(mbox, st, cmd->bg_handle, cmd->opcode, HZ,
+				   false, false);
+		if (ret == MMPT_BG_RETIRED)
+			return ret;
+		if (ret)
+			return -EAGAIN;
+	}
 	ret = mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, st, 0,
 			  mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
 	cmd->bg_handle = 0;
@@ -608,15 +776,20 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * Woken by the background-complete interrupt when the mailbox has one, and
  * polling in intervals that grow from 0.5 ms to 100 ms in any case. When
  * the device is idle again this frees the background slot and puts the
- * final return code and vendor status in @cmd.
+ * final return code and vendor status in @cmd. A command that another
+ * command found ended before this wait looked (the device finished it and
+ * took the next one) is reported from what was kept for it, never from
+ * the registers, which then describe the next command. The wait also ends
+ * as soon as the device reports another opcode than @cmd's.
  *
  * When the wait fails while the command may still run, the command is no
  * longer the caller's: a command flagged %PCI_MMPT_CMD_ABORTABLE whose wait
- * timed out or was ended by a fatal signal is aborted first (one the
- * device reports completed rather than aborted then returns 0 with its
- * final return code), and one that goes on is watched by the library,
- * which keeps the slot until the device is idle (as pci_mmpt_bg_notify()
- * with no callback). Either way @cmd->bg_handle is 0 on return.
+ * timed out or was ended by a fatal signal is aborted first, once the
+ * device is seen still running it (one the device completed before the
+ * abort reached it returns 0 with its final return code), and one that
+ * goes on is watched by the library, which keeps the slot until the device
+ * is idle (as pci_mmpt_bg_notify() with no callback). Either way
+ * @cmd->bg_handle is 0 on return.
  *
  * Context: process context, may sleep; a fatal signal ends the wait.
  * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
@@ -631,13 +804,20 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	struct pci_mmpt_bg_status st = {};
 	int ret;
 
-	scoped_guard(spinlock, &mbox->state_lock)
+	scoped_guard(spinlock, &mbox->state_lock) {
 		ret = mmpt_bg_owner(mbox, cmd->bg_handle);
+		if (ret && mmpt_bg_kept(mbox, cmd->bg_handle))
+			ret = MMPT_BG_RETIRED;
+	}
+	if (ret == MMPT_BG_RETIRED)
+		return mmpt_bg_take_ended(mbox, cmd, &st);
 	if (ret)
 		return ret;
 
-	ret = mmpt_bg_poll(mbox, &st, msecs_to_jiffies(timeout_ms), false,
-			   true);
+	ret = mmpt_bg_poll(mbox, &st, cmd->bg_handle, cmd->opcode,
+			   msecs_to_jiffies(timeout_ms), false, true);
+	if (ret == MMPT_BG_RETIRED)
+		return mmpt_bg_take_ended(mbox, cmd, &st);
 	if (!ret || ret == -ESHUTDOWN) {
 		ret = mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, &st, ret,
 				  by_irq);
@@ -659,18 +839,58 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE)) {
 		int aborted = mmpt_bg_abort(mbox, cmd, &st);
 
+		if (aborted == MMPT_BG_RETIRED)
+			return mmpt_bg_take_ended(mbox, cmd, &st);
 		/* -EAGAIN: it goes on, watched like one not abortable. */
 		if (aborted && aborted != -EAGAIN)
 			return aborted;
 		if (!aborted)
 			return cmd->return_code == PCI_MMPT_RC_ABORTED ? ret : 0;
 	}
-	/* Refused only when dying: pci_mmpt_destroy() frees the slot. */
+	/*
+	 * Refused only when dying: pci_mmpt_destroy() frees the slot. One
+	 * found ended meanwhile is logged by the watcher.
+	 */
 	mmpt_bg_handoff(mbox, cmd, NULL, NULL);
 	cmd->bg_handle = 0;
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, FWCTL_NS(PCI_MMPT));
+
+/* What the watcher owes when a command ends: a callback, or a log line. */
+static void mmpt_bg_report(struct pci_mmpt *mbox, pci_mmpt_bg_done_t done,
+			   void *ctx, u16 opcode,
+			   const struct pci_mmpt_bg_status *st, int ret)
+{
+	if (done)
+		done(mbox, st, ret, ctx);
+	else if (!ret)
+		dev_info(mbox->dev, "background command %#06x ended after its caller stopped waiting, rc %#x\n",
+			 opcode, st->return_code);
+}
+
+/* Watched or handed over commands that another command found ended. */
+static void mmpt_bg_report_ended(struct pci_mmpt *mbox)
+{
+	struct pci_mmpt_bg_ended e;
+	int i;
+
+	for (i = 0; i < PCI_MMPT_BG_ENDED; i++) {
+		spin_lock(&mbox->state_lock);
+		e = mbox->bg_ended[i];
+		if (e.handle && e.notify)
+			mbox->bg_ended[i].handle = 0;
+		spin_unlock(&mbox->state_lock);
+		if (!e.handle || !e.notify)
+			continue;
+		if (e.err)
+			mmpt_bg_mismatch(mbox, e.opcode, &e.st);
+		trace_pci_mmpt_bg(mbox, &e.st,
+				  ktime_to_ns(ktime_sub(ktime_get(), e.start)),
+				  false, e.err);
+		mmpt_bg_report(mbox, e.done, e.ctx, e.opcode, &e.st, e.err);
+	}
+}
 
 /* Watches a background command nobody waits for synchronously. */
 static void mmpt_bg_work(struct work_struct *work)
@@ -679,43 +899,62 @@ static void mmpt_bg_work(struct work_struct *work)
 	struct pci_mmpt_bg_status st = {};
 	pci_mmpt_bg_done_t done = NULL;
 	void *ctx = NULL;
-	u32 handle = 0;
-	u16 opcode = 0;
+	u32 handle;
+	u16 opcode;
 	int ret;
 
-	ret = mmpt_bg_poll(mbox, &st, MAX_SCHEDULE_TIMEOUT, true, false);
-	scoped_guard(spinlock, &mbox->state_lock) {
-		done = mbox->bg_done;
-		ctx = mbox->bg_ctx;
-		handle = mbox->bg_owner;
-		opcode = mbox->bg_opcode;
-		mbox->bg_done = NULL;
-		mbox->bg_ctx = NULL;
+	for (;;) {
+		mmpt_bg_report_ended(mbox);
+		scoped_guard(spinlock, &mbox->state_lock) {
+			handle = mbox->bg_watched ? mbox->bg_owner : 0;
+			opcode = mbox->bg_opcode;
+		}
+		if (!handle)
+			return;
+		ret = mmpt_bg_poll(mbox, &st, handle, opcode,
+				   MAX_SCHEDULE_TIMEOUT, true, false);
+		scoped_guard(spinlock, &mbox->state_lock) {
+			/* Found ended by another command: reported above. */
+			if (mbox->bg_owner != handle) {
+				handle = 0;
+			} else {
+				done = mbox->bg_done;
+				ctx = mbox->bg_ctx;
+				mbox->bg_done = NULL;
+				mbox->bg_ctx = NULL;
+			}
+		}
+		if (handle)
+			break;
 	}
 	ret = mmpt_bg_end(mbox, handle, opcode, &st, ret,
 			  mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
-	if (done)
-		done(mbox, &st, ret, ctx);
-	else if (!ret)
-		dev_info(mbox->dev, "background command %#06x ended after its caller stopped waiting, rc %#x\n",
-			 opcode, st.return_code);
+	mmpt_bg_report(mbox, done, ctx, opcode, &st, ret);
 }
 
 static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 			   pci_mmpt_bg_done_t done, void *ctx)
 {
+	struct pci_mmpt_bg_ended *e =
+		&mbox->bg_ended[cmd->bg_handle % PCI_MMPT_BG_ENDED];
 	int ret;
 
-	scoped_guard(spinlock, &mbox->state_lock) {
-		ret = mbox->dying ? -ESHUTDOWN :
-				    mmpt_bg_owner(mbox, cmd->bg_handle);
-		if (!ret) {
-			mbox->bg_watched = true;
-			mbox->bg_done = done;
-			mbox->bg_ctx = ctx;
-			queue_work(system_long_wq, &mbox->bg_work);
-		}
+	spin_lock(&mbox->state_lock);
+	ret = mbox->dying ? -ESHUTDOWN : mmpt_bg_owner(mbox, cmd->bg_handle);
+	if (ret && ret != -ESHUTDOWN && mmpt_bg_kept(mbox, cmd->bg_handle)) {
+		/* Found ended already: the watcher reports it at once. */
+		e->notify = true;
+		e->done = done;
+		e->ctx = ctx;
+		ret = 0;
+	} else if (!ret) {
+		mbox->bg_watched = true;
+		mbox->bg_done = done;
+		mbox->bg_ctx = ctx;
 	}
+	if (!ret)
+		queue_work(system_long_wq, &mbox->bg_work);
+	spin_unlock(&mbox->state_lock);
 	return ret;
 }
 
@@ -732,8 +971,9 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * The library watches the command, woken by the background-complete
  * interrupt and polling in intervals up to a second, with no time limit:
  * the slot stays taken, so no other background command starts, until the
- * device reports it finished. A device that reads all ones is watched on
- * until pci_mmpt_destroy(). On success @cmd->bg_handle is set to 0.
+ * device reports it finished (or another command finds it finished). A
+ * device that reads all ones is watched on until pci_mmpt_destroy(). On
+ * success @cmd->bg_handle is set to 0.
  *
  * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
  * does not own it; -ESHUTDOWN once pci_mmpt_destroy() has started (the
@@ -895,6 +1135,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->ctrl = 0;
 	mbox->stuck = false;
 	mbox->dying = false;
+	memset(mbox->bg_ended, 0, sizeof(mbox->bg_ended));
 	mbox->bg_owner = 0;
 	mbox->bg_watched = false;
 	mbox->bg_done = NULL;
@@ -946,6 +1187,7 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 	scoped_guard(spinlock, &mbox->state_lock) {
 		mbox->bg_owner = 0;
 		mbox->bg_watched = false;
+		memset(mbox->bg_ended, 0, sizeof(mbox->bg_ended));
 	}
 	guard(mutex)(&mbox->lock);
 	if (mbox->ctrl) {

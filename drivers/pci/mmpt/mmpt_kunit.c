@@ -994,6 +994,186 @@ static void mmpt_test_background_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
 }
 
+/* Wait up to 5 s for the device (not the library) to finish its command. */
+static bool device_done(struct model *m)
+{
+	struct pci_mmpt_bg_status st;
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		if (!pci_mmpt_bg_status(&m->mbox, &st) && !st.running &&
+		    st.percent == 100)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/*
+ * An fwctl background command V finished while its owner was not looking;
+ * then the kernel's own command (a firmware transfer, not flagged: the
+ * kernel did not know it runs in the background) went to the background.
+ * The transfer takes the slot and is tracked; V's owner is told V's own
+ * outcome, and its timeout aborts nothing: the kernel's transfer runs to
+ * its end.
+ */
+static void mmpt_test_background_handover(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd v = {
+		.opcode = 0x4304, .flags = NO_WAIT | PCI_MMPT_CMD_ABORTABLE,
+	};
+	struct pci_mmpt_cmd xfer = { .opcode = 0x0201,
+				     .flags = PCI_MMPT_CMD_NO_WAIT };
+	struct pci_mmpt_bg_status st;
+	int rings;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 2;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &v), 0);
+	KUNIT_ASSERT_NE(test, v.bg_handle, 0);
+	KUNIT_ASSERT_TRUE(test, device_done(m));
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &xfer), 0);
+	KUNIT_EXPECT_TRUE(test, xfer.background);
+	KUNIT_EXPECT_NE(test, xfer.bg_handle, 0);
+	rings = atomic_read(&m->doorbells);
+
+	/* V's wait: its own completion, at once; no abort for the timeout. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &v, 20), 0);
+	KUNIT_EXPECT_EQ(test, v.return_code, PCI_MMPT_RC_SUCCESS);
+	KUNIT_EXPECT_EQ(test, v.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), rings);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
+	KUNIT_EXPECT_TRUE(test, st.running);
+	KUNIT_EXPECT_EQ(test, st.opcode, 0x0201);
+	/* Collected once: the slot is the transfer's now. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &v, 10), -EPERM);
+
+	/* The transfer still holds the slot and ends as the kernel waits. */
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &xfer, 5000), 0);
+	KUNIT_EXPECT_EQ(test, xfer.return_code, PCI_MMPT_RC_SUCCESS);
+	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+}
+
+/*
+ * The same with V watched by the library (its caller gave up, or it was
+ * handed over with a callback): the callback gets V's outcome, the
+ * transfer is tracked. Polled only: the watcher sleeps long between
+ * checks, so the transfer arrives before it looks.
+ */
+static void mmpt_test_background_handover_watched(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd v = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd xfer = { .opcode = 0x0201,
+				     .flags = PCI_MMPT_CMD_NO_WAIT };
+	struct notified n;
+
+	notified_init(&n, m);
+	m->mode = BACKGROUND;
+	m->bg_steps = 1;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &v), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &v, on_bg_done, &n),
+			0);
+	/* Long enough for the watcher's interval to grow to a second. */
+	msleep(1500);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_ASSERT_TRUE(test, device_done(m));
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &xfer), 0);
+	KUNIT_EXPECT_NE(test, xfer.bg_handle, 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, n.err, 0);
+	KUNIT_EXPECT_EQ(test, n.st.opcode, 0x4304);
+	KUNIT_EXPECT_EQ(test, n.st.percent, 100);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &xfer, 5000), 0);
+	pci_mmpt_destroy(&m->mbox);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
+}
+
+/*
+ * The device reports another opcode running than the one waited for (a
+ * command that bypassed the library): the owner's command is over, the
+ * wait ends at once with -EPROTO, and nothing is aborted, timeout or not.
+ */
+static void mmpt_test_background_other_opcode(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd v = {
+		.opcode = 0x4304, .flags = NO_WAIT | PCI_MMPT_CMD_ABORTABLE,
+	};
+	unsigned long start;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 10;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &v), 0);
+	wq_(m, PCI_MMPT_BG_STATUS, FIELD_PREP(PCI_MMPT_BG_OPCODE, 0x0201));
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &v, 5000), -EPROTO);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x4304);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+	WRITE_ONCE(m->bg_hold, false);
+}
+
+/*
+ * A device reset wipes the background command: the registers read as
+ * after power-up (no operation, opcode 0). The wait ends with -EPROTO at
+ * once instead of at its timeout, a notification's callback (a sanitize's
+ * fence) runs, and the slot is free for the next command.
+ */
+static void model_reset(struct model *m)
+{
+	WRITE_ONCE(m->bg_hold, true);
+	wq_(m, PCI_MMPT_BG_STATUS, 0);
+	wq_(m, PCI_MMPT_STATUS, 0);
+	set_ctrl(m, 0);
+	m->bg_active = false;
+	WRITE_ONCE(m->bg_hold, false);
+}
+
+static void mmpt_test_background_reset(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd san = { .opcode = 0x4400, .flags = NO_WAIT };
+	unsigned long start;
+	struct notified n;
+
+	notified_init(&n, m);
+	m->mode = BACKGROUND;
+	m->bg_steps = 10;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	model_reset(m);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), -EPROTO);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &san), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m->mbox, &san, on_bg_done,
+						 &n), 0);
+	model_reset(m);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, n.err, -EPROTO);
+	KUNIT_EXPECT_FALSE(test, n.slot_was_held);
+	/* The interrupt enables come back with the next doorbell. */
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, ctrl(m), READ_ONCE(m->mbox.ctrl));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 5000), 0);
+}
+
 /* Abandoned (no callback): the slot stays taken until the device is done. */
 static void mmpt_test_background_abandon(struct kunit *test)
 {
@@ -1405,6 +1585,11 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background_bit_early, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_owner),
 	KUNIT_CASE_PARAM(mmpt_test_background_abandon, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_handover, irq_mode_gen_params),
+	KUNIT_CASE(mmpt_test_background_handover_watched),
+	KUNIT_CASE_PARAM(mmpt_test_background_other_opcode,
+			 irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_background_reset, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_gone),
 	KUNIT_CASE_PARAM(mmpt_test_destroy_ends_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_destroy_queued),

@@ -144,7 +144,8 @@ struct pci_mmpt;
  * @mbox: the mailbox
  * @st: its final status (valid when @err is 0)
  * @err: 0; -EPROTO when the device reported another command completed;
- *	-ESHUTDOWN when pci_mmpt_destroy() ended the watch
+ *	-ESHUTDOWN when pci_mmpt_destroy() ended the watch (not
+ *	pci_mmpt_end_waits())
  * @ctx: the caller's argument of pci_mmpt_bg_notify()
  *
  * Called exactly once per accepted pci_mmpt_bg_notify(), from a workqueue,
@@ -223,6 +224,8 @@ struct pci_mmpt_config {
  * @stuck: a doorbell stayed set past the timeout; commands fail with -EBUSY
  *	until it is seen clear again
  * @dying: pci_mmpt_destroy() ran; background waits end with -ESHUTDOWN
+ * @waits_ended: pci_mmpt_end_waits() ran; synchronous background waits
+ *	end with -ESHUTDOWN, the watcher goes on
  * @idle_known: the doorbell was clear after the last command, so the next
  *	one need not read it first
  * @bg_owner: handle of the background command holding the slot, 0 if free
@@ -251,6 +254,7 @@ struct pci_mmpt {
 	spinlock_t state_lock; /* background slot */
 	bool stuck;
 	bool dying;
+	bool waits_ended;
 	bool idle_known;
 	u32 bg_owner;
 	u32 bg_seq;
@@ -266,6 +270,7 @@ struct pci_mmpt {
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		  void __iomem *base, size_t size,
 		  const struct pci_mmpt_config *cfg);
+void pci_mmpt_end_waits(struct pci_mmpt *mbox);
 void pci_mmpt_destroy(struct pci_mmpt *mbox);
 int pci_mmpt_msgnum(const struct pci_mmpt *mbox);
 int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq);

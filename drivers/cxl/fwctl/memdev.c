@@ -320,11 +320,14 @@ static void memdev_fwctl_unregister(void *data)
 
 /*
  * Runs before memdev_fwctl_unregister(), which waits for the RPCs in
- * flight: ending the mailbox's background waits first bounds the unbind.
+ * flight: ending the mailbox's synchronous background waits first bounds
+ * the unbind. Only those: a sanitize the device still runs keeps its
+ * fence until the device is done or cxl_pci stops using the mailbox,
+ * after the memdev is gone.
  */
 static void memdev_fwctl_end_waits(void *mmpt)
 {
-	pci_mmpt_destroy(mmpt);
+	pci_mmpt_end_waits(mmpt);
 }
 
 /**

@@ -695,6 +695,11 @@ static void sw_mmpt_destroy(void *data)
 	pci_mmpt_destroy(data);
 }
 
+static void sw_mmpt_end_waits(void *data)
+{
+	pci_mmpt_end_waits(data);
+}
+
 static void sw_unregister(void *data)
 {
 	fwctl_unregister(data);
@@ -792,8 +797,12 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	ret = devm_add_action_or_reset(dev, sw_unregister, &sw->fwctl);
 	if (ret)
 		return ret;
-	/* Before sw_unregister() waits for RPCs: end their background waits. */
-	ret = devm_add_action(dev, sw_mmpt_destroy, &sw->mbox);
+	/*
+	 * Before sw_unregister() waits for RPCs: end their background waits.
+	 * The switch goes on running what it started; the slot stays taken
+	 * until it is done or sw_mmpt_destroy() runs, last.
+	 */
+	ret = devm_add_action(dev, sw_mmpt_end_waits, &sw->mbox);
 	if (ret)
 		return ret;
 	ret = cxl_switch_compat_add(sw);

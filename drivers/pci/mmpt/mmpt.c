@@ -62,10 +62,16 @@ static const struct mmpt_wait mmpt_ready_iv = {
 /* A wait condition: true when done, with the wait's result in *ret. */
 typedef bool (*mmpt_cond_t)(struct pci_mmpt *mbox, void *arg, int *ret);
 
-/* An interrupt arrived since @seen, or pci_mmpt_destroy() runs. */
+/* pci_mmpt_destroy() or pci_mmpt_end_waits() has begun. */
+static bool mmpt_ending(struct pci_mmpt *mbox)
+{
+	return READ_ONCE(mbox->dying) || READ_ONCE(mbox->waits_ended);
+}
+
+/* An interrupt arrived since @seen, or the waits are being ended. */
 static bool mmpt_woken(struct pci_mmpt *mbox, int seen)
 {
-	return atomic_read(&mbox->irq_count) != seen || READ_ONCE(mbox->dying);
+	return atomic_read(&mbox->irq_count) != seen || mmpt_ending(mbox);
 }
 
 /*
@@ -91,10 +97,10 @@ static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
 		if (killable && fatal_signal_pending(current))
 			return -EINTR;
 		/*
-		 * Once pci_mmpt_destroy() has begun, mmpt_woken() holds for
+		 * Once the waits are being ended, mmpt_woken() holds for
 		 * good: waiting on it would spin until @cond or the timeout.
 		 */
-		if ((READ_ONCE(mbox->ctrl) & w->irq) && !READ_ONCE(mbox->dying)) {
+		if ((READ_ONCE(mbox->ctrl) & w->irq) && !mmpt_ending(mbox)) {
 			unsigned long j = usecs_to_jiffies(delay);
 
 			if (killable)
@@ -475,7 +481,7 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	guard(mutex)(&mbox->lock);
 	mmpt_bg_check(mbox);
 	scoped_guard(spinlock, &mbox->state_lock) {
-		if (mbox->dying && flagged)
+		if ((mbox->dying || mbox->waits_ended) && flagged)
 			ret = -ESHUTDOWN;
 		else if (mbox->bg_owner && flagged)
 			ret = -EBUSY;
@@ -546,7 +552,8 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * command's completion, or started a background operation for a command
  * flagged %PCI_MMPT_CMD_FOREGROUND; -EINTR when a fatal signal ended a
  * background wait;
- * -ESHUTDOWN after pci_mmpt_destroy() for a background command.
+ * -ESHUTDOWN after pci_mmpt_destroy() or pci_mmpt_end_waits() for a
+ * background command.
  */
 int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 {
@@ -599,7 +606,7 @@ struct mmpt_bg_arg {
 	/* the owner's handle and opcode */
 	u32 handle;
 	u16 opcode;
-	/* the watcher: all ones is not the end, keep watching */
+	/* the watcher: neither all ones nor pci_mmpt_end_waits() ends it */
 	bool watch;
 };
 
@@ -609,14 +616,14 @@ struct mmpt_bg_arg {
 /*
  * The owner's command is over: the device is idle again or reports
  * another opcode (it runs one background command at a time), or another
- * command found it ended; or the device is gone, or the mailbox is torn
- * down.
+ * command found it ended; or the device is gone, or the waits are ended.
  */
 static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
 {
 	struct mmpt_bg_arg *arg = data;
 
-	if (READ_ONCE(mbox->dying)) {
+	if (READ_ONCE(mbox->dying) ||
+	    (!arg->watch && READ_ONCE(mbox->waits_ended))) {
 		*ret = -ESHUTDOWN;
 		return true;
 	}
@@ -795,7 +802,8 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
  * does not own it; -EPROTO when the device reports another command
  * completed; -ETIMEDOUT (still running, or aborted); -EINTR; -ENODEV when
- * the device reads all ones; -ESHUTDOWN when pci_mmpt_destroy() ended it.
+ * the device reads all ones; -ESHUTDOWN when pci_mmpt_end_waits() or
+ * pci_mmpt_destroy() ended it.
  */
 int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		     unsigned int timeout_ms)
@@ -818,7 +826,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 			   msecs_to_jiffies(timeout_ms), false, true);
 	if (ret == MMPT_BG_RETIRED)
 		return mmpt_bg_take_ended(mbox, cmd, &st);
-	if (!ret || ret == -ESHUTDOWN) {
+	if (!ret || (ret == -ESHUTDOWN && READ_ONCE(mbox->dying))) {
 		ret = mmpt_bg_end(mbox, cmd->bg_handle, cmd->opcode, &st, ret,
 				  by_irq);
 		cmd->bg_handle = 0;
@@ -971,9 +979,10 @@ static int mmpt_bg_handoff(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  * The library watches the command, woken by the background-complete
  * interrupt and polling in intervals up to a second, with no time limit:
  * the slot stays taken, so no other background command starts, until the
- * device reports it finished (or another command finds it finished). A
- * device that reads all ones is watched on until pci_mmpt_destroy(). On
- * success @cmd->bg_handle is set to 0.
+ * device reports it finished (or another command finds it finished).
+ * pci_mmpt_end_waits() does not end the watch. A device that reads all
+ * ones is watched on until pci_mmpt_destroy(). On success @cmd->bg_handle
+ * is set to 0.
  *
  * Return: 0; -ENOENT when no background command runs; -EPERM when @cmd
  * does not own it; -ESHUTDOWN once pci_mmpt_destroy() has started (the
@@ -1135,6 +1144,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->ctrl = 0;
 	mbox->stuck = false;
 	mbox->dying = false;
+	mbox->waits_ended = false;
 	memset(mbox->bg_ended, 0, sizeof(mbox->bg_ended));
 	mbox->bg_owner = 0;
 	mbox->bg_watched = false;
@@ -1161,6 +1171,30 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));
 
 /**
+ * pci_mmpt_end_waits() - end the synchronous background waits, watch on
+ * @mbox: a mailbox set up by pci_mmpt_init()
+ *
+ * For a driver that unbinds while the device may still run a background
+ * command: no caller keeps the unbind waiting for a background timeout,
+ * and whatever depends on the command's end (a sanitize fence, say) still
+ * learns of it when the device is done. Synchronous background waits in
+ * progress and to come return -ESHUTDOWN at once; their commands go to
+ * the library's watcher, which keeps the background slot until the device
+ * is idle. Background commands flagged %PCI_MMPT_CMD_BACKGROUND are
+ * refused with -ESHUTDOWN from then on. Notifications go on: their
+ * callbacks run when the device reports the command done, or at
+ * pci_mmpt_destroy(). Foreground commands still run.
+ *
+ * Context: any context.
+ */
+void pci_mmpt_end_waits(struct pci_mmpt *mbox)
+{
+	WRITE_ONCE(mbox->waits_ended, true);
+	wake_up_all(&mbox->wq);
+}
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_end_waits, FWCTL_NS(PCI_MMPT));
+
+/**
  * pci_mmpt_destroy() - stop using a mailbox
  * @mbox: a mailbox set up by pci_mmpt_init()
  *
@@ -1172,9 +1206,10 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));
  * polled: the mailbox interrupts are disabled. Calling it again does
  * nothing more.
  *
- * A driver calls it first when it unbinds, so that no caller blocks the
- * unbind for a background timeout; callers already inside the library
- * return promptly, and @mbox must stay allocated until they have.
+ * A driver calls it last when it unbinds, once nothing relies on the
+ * background slot any more; pci_mmpt_end_waits() earlier bounds the
+ * unbind. Callers already inside the library return promptly, and @mbox
+ * must stay allocated until they have.
  *
  * Context: process context, may sleep.
  */

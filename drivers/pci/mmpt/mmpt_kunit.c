@@ -1126,6 +1126,70 @@ static void mmpt_test_background_other_opcode(struct kunit *test)
 }
 
 /*
+ * pci_mmpt_end_waits(), as a driver unbinds: a synchronous wait returns
+ * -ESHUTDOWN at once, but the device still runs the command, so the slot
+ * stays taken until it is done; a notification (a sanitize's fence) is not
+ * ended: its callback runs when the device is done, or at destroy.
+ */
+static void mmpt_test_end_waits(struct kunit *test)
+{
+	struct model *m = model_param(test);
+	struct pci_mmpt_cmd cmd = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd late = { .opcode = 0x4304, .flags = NO_WAIT };
+	struct pci_mmpt_cmd fg = { .opcode = 1 };
+	struct waiter w = { .m = m, .cmd = &cmd, .timeout_ms = 5000 };
+	struct task_struct *t;
+	unsigned long start;
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 5;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
+	t = waiter_start(test, &w);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(20);
+	start = jiffies;
+	pci_mmpt_end_waits(&m->mbox);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, HZ), 0UL);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, w.ret, -ESHUTDOWN);
+	waiter_reap(t);
+	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &late), -ESHUTDOWN);
+	m->mode = ANSWER;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_TRUE(test, slot_freed(m));
+}
+
+static void mmpt_test_end_waits_notify(struct kunit *test)
+{
+	struct model *m2 = model_param(test);
+	struct pci_mmpt_cmd san = { .opcode = 0x4400, .flags = NO_WAIT };
+	struct notified n;
+
+	notified_init(&n, m2);
+	m2->mode = BACKGROUND;
+	m2->bg_steps = 5;
+	WRITE_ONCE(m2->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m2->mbox, &san), 0);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m2->mbox, &san, on_bg_done,
+						 &n), 0);
+	pci_mmpt_end_waits(&m2->mbox);
+	msleep(200);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 0);
+	KUNIT_EXPECT_TRUE(test, slot_held(m2));
+	WRITE_ONCE(m2->bg_hold, false);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, n.err, 0);
+	KUNIT_EXPECT_EQ(test, n.st.percent, 100);
+	KUNIT_EXPECT_FALSE(test, n.slot_was_held);
+	pci_mmpt_destroy(&m2->mbox);
+	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 1);
+}
+
+/*
  * A device reset wipes the background command: the registers read as
  * after power-up (no operation, opcode 0). The wait ends with -EPROTO at
  * once instead of at its timeout, a notification's callback (a sanitize's
@@ -1590,6 +1654,8 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background_other_opcode,
 			 irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_reset, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_end_waits, irq_mode_gen_params),
+	KUNIT_CASE_PARAM(mmpt_test_end_waits_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_gone),
 	KUNIT_CASE_PARAM(mmpt_test_destroy_ends_notify, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_destroy_queued),

@@ -227,7 +227,8 @@ struct pci_mmpt_config {
  * @waits_ended: pci_mmpt_end_waits() ran; synchronous background waits
  *	end with -ESHUTDOWN, the watcher goes on
  * @idle_known: the doorbell was clear after the last command, so the next
- *	one need not read it first
+ *	one need not read it first; false from the ring until then, which
+ *	tells the interrupt handler a doorbell interrupt may be the mailbox's
  * @bg_owner: handle of the background command holding the slot, 0 if free
  * @bg_seq: the last handle given out
  * @bg_watched: the library's watcher owns it (pci_mmpt_bg_notify())

@@ -365,7 +365,7 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		if (mbox->stuck)
 			dev_info(mbox->dev, "mailbox doorbell clear again, mailbox usable\n");
 		mbox->stuck = false;
-		mbox->idle_known = true;
+		WRITE_ONCE(mbox->idle_known, true);
 	}
 
 	if (cmd->in_len)
@@ -373,8 +373,9 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	writeq(FIELD_PREP(PCI_MMPT_CMD_OPCODE, cmd->opcode) |
 	       FIELD_PREP(PCI_MMPT_CMD_LENGTH, cmd->in_len),
 	       mbox->base + PCI_MMPT_CMD);
+	/* Before the doorbell: the interrupt handler claims only what rang. */
+	WRITE_ONCE(mbox->idle_known, false);
 	writel(mbox->ctrl | PCI_MMPT_CTRL_DOORBELL, mbox->base + PCI_MMPT_CTRL);
-	mbox->idle_known = false;
 
 	ret = mmpt_wait_doorbell(mbox, mbox->timeout_ms, by_irq);
 	if (ret == -ETIMEDOUT) {
@@ -385,7 +386,7 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	}
 	if (ret)
 		return ret;
-	mbox->idle_known = true;
+	WRITE_ONCE(mbox->idle_known, true);
 
 	status = readq(mbox->base + PCI_MMPT_STATUS);
 	if (status == U64_MAX)
@@ -999,20 +1000,48 @@ int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, FWCTL_NS(PCI_MMPT));
 
+/*
+ * Did the mailbox interrupt? A doorbell the library rang reads clear, or
+ * the background operation it tracks no longer runs. A device that went
+ * away (all ones) counts as either: its waiters must look.
+ */
+static bool mmpt_irq_ours(struct pci_mmpt *mbox)
+{
+	u64 status;
+	u32 ctrl;
+
+	if (!READ_ONCE(mbox->idle_known)) {
+		ctrl = readl(mbox->base + PCI_MMPT_CTRL);
+		if (ctrl == U32_MAX || !(ctrl & PCI_MMPT_CTRL_DOORBELL))
+			return true;
+	}
+	if (READ_ONCE(mbox->bg_owner)) {
+		status = readq(mbox->base + PCI_MMPT_STATUS);
+		if (status == U64_MAX || !(status & PCI_MMPT_STATUS_BG))
+			return true;
+	}
+	return false;
+}
+
 /**
  * pci_mmpt_irq() - the mailbox interrupt handler
  * @irq: the interrupt
  * @data: the &struct pci_mmpt
  *
- * Wakes the waiters, who read the registers themselves. Consumers that
- * share the vector with other sources may call it from their own handler.
+ * Wakes the waiters, who read the registers themselves, when the mailbox
+ * interrupted. Consumers that share the vector with other sources may call
+ * it from their own handler.
  *
- * Return: IRQ_HANDLED
+ * Return: IRQ_HANDLED when a doorbell the library rang reads clear or the
+ * background operation it tracks no longer runs; IRQ_NONE otherwise (a
+ * shared vector's other source).
  */
 irqreturn_t pci_mmpt_irq(int irq, void *data)
 {
 	struct pci_mmpt *mbox = data;
 
+	if (!mmpt_irq_ours(mbox))
+		return IRQ_NONE;
 	atomic_inc(&mbox->irq_count);
 	wake_up_all(&mbox->wq);
 	return IRQ_HANDLED;
@@ -1165,7 +1194,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
 	if (ret)
 		return ret;
-	mbox->idle_known = true;
+	WRITE_ONCE(mbox->idle_known, true);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));

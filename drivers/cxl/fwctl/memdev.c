@@ -207,8 +207,9 @@ static int memdev_lock_policy(struct cxl_memdev_fwctl *mf)
  * cxl_memdev_fwctl_fw_activated() - the kernel activated new firmware
  * @cxlds: the device
  *
- * Called by cxl_pci after a successful Activate FW: the device's fwctl
- * device reads its CEL and features again before the next judgement.
+ * Called by cxl_pci after every Activate FW it sent, for one that failed
+ * or timed out may have run: the device's fwctl device reads its CEL and
+ * features again before the next judgement.
  */
 void cxl_memdev_fwctl_fw_activated(struct cxl_dev_state *cxlds)
 {

@@ -64,6 +64,12 @@ static struct cxl_memdev_fwctl *to_mf(struct fwctl_uctx *uctx)
  * this RPC's alone (its handle): a timeout aborts it when it is abortable,
  * otherwise the library watches it until the device is done, and the
  * kernel's own background commands are never touched.
+ *
+ * Nor is the policy held across that wait, up to a minute: the command
+ * was judged and is at the device, and a refresh after a firmware
+ * activation, which takes the policy for writing, would otherwise keep
+ * every RPC, FWCTL_INFO and sysfs reader queued behind it that long. It
+ * is taken again afterwards, for memdev_rpc() to release.
  */
 static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 {
@@ -82,8 +88,11 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 	}
 	if (ret || !cmd->bg_handle)
 		return ret;
-	return pci_mmpt_bg_wait(mbox, cmd, READ_ONCE(fwctl_bg_timeout_ms) ?:
-					   mbox->bg_timeout_ms);
+	up_read(&mf->pol_lock);
+	ret = pci_mmpt_bg_wait(mbox, cmd, READ_ONCE(fwctl_bg_timeout_ms) ?:
+					  mbox->bg_timeout_ms);
+	down_read(&mf->pol_lock);
+	return ret;
 }
 
 /*

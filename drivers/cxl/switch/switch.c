@@ -378,6 +378,28 @@ static int sw_lock_policy(struct cxl_switch *sw)
 				    sw_refresh_cel, sw);
 }
 
+/*
+ * The command was judged and is at the switch: its background wait, up to
+ * a minute, does not hold the policy. A refresh (the switch changed) takes
+ * it for writing, and every request, FWCTL_INFO and sysfs reader would
+ * queue behind it that long. It is taken again afterwards, for sw_rpc()
+ * to release.
+ */
+static int sw_send(void *priv, struct pci_mmpt_cmd *cmd)
+{
+	struct cxl_switch *sw = priv;
+	int ret;
+
+	cmd->flags |= PCI_MMPT_CMD_NO_WAIT;
+	ret = pci_mmpt_send(&sw->mbox, cmd);
+	if (ret || !cmd->bg_handle)
+		return ret;
+	up_read(&sw->pol_lock);
+	ret = pci_mmpt_bg_wait(&sw->mbox, cmd, sw->mbox.bg_timeout_ms);
+	down_read(&sw->pol_lock);
+	return ret;
+}
+
 static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 			   enum fwctl_rpc_scope scope, void *rpc_in,
 			   size_t in_len, size_t *out_len)
@@ -387,7 +409,9 @@ static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 
 	/*
 	 * Tunnels consult and refresh the target cache; port changes and
-	 * firmware activations drop it.
+	 * firmware activations drop it. These hold the cache's mutex, which
+	 * a refresh takes after the policy: they keep the policy for the
+	 * whole command.
 	 */
 	if (in_len >= sizeof(in->hdr) && sw_changes_targets(in->opcode)) {
 		/* Behind another user's slow tunnel: a kill ends the wait. */
@@ -398,8 +422,8 @@ static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 		mutex_unlock(&sw->tunnels.lock);
 		return out;
 	}
-	return cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len, &sw->mbox,
-			     &sw->pol);
+	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len,
+				  &sw->mbox, &sw->pol, sw_send, sw);
 }
 
 static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,

@@ -1143,6 +1143,46 @@ TEST_F(adv, killed_abortable_background_is_aborted)
 				  NULL, 0));
 }
 
+/*
+ * The switch changes (its CEL lists one more command) while another
+ * caller waits for a 4 s background command: the next request reads the
+ * CEL again, which takes the policy for writing, and is answered at once,
+ * as is FWCTL_INFO; neither waits for the background command to end. The
+ * policy is not held across a background wait.
+ */
+TEST_F(adv, background_wait_holds_no_policy)
+{
+	struct fwctl_info_cxl cxl = {};
+	struct fwctl_info info = {
+		.size = sizeof(info),
+		.device_data_len = sizeof(cxl),
+		.out_device_data = (uintptr_t)&cxl,
+	};
+	long long t, logs;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, add_bg(&self->sw, 0x0a33, 0x0040, 4000));
+	pid = bg_child(self->fd, 0x0a33);
+	ASSERT_LE(0, pid);
+	t = mock_ms();
+	while (!mock_count(&self->sw, MOCK_P(), 0x0a33) && mock_ms() - t < 3000)
+		usleep(20000);
+	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x0a33));
+	logs = mock_count(&self->sw, MOCK_P(), 0x0401);
+	ASSERT_EQ(0, add(&self->sw, MOCK_P(), 0x0300, 0));
+
+	t = mock_ms();
+	ASSERT_EQ(0, mock_send_at(self->fd, 0, MOCK_P(), ROW_OP(0), NULL, 0));
+	ASSERT_LT(logs, mock_count(&self->sw, MOCK_P(), 0x0401));
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
+	ASSERT_GT(2000, mock_ms() - t) TH_LOG("%lld ms", mock_ms() - t);
+	/* The background command ran on to its end meanwhile. */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x0005));
+}
+
 #endif /* ADV_WRITES */
 
 TEST_HARNESS_MAIN

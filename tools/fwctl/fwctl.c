@@ -25,6 +25,10 @@
 
 enum { EXIT_USAGE = 1, EXIT_SYSTEM = 2, EXIT_REFUSED = 3, EXIT_DEVICE = 4 };
 
+#ifndef FWCTL_TOOL_VERSION
+#define FWCTL_TOOL_VERSION "1.1"
+#endif
+
 #define PAYLOAD_MAX 2048
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define JSON_OUT (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -252,34 +256,49 @@ struct reply {
 	uint8_t payload[PAYLOAD_MAX];
 };
 
-/* One CXL mailbox command; returns 0 or an exit code (message printed). */
-static int cxl_cmd(int fd, uint32_t scope, uint16_t opcode, const void *in,
-		   size_t len, struct reply *r)
+/*
+ * One CXL mailbox command, its reply (a struct fwctl_rpc_cxl_out_hdr and
+ * the payload) in out_len bytes at out; returns 0 or an exit code, with
+ * the message printed.
+ */
+static int cxl_rpc(int fd, uint32_t scope, uint16_t opcode, const void *in,
+		   size_t len, void *out, size_t out_len)
 {
-	struct {
-		struct fwctl_rpc_cxl_hdr hdr;
-		uint8_t payload[PAYLOAD_MAX];
-	} req = { .hdr = { .opcode = opcode, .op_size = len } };
+	struct fwctl_rpc_cxl_out_hdr *hdr = out;
+	struct fwctl_rpc_cxl_hdr *req = calloc(1, sizeof(*req) + len);
 	struct fwctl_rpc rpc = {
 		.size = sizeof(rpc),
 		.scope = scope,
-		.in_len = sizeof(req.hdr) + len,
-		.out_len = sizeof(*r),
-		.in = (uintptr_t)&req,
-		.out = (uintptr_t)r,
+		.in_len = sizeof(*req) + len,
+		.out_len = out_len,
+		.in = (uintptr_t)req,
+		.out = (uintptr_t)out,
 	};
+	int ret;
 
-	if (len > PAYLOAD_MAX)
-		return EXIT_USAGE;
-	memcpy(req.payload, in, len);
-	if (ioctl(fd, FWCTL_RPC, &rpc))
-		return explain(fd, errno, opcode, scope);
-	if (r->hdr.retval) {
+	if (!req)
+		return EXIT_SYSTEM;
+	req->opcode = opcode;
+	req->op_size = len;
+	if (len)
+		memcpy(req + 1, in, len);
+	ret = ioctl(fd, FWCTL_RPC, &rpc) ? errno : 0;
+	free(req);
+	if (ret)
+		return explain(fd, ret, opcode, scope);
+	if (hdr->retval) {
 		fprintf(stderr, "fwctl: command %#06x: device return code %#x\n",
-			opcode, r->hdr.retval);
+			opcode, hdr->retval);
 		return EXIT_DEVICE;
 	}
 	return 0;
+}
+
+/* The same into a struct reply, for the decoders' fixed-size commands. */
+static int cxl_cmd(int fd, uint32_t scope, uint16_t opcode, const void *in,
+		   size_t len, struct reply *r)
+{
+	return cxl_rpc(fd, scope, opcode, in, len, r, sizeof(*r));
 }
 
 /* --- decoders ------------------------------------------------------- */
@@ -325,16 +344,14 @@ static struct json_object *decode_effects(uint16_t e)
 
 /* --- subcommands ------------------------------------------------------ */
 
-static int print_usage(const char *cmd);
+static int print_usage(const char *cmd, FILE *to);
 
-static int cmd_list(int argc)
+static int cmd_list(void)
 {
 	struct json_object *arr = json_object_new_array();
 	struct dirent *de;
 	DIR *dir = opendir("/sys/class/fwctl");
 
-	if (argc > 1)
-		return print_usage("list");
 	while (dir && (de = readdir(dir))) {
 		struct json_object *o, *sc;
 		struct fwctl_command_info *cmds;
@@ -686,19 +703,27 @@ static int cmd_switch(int fd)
 	return 0;
 }
 
+/* DEV PORT identify, PORT 0-255. */
+static bool tunnel_args_ok(int argc, char **argv)
+{
+	char *end;
+	long port;
+
+	if (argc != 3 || strcmp(argv[2], "identify"))
+		return false;
+	errno = 0;
+	port = strtol(argv[1], &end, 0);
+	return !errno && end != argv[1] && !*end && port >= 0 && port <= 255;
+}
+
 static int cmd_tunnel(int fd, int argc, char **argv)
 {
 	uint8_t req[16] = {};
 	struct reply r;
-	char *end;
 	long port;
 	int ret;
 
-	if (argc != 3 || strcmp(argv[2], "identify"))
-		return print_usage("tunnel");
-	port = strtol(argv[1], &end, 0);
-	if (*end || port < 0 || port > 255)
-		return print_usage("tunnel");
+	port = strtol(argv[1], NULL, 0);
 	/*
 	 * port, target type 0, size 12, then a 12-byte CCI request header
 	 * for Identify (command 01h of set 00h) with no payload
@@ -751,154 +776,372 @@ static int cmd_features(int fd)
 	return 0;
 }
 
-static int cmd_rpc(int fd, int argc, char **argv)
+/* 0 to 0xffff, decimal, octal or hex as strtol() reads them, nothing more. */
+static int parse_opcode(const char *s, long *opcode)
+{
+	char *end;
+
+	errno = 0;
+	*opcode = strtol(s, &end, 0);
+	return errno || end == s || *end || *opcode < 0 || *opcode > 0xffff ?
+	       -1 : 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * --hex: the bytes in order, two digits each ("0102ab"), optionally
+ * separated by spaces, colons or dashes ("01:02:ab"). A 0x prefix is
+ * refused: "0x0102" reads as a number, whose bytes would be 02 01.
+ */
+static int parse_hex(const char *s, uint8_t **buf, size_t *len)
+{
+	uint8_t *b = malloc(strlen(s) / 2 + 1);
+	size_t n = 0;
+	int hi = -1, d;
+
+	if (!b)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		fprintf(stderr,
+			"fwctl: --hex takes bytes, not a number: write %s, not %s\n",
+			s + 2, s);
+		goto bad;
+	}
+	for (; *s; s++) {
+		if (*s == ' ' || *s == ':' || *s == '-') {
+			if (hi >= 0)
+				break;
+			continue;
+		}
+		d = hexval(*s);
+		if (d < 0) {
+			fprintf(stderr, "fwctl: --hex: '%c' is not a hex digit\n", *s);
+			goto bad;
+		}
+		if (hi < 0) {
+			hi = d;
+		} else {
+			b[n++] = hi << 4 | d;
+			hi = -1;
+		}
+	}
+	if (hi >= 0) {
+		fprintf(stderr, "fwctl: --hex: every byte takes two hex digits\n");
+		goto bad;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+bad:
+	free(b);
+	return -1;
+}
+
+/* A whole file; what it holds is checked against the device afterwards. */
+static int read_whole(const char *path, uint8_t **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0, got;
+	uint8_t *b = malloc(cap), *nb;
+	FILE *f = fopen(path, "rb");
+
+	if (!f || !b) {
+		fprintf(stderr, "fwctl: %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n < cap)
+			continue;
+		/* Past any mailbox's payload (1 MiB): no need to read on. */
+		if (cap > (1 << 20))
+			break;
+		nb = realloc(b, cap * 2);
+		if (!nb)
+			goto fail;
+		b = nb;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "fwctl: %s: read error\n", path);
+		goto fail;
+	}
+	fclose(f);
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	if (f)
+		fclose(f);
+	free(b);
+	return -1;
+}
+
+/* The mailbox's payload size from FWCTL_INFO, or PAYLOAD_MAX. */
+static size_t payload_size(int fd)
+{
+	uint8_t data[256] = {};
+	uint32_t len = sizeof(data), type = 0;
+
+	if (get_info(fd, 0, data, &len, &type) || type != FWCTL_DEVICE_TYPE_CXL ||
+	    len < sizeof(struct fwctl_info_cxl) ||
+	    !((struct fwctl_info_cxl *)data)->payload_size)
+		return PAYLOAD_MAX;
+	return ((struct fwctl_info_cxl *)data)->payload_size;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "fwctl: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return print_usage(cmd, stderr);
+}
+
+static int cmd_rpc(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "opcode", required_argument, NULL, 'o' },
 		{ "scope", required_argument, NULL, 's' },
 		{ "hex", required_argument, NULL, 'x' },
 		{ "in", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "out", required_argument, NULL, 'O' },
 		{}
 	};
+	const char *hexarg = NULL, *inpath = NULL, *outpath = NULL;
+	struct fwctl_rpc_cxl_out_hdr *hdr;
 	struct json_object *o;
-	uint8_t in[PAYLOAD_MAX];
-	size_t len = 0, i;
+	uint8_t *in = NULL, *reply = NULL;
+	size_t len = 0, room, shown, i;
 	long opcode = -1;
-	int scope = 0, c, ret;
-	char out[2 * PAYLOAD_MAX + 1];
-	struct reply r;
+	int scope = FWCTL_RPC_CONFIGURATION, c, fd, ret;
+	char *text;
 	FILE *f;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:s:x:i:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:s:x:i:O:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			opcode = strtol(optarg, NULL, 0);
+			if (parse_opcode(optarg, &opcode))
+				return usage_error("rpc",
+						   "invalid opcode '%s': 0 to 0xffff",
+						   optarg);
 			break;
 		case 's':
 			scope = parse_scope(optarg);
+			if (scope < 0)
+				return usage_error("rpc", "unknown scope '%s'", optarg);
 			break;
 		case 'x':
-			for (len = 0; optarg[2 * len] && optarg[2 * len + 1] &&
-			     len < sizeof(in); len++)
-				if (sscanf(optarg + 2 * len, "%2hhx", &in[len]) != 1)
-					return print_usage("rpc");
-			break;
 		case 'i':
-			f = fopen(optarg, "rb");
-			if (!f) {
-				fprintf(stderr, "fwctl: %s: %s\n", optarg, strerror(errno));
-				return EXIT_SYSTEM;
-			}
-			len = fread(in, 1, sizeof(in), f);
-			fclose(f);
+			if (hexarg || inpath)
+				return usage_error("rpc",
+						   "%sgive the request once: --hex or --in",
+						   "");
+			if (c == 'x')
+				hexarg = optarg;
+			else
+				inpath = optarg;
+			break;
+		case 'O':
+			outpath = optarg;
 			break;
 		default:
-			return print_usage("rpc");
+			return usage_error("rpc", "unknown or incomplete option '%s'",
+					   argv[optind - 1]);
 		}
 	}
-	if (opcode < 0 || opcode > 0xffff || scope < 0)
-		return print_usage("rpc");
-	ret = cxl_cmd(fd, scope, opcode, in, len, &r);
+	if (opcode < 0)
+		return usage_error("rpc", "%s--opcode is required", "");
+	if (optind != argc - 1)
+		return usage_error("rpc", "%sone device expected", "");
+	if (hexarg && parse_hex(hexarg, &in, &len))
+		return print_usage("rpc", stderr);
+	if (inpath && read_whole(inpath, &in, &len))
+		return EXIT_SYSTEM;
+
+	fd = open_dev(argv[optind]);
+	if (fd < 0) {
+		free(in);
+		return EXIT_SYSTEM;
+	}
+	/* Sized from the device: nothing is cut to fit a buffer of ours. */
+	room = payload_size(fd);
+	if (len > room) {
+		fprintf(stderr, "fwctl: the request is %zu bytes, the mailbox takes at most %zu\n",
+			len, room);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	reply = calloc(1, sizeof(*hdr) + room);
+	if (!reply) {
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	hdr = (void *)reply;
+	ret = cxl_rpc(fd, scope, opcode, in, len, reply, sizeof(*hdr) + room);
 	if (ret && ret != EXIT_DEVICE)
-		return ret;
-	for (i = 0; i < r.hdr.size && i < PAYLOAD_MAX; i++)
-		sprintf(out + 2 * i, "%02x", r.payload[i]);
-	out[2 * i] = 0;
+		goto out;
+	shown = hdr->size < room ? hdr->size : room;
+	if (outpath) {
+		f = fopen(outpath, "wb");
+		if (!f || fwrite(reply + sizeof(*hdr), 1, shown, f) != shown ||
+		    fclose(f)) {
+			fprintf(stderr, "fwctl: %s: %s\n", outpath, strerror(errno));
+			ret = EXIT_SYSTEM;
+			goto out;
+		}
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "opcode", hex(opcode, 4));
-	json_object_object_add(o, "retval", jint(r.hdr.retval));
-	json_object_object_add(o, "size", jint(r.hdr.size));
-	json_object_object_add(o, "payload", jstr(out));
+	json_object_object_add(o, "retval", jint(hdr->retval));
+	json_object_object_add(o, "size", jint(hdr->size));
+	if (outpath) {
+		json_object_object_add(o, "out", jstr(outpath));
+	} else {
+		text = malloc(2 * shown + 1);
+		if (!text) {
+			json_object_put(o);
+			ret = EXIT_SYSTEM;
+			goto out;
+		}
+		for (i = 0; i < shown; i++)
+			sprintf(text + 2 * i, "%02x", reply[sizeof(*hdr) + i]);
+		text[2 * i] = 0;
+		json_object_object_add(o, "payload", jstr(text));
+		free(text);
+	}
+	if (shown < hdr->size)
+		json_object_object_add(o, "truncated", json_object_new_boolean(1));
 	emit(o);
+out:
+	close(fd);
+	free(in);
+	free(reply);
 	return ret;
 }
+
+/* The verbs that take just a device. */
+static int (*const dev_cmds[])(int fd) = {
+	cmd_info, cmd_identify, cmd_logs, cmd_cel, cmd_switch, cmd_features,
+};
 
 static const struct {
 	const char *name;
 	const char *args;
 	const char *help;
+	int dev_cmd;	/* index in dev_cmds, or -1 */
 } commands[] = {
-	{ "list", "", "list fwctl devices, their parents, drivers and commands per scope" },
-	{ "info", "DEV", "FWCTL_INFO of a device, decoded for CXL" },
-	{ "identify", "DEV", "CXL Identify (Identify Memory Device on a memdev)" },
-	{ "logs", "DEV", "CXL Get Supported Logs" },
-	{ "cel", "DEV", "the Command Effects Log: effects and the scope each command needs" },
-	{ "switch", "DEV", "CXL switch identity and port states" },
-	{ "tunnel", "DEV PORT identify", "Identify the component behind a switch port" },
-	{ "features", "DEV", "CXL Get Supported Features (memory devices)" },
-	{ "rpc", "DEV --opcode N [--scope S] [--hex BYTES | --in FILE]",
+	{ "list", "", "list fwctl devices, their parents, drivers and commands per scope", -1 },
+	{ "info", "DEV", "FWCTL_INFO of a device, decoded for CXL", 0 },
+	{ "identify", "DEV", "CXL Identify (Identify Memory Device on a memdev)", 1 },
+	{ "logs", "DEV", "CXL Get Supported Logs", 2 },
+	{ "cel", "DEV", "the Command Effects Log: effects and the scope each command needs", 3 },
+	{ "switch", "DEV", "CXL switch identity and port states", 4 },
+	{ "tunnel", "DEV PORT identify", "Identify the component behind a switch port", -1 },
+	{ "features", "DEV", "CXL Get Supported Features (memory devices)", 5 },
+	{ "rpc", "DEV --opcode N [--scope S] [--hex BYTES | --in FILE] [--out FILE]",
 	  "any CXL mailbox command at a scope: configuration (default),\n"
-	  "                                   debug-read-only, debug-write or debug-write-full" },
+	  "                                   debug-read-only, debug-write or debug-write-full;\n"
+	  "                                   --hex 0102ab or 01:02:ab; --out FILE: the reply's\n"
+	  "                                   payload into FILE", -1 },
 };
 
-static int print_usage(const char *cmd)
+static int print_usage(const char *cmd, FILE *to)
 {
 	unsigned int i;
 
-	fprintf(stderr, "usage: fwctl [-H] COMMAND [ARGS]\n");
+	fprintf(to, "usage: fwctl [-H|--human] [-h|--help] [-V|--version] COMMAND [ARGS]\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!cmd || !strcmp(cmd, commands[i].name))
-			fprintf(stderr, "  %-9s %-22s %s\n", commands[i].name,
+			fprintf(to, "  %-9s %-22s %s\n", commands[i].name,
 				commands[i].args, commands[i].help);
-	fprintf(stderr, "exit codes: 0 ok, 1 usage, 2 failure, 3 refused by the kernel,\n"
+	fprintf(to, "DEV is fwctlN or a path; -H, -h and -V go anywhere, a command's\n"
+		"own options anywhere after it\n"
+		"exit codes: 0 ok, 1 usage, 2 failure, 3 refused by the kernel,\n"
 		"            4 device error\n");
 	return EXIT_USAGE;
 }
 
+/* Whatever a verb printed must have reached stdout. */
+static int finish(int ret)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "fwctl: writing the output: %s\n", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
-	int fd, ret;
+	char **args = calloc(argc + 1, sizeof(*args));
+	bool help = false;
+	int i, n = 0, fd, ret;
+	unsigned int v;
 
-	if (argc > 1 && !strcmp(argv[1], "-H")) {
-		human = true;
-		argv++;
-		argc--;
+	if (!args)
+		return EXIT_SYSTEM;
+	/* Global options anywhere; the verb's own are left to it. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-H") || !strcmp(argv[i], "--human")) {
+			human = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
+			   (!n && !strcmp(argv[i], "help"))) {
+			help = true;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("fwctl %s\n", FWCTL_TOOL_VERSION);
+			return finish(0);
+		} else if (n || argv[i][0] != '-') {
+			args[n++] = argv[i];
+		} else {
+			return usage_error(NULL, "unknown option '%s'", argv[i]);
+		}
 	}
-	if (argc < 2)
-		return print_usage(NULL);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
-		return print_usage(NULL), 0;
-	cmd = argv[1];
-	argv++;
-	argc--;
-	if (argc > 1 && !strcmp(argv[1], "--help"))
-		return print_usage(cmd), 0;
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc);
-	if (argc < 2) {
-		unsigned int i;
-
-		for (i = 0; i < ARRAY_SIZE(commands); i++)
-			if (!strcmp(cmd, commands[i].name))
-				return print_usage(cmd);
-		fprintf(stderr, "fwctl: unknown command '%s'\n", cmd);
-		return print_usage(NULL);
+	if (!n) {
+		if (!help)
+			return print_usage(NULL, stderr);
+		print_usage(NULL, stdout);
+		return finish(0);
 	}
-	fd = open_dev(argv[1]);
+	/* The verb is known, and its arguments make sense, before any open. */
+	for (v = 0; v < ARRAY_SIZE(commands); v++)
+		if (!strcmp(args[0], commands[v].name))
+			break;
+	if (v == ARRAY_SIZE(commands))
+		return usage_error(NULL, "unknown command '%s'", args[0]);
+	if (help) {
+		print_usage(commands[v].name, stdout);
+		return finish(0);
+	}
+	if (!strcmp(args[0], "rpc"))
+		return finish(cmd_rpc(n, args));
+	for (i = 1; i < n; i++)
+		if (args[i][0] == '-')
+			return usage_error(args[0], "unknown option '%s'", args[i]);
+	if (!strcmp(args[0], "list"))
+		return n == 1 ? finish(cmd_list()) : print_usage("list", stderr);
+	if (!strcmp(args[0], "tunnel") && !tunnel_args_ok(n - 1, args + 1))
+		return print_usage("tunnel", stderr);
+	if (commands[v].dev_cmd >= 0 && n != 2)
+		return print_usage(args[0], stderr);
+	fd = open_dev(args[1]);
 	if (fd < 0)
 		return EXIT_SYSTEM;
-	if (!strcmp(cmd, "info"))
-		ret = argc == 2 ? cmd_info(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "identify"))
-		ret = argc == 2 ? cmd_identify(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "logs"))
-		ret = argc == 2 ? cmd_logs(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "cel"))
-		ret = argc == 2 ? cmd_cel(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "switch"))
-		ret = argc == 2 ? cmd_switch(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "tunnel"))
-		ret = cmd_tunnel(fd, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "features"))
-		ret = argc == 2 ? cmd_features(fd) : print_usage(cmd);
-	else if (!strcmp(cmd, "rpc"))
-		ret = cmd_rpc(fd, argc - 1, argv + 1);
+	if (commands[v].dev_cmd >= 0)
+		ret = dev_cmds[commands[v].dev_cmd](fd);
 	else
-		ret = (fprintf(stderr, "fwctl: unknown command '%s'\n", cmd),
-		       print_usage(NULL));
+		ret = cmd_tunnel(fd, n - 1, args + 1);
 	close(fd);
-	return ret;
+	return finish(ret);
 }

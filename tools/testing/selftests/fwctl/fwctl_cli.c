@@ -201,6 +201,103 @@ TEST(refusals_and_usage)
 	ASSERT_EQ(0, run_cli("rpc --help", NULL, NULL, 0));
 }
 
+/* The exit status of a shell line, for redirections run_cli() cannot do. */
+static int run_sh(const char *line)
+{
+	int st = system(line);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * Arguments are checked strictly, before any device is opened: each of
+ * these was accepted or misread before (an opcode of "foo" sent as 0,
+ * "--hex 0x0102" sent as 00 01 02, "--hex 123" as 12, --hex and --in
+ * together silently the last, a 3000-byte --in cut to 2048, "-v list"
+ * opening /dev/fwctl/list, "-h" an unknown command, options only first).
+ */
+TEST(strict_arguments)
+{
+	char dev[32], args[160], err[1024];
+	struct json_object *o;
+	FILE *f;
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+
+	snprintf(args, sizeof(args), "rpc %s --opcode foo", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "invalid opcode 'foo'"));
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x10000", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	snprintf(args, sizeof(args), "rpc %s --opcode 1x", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+
+	snprintf(args, sizeof(args), "rpc %s --opcode 1 --hex 0x0102", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "not a number"));
+	snprintf(args, sizeof(args), "rpc %s --opcode 1 --hex 123", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "two hex digits"));
+	snprintf(args, sizeof(args), "rpc %s --opcode 1 --hex 0g", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "not a hex digit"));
+
+	f = fopen("/tmp/fwctl-big.bin", "wb");
+	ASSERT_TRUE(!!f);
+	ASSERT_EQ(0, fseek(f, 3000 - 1, SEEK_SET));
+	ASSERT_EQ(1, fwrite("", 1, 1, f));
+	ASSERT_EQ(0, fclose(f));
+	snprintf(args, sizeof(args),
+		 "rpc %s --opcode 1 --hex 01 --in /tmp/fwctl-big.bin", dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "give the request once"));
+	/* QEMU's switch mailbox takes 2048 bytes: 3000 are refused whole. */
+	snprintf(args, sizeof(args), "rpc %s --opcode 1 --in /tmp/fwctl-big.bin",
+		 dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "takes at most"));
+
+	/* Options anywhere; the verb checked before anything is opened. */
+	ASSERT_EQ(1, run_cli("-v list", NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "unknown option '-v'"));
+	ASSERT_FALSE(contains(err, "/dev/fwctl"));
+	ASSERT_EQ(1, run_cli("frobnicate fwctl999", NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "unknown command"));
+	snprintf(args, sizeof(args), "identify %s -H", dev);
+	ASSERT_EQ(0, run_cli(args, NULL, err, sizeof(err)));
+	snprintf(args, sizeof(args), "--opcode 1 rpc --scope debug-read-only %s",
+		 dev);
+	ASSERT_EQ(1, run_cli(args, NULL, err, sizeof(err)));
+	snprintf(args, sizeof(args), "rpc --opcode 1 --scope debug-read-only %s",
+		 dev);
+	ASSERT_EQ(0, run_cli(args, &o, err, sizeof(err)));
+	ASSERT_TRUE(!!o);
+	ASSERT_STREQ("0x0001", str(o, "opcode"));
+	json_object_put(o);
+
+	/* Help on stdout, exit 0; a version. */
+	ASSERT_EQ(0, run_sh("fwctl -h | grep -q '^usage: fwctl'"));
+	ASSERT_EQ(0, run_sh("fwctl rpc -h 2>/dev/null | grep -q -- '--opcode'"));
+	ASSERT_EQ(0, run_sh("fwctl --version | grep -q '^fwctl [0-9]'"));
+	/* Output that cannot be written is a failure. */
+	ASSERT_EQ(2, run_sh("fwctl list >/dev/full 2>/dev/null"));
+
+	/* --out: the reply's payload, whole, in a file. */
+	unlink("/tmp/fwctl-out.bin");
+	snprintf(args, sizeof(args), "rpc %s --opcode 1 --out /tmp/fwctl-out.bin",
+		 dev);
+	ASSERT_EQ(0, run_cli(args, &o, err, sizeof(err)));
+	ASSERT_TRUE(!!o);
+	ASSERT_EQ(0x12, num(o, "size"));
+	ASSERT_STREQ("/tmp/fwctl-out.bin", str(o, "out"));
+	json_object_put(o);
+	f = fopen("/tmp/fwctl-out.bin", "rb");
+	ASSERT_TRUE(!!f);
+	ASSERT_EQ(0, fseek(f, 0, SEEK_END));
+	ASSERT_EQ(0x12, ftell(f));
+	fclose(f);
+}
+
 /* The fwctl device of the memdev with this serial, from "fwctl list". */
 static int memdev_dev(const char *serial, char *name, size_t len)
 {

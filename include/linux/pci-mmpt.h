@@ -155,6 +155,10 @@ typedef void (*pci_mmpt_bg_done_t)(struct pci_mmpt *mbox,
 				   const struct pci_mmpt_bg_status *st,
 				   int err, void *ctx);
 
+/* Bits of &pci_mmpt.irq_armed: what the interrupt handler may claim. */
+#define PCI_MMPT_ARMED_DOORBELL		0
+#define PCI_MMPT_ARMED_BG		1
+
 /* How many ended background commands are kept for their owners. */
 #define PCI_MMPT_BG_ENDED		4
 
@@ -220,6 +224,9 @@ struct pci_mmpt_config {
  * @lock: serialises commands; callers are served in the order they arrive
  * @wq: woken by the mailbox interrupt
  * @irq_count: interrupts seen, for waiters to notice one arrived
+ * @irq_armed: interrupts the handler may claim (%PCI_MMPT_ARMED_DOORBELL
+ *	and %PCI_MMPT_ARMED_BG bits), set when the doorbell is rung and when
+ *	a background command is tracked with its interrupt enabled
  * @state_lock: protects @dying and the background fields
  * @stuck: a doorbell stayed set past the timeout; commands fail with -EBUSY
  *	until it is seen clear again
@@ -227,8 +234,7 @@ struct pci_mmpt_config {
  * @waits_ended: pci_mmpt_end_waits() ran; synchronous background waits
  *	end with -ESHUTDOWN, the watcher goes on
  * @idle_known: the doorbell was clear after the last command, so the next
- *	one need not read it first; false from the ring until then, which
- *	tells the interrupt handler a doorbell interrupt may be the mailbox's
+ *	one need not read it first
  * @bg_owner: handle of the background command holding the slot, 0 if free
  * @bg_seq: the last handle given out
  * @bg_watched: the library's watcher owns it (pci_mmpt_bg_notify())
@@ -252,6 +258,7 @@ struct pci_mmpt {
 	struct mutex lock; /* one command at a time */
 	wait_queue_head_t wq;
 	atomic_t irq_count;
+	unsigned long irq_armed;
 	spinlock_t state_lock; /* background slot */
 	bool stuck;
 	bool dying;

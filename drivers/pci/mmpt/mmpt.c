@@ -40,6 +40,8 @@ struct mmpt_wait {
 	unsigned int min_us;
 	unsigned int max_us;
 	u32 irq;
+	/* the watcher: pci_mmpt_end_waits() does not end it */
+	bool watch;
 };
 
 static const struct mmpt_wait mmpt_doorbell_iv = {
@@ -53,6 +55,7 @@ static const struct mmpt_wait mmpt_bg_iv = {
 /* An operation nobody waits for synchronously: a sanitize may take hours. */
 static const struct mmpt_wait mmpt_watch_iv = {
 	.min_us = 500, .max_us = 1000000, .irq = PCI_MMPT_CTRL_BG_IRQ,
+	.watch = true,
 };
 
 static const struct mmpt_wait mmpt_ready_iv = {
@@ -62,16 +65,21 @@ static const struct mmpt_wait mmpt_ready_iv = {
 /* A wait condition: true when done, with the wait's result in *ret. */
 typedef bool (*mmpt_cond_t)(struct pci_mmpt *mbox, void *arg, int *ret);
 
-/* pci_mmpt_destroy() or pci_mmpt_end_waits() has begun. */
-static bool mmpt_ending(struct pci_mmpt *mbox)
+/*
+ * pci_mmpt_destroy() has begun, or pci_mmpt_end_waits() for a wait other
+ * than the watcher's.
+ */
+static bool mmpt_ending(struct pci_mmpt *mbox, const struct mmpt_wait *w)
 {
-	return READ_ONCE(mbox->dying) || READ_ONCE(mbox->waits_ended);
+	return READ_ONCE(mbox->dying) ||
+	       (!w->watch && READ_ONCE(mbox->waits_ended));
 }
 
-/* An interrupt arrived since @seen, or the waits are being ended. */
-static bool mmpt_woken(struct pci_mmpt *mbox, int seen)
+/* An interrupt arrived since @seen, or the wait is being ended. */
+static bool mmpt_woken(struct pci_mmpt *mbox, const struct mmpt_wait *w,
+		       int seen)
 {
-	return atomic_read(&mbox->irq_count) != seen || mmpt_ending(mbox);
+	return atomic_read(&mbox->irq_count) != seen || mmpt_ending(mbox, w);
 }
 
 /*
@@ -100,16 +108,16 @@ static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
 		 * Once the waits are being ended, mmpt_woken() holds for
 		 * good: waiting on it would spin until @cond or the timeout.
 		 */
-		if ((READ_ONCE(mbox->ctrl) & w->irq) && !mmpt_ending(mbox)) {
+		if ((READ_ONCE(mbox->ctrl) & w->irq) && !mmpt_ending(mbox, w)) {
 			unsigned long j = usecs_to_jiffies(delay);
 
 			if (killable)
 				wait_event_killable_timeout(mbox->wq,
-							    mmpt_woken(mbox, seen),
+							    mmpt_woken(mbox, w, seen),
 							    j);
 			else
 				wait_event_timeout(mbox->wq,
-						   mmpt_woken(mbox, seen), j);
+						   mmpt_woken(mbox, w, seen), j);
 		} else {
 			usleep_range(delay, delay + delay / 4);
 		}
@@ -229,7 +237,9 @@ static int mmpt_bg_claim(struct pci_mmpt *mbox, u16 opcode)
 	if (mbox->bg_owner)
 		return -EBUSY;
 	mbox->bg_seq = (mbox->bg_seq + 1) & INT_MAX ?: 1;
-	mbox->bg_owner = mbox->bg_seq;
+	if (mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ)
+		set_bit(PCI_MMPT_ARMED_BG, &mbox->irq_armed);
+	WRITE_ONCE(mbox->bg_owner, mbox->bg_seq);
 	mbox->bg_opcode = opcode;
 	mbox->bg_start = ktime_get();
 	return mbox->bg_owner;
@@ -254,7 +264,7 @@ static ktime_t mmpt_bg_release(struct pci_mmpt *mbox, u32 handle)
 	spin_lock(&mbox->state_lock);
 	if (mbox->bg_owner == handle) {
 		start = mbox->bg_start;
-		mbox->bg_owner = 0;
+		WRITE_ONCE(mbox->bg_owner, 0);
 		mbox->bg_watched = false;
 	}
 	spin_unlock(&mbox->state_lock);
@@ -263,13 +273,15 @@ static ktime_t mmpt_bg_release(struct pci_mmpt *mbox, u32 handle)
 
 /*
  * The device no longer runs the slot owner's command: it reports it
- * finished, or another opcode. Free the slot and keep the outcome for the
- * owner, by handle: pci_mmpt_bg_wait() collects it, the watcher reports
- * it. An entry whose report is still due is never overwritten: then the
- * slot stays taken until the watcher has made room.
+ * finished, or another opcode, or it started another background command.
+ * Free the slot and keep the outcome for the owner, by handle:
+ * pci_mmpt_bg_wait() collects it, the watcher reports it; sleeping waiters
+ * are woken to look. An entry whose report is still due is never
+ * overwritten: then the slot stays taken until the watcher has made room.
+ * Return: whether the slot is free now.
  */
-static void mmpt_bg_retire(struct pci_mmpt *mbox,
-			   const struct pci_mmpt_bg_status *st)
+static bool mmpt_bg_retire(struct pci_mmpt *mbox,
+			   const struct pci_mmpt_bg_status *st, int err)
 {
 	struct pci_mmpt_bg_ended *e;
 
@@ -277,23 +289,48 @@ static void mmpt_bg_retire(struct pci_mmpt *mbox,
 	lockdep_assert_held(&mbox->state_lock);
 	e = &mbox->bg_ended[mbox->bg_owner % PCI_MMPT_BG_ENDED];
 	if (!mbox->bg_owner || mbox->dying || (e->handle && e->notify))
-		return;
+		return false;
+	if (err)
+		dev_err_ratelimited(mbox->dev,
+				    "background command %#06x: device reports %#06x %s\n",
+				    mbox->bg_opcode, st->opcode,
+				    st->running ? "running" : "completed");
 	*e = (struct pci_mmpt_bg_ended){
 		.handle = mbox->bg_owner,
 		.opcode = mbox->bg_opcode,
-		.err = st->opcode == mbox->bg_opcode ? 0 : -EPROTO,
+		.err = err,
 		.st = *st,
 		.start = mbox->bg_start,
 		.notify = mbox->bg_watched,
 		.done = mbox->bg_done,
 		.ctx = mbox->bg_ctx,
 	};
-	mbox->bg_owner = 0;
+	WRITE_ONCE(mbox->bg_owner, 0);
 	mbox->bg_watched = false;
 	mbox->bg_done = NULL;
 	mbox->bg_ctx = NULL;
 	if (e->notify)
 		queue_work(system_long_wq, &mbox->bg_work);
+	atomic_inc(&mbox->irq_count);
+	wake_up_all(&mbox->wq);
+	return true;
+}
+
+/*
+ * Is the owner's (@opcode's) command over by what the device reports? It
+ * is finished, or the device reports another opcode: it runs one
+ * background command at a time. Another opcode with the running bit still
+ * set must be reported twice in a row (*@seen counts): one glitched read
+ * must not end a sanitize's fence.
+ */
+static bool mmpt_bg_over(const struct pci_mmpt_bg_status *st, u16 opcode,
+			 unsigned int *seen)
+{
+	if (st->opcode == opcode) {
+		*seen = 0;
+		return mmpt_bg_finished(st);
+	}
+	return !st->running || ++*seen >= 2;
 }
 
 /*
@@ -307,6 +344,7 @@ static void mmpt_bg_retire(struct pci_mmpt *mbox,
 static void mmpt_bg_check(struct pci_mmpt *mbox)
 {
 	struct pci_mmpt_bg_status st;
+	unsigned int seen = 0;
 	u16 opcode;
 
 	lockdep_assert_held(&mbox->lock);
@@ -318,11 +356,14 @@ static void mmpt_bg_check(struct pci_mmpt *mbox)
 	/* Gone: the owner's wait says so. */
 	if (mmpt_read_bg(mbox, &st))
 		return;
-	if (st.opcode == opcode && !mmpt_bg_finished(&st))
-		return;
+	if (!mmpt_bg_over(&st, opcode, &seen)) {
+		if (!seen || mmpt_read_bg(mbox, &st) ||
+		    !mmpt_bg_over(&st, opcode, &seen))
+			return;
+	}
 	/* Only a release can have changed the slot: claims need the lock. */
 	scoped_guard(spinlock, &mbox->state_lock)
-		mmpt_bg_retire(mbox, &st);
+		mmpt_bg_retire(mbox, &st, st.opcode == opcode ? 0 : -EPROTO);
 }
 
 /*
@@ -365,7 +406,7 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		if (mbox->stuck)
 			dev_info(mbox->dev, "mailbox doorbell clear again, mailbox usable\n");
 		mbox->stuck = false;
-		WRITE_ONCE(mbox->idle_known, true);
+		mbox->idle_known = true;
 	}
 
 	if (cmd->in_len)
@@ -373,9 +414,11 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	writeq(FIELD_PREP(PCI_MMPT_CMD_OPCODE, cmd->opcode) |
 	       FIELD_PREP(PCI_MMPT_CMD_LENGTH, cmd->in_len),
 	       mbox->base + PCI_MMPT_CMD);
-	/* Before the doorbell: the interrupt handler claims only what rang. */
-	WRITE_ONCE(mbox->idle_known, false);
+	/* Before the doorbell: the interrupt handler claims what was armed. */
+	if (mbox->ctrl & PCI_MMPT_CTRL_DOORBELL_IRQ)
+		set_bit(PCI_MMPT_ARMED_DOORBELL, &mbox->irq_armed);
 	writel(mbox->ctrl | PCI_MMPT_CTRL_DOORBELL, mbox->base + PCI_MMPT_CTRL);
+	mbox->idle_known = false;
 
 	ret = mmpt_wait_doorbell(mbox, mbox->timeout_ms, by_irq);
 	if (ret == -ETIMEDOUT) {
@@ -386,7 +429,7 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	}
 	if (ret)
 		return ret;
-	WRITE_ONCE(mbox->idle_known, true);
+	mbox->idle_known = true;
 
 	status = readq(mbox->base + PCI_MMPT_STATUS);
 	if (status == U64_MAX)
@@ -501,13 +544,28 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	cmd->background = true;
 	if (cmd->flags & PCI_MMPT_CMD_FOREGROUND)
 		return mmpt_bg_unexpected(mbox, cmd);
-	scoped_guard(spinlock, &mbox->state_lock)
+	scoped_guard(spinlock, &mbox->state_lock) {
 		ret = mmpt_bg_claim(mbox, cmd->opcode);
+		/*
+		 * The owner was seen running before the doorbell, yet the
+		 * device started this one: the owner's ended in between, and
+		 * what the device reported of it is gone. Its owner gets
+		 * -EPROTO; this one is tracked.
+		 */
+		if (ret == -EBUSY) {
+			struct pci_mmpt_bg_status lost = {
+				.opcode = cmd->opcode, .running = true,
+			};
+
+			if (mmpt_bg_retire(mbox, &lost, -EPROTO))
+				ret = mmpt_bg_claim(mbox, cmd->opcode);
+		}
+	}
 	if (ret == -EBUSY) {
 		/*
-		 * The device runs one background command at a time, so the
-		 * one holding the slot ended unseen: this one cannot be
-		 * tracked, the caller gets no handle.
+		 * The slot's owner ended unseen and its outcome waits to be
+		 * reported: this one cannot be tracked, the caller gets no
+		 * handle.
 		 */
 		dev_warn_ratelimited(mbox->dev,
 				     "mailbox command %#06x went to the background while %#06x holds the background slot\n",
@@ -607,6 +665,8 @@ struct mmpt_bg_arg {
 	/* the owner's handle and opcode */
 	u32 handle;
 	u16 opcode;
+	/* reads in a row that reported another opcode running */
+	unsigned int other;
 	/* the watcher: neither all ones nor pci_mmpt_end_waits() ends it */
 	bool watch;
 };
@@ -635,7 +695,7 @@ static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
 	*ret = mmpt_read_bg(mbox, arg->st);
 	if (*ret)
 		return !arg->watch;
-	return arg->st->opcode != arg->opcode || mmpt_bg_finished(arg->st);
+	return mmpt_bg_over(arg->st, arg->opcode, &arg->other);
 }
 
 /* A watch has no time limit and is not killable: it runs on a workqueue. */
@@ -659,16 +719,11 @@ static void mmpt_bg_mismatch(struct pci_mmpt *mbox, u16 opcode,
 			    opcode, st->opcode);
 }
 
-/*
- * The device is idle: free the slot, once, and check that what ended is
- * the command that was started.
- */
-static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
-		       const struct pci_mmpt_bg_status *st, int ret,
-		       bool by_irq)
+/* Check that what ended is the command that was started; trace it. */
+static int mmpt_bg_result(struct pci_mmpt *mbox, u16 opcode,
+			  const struct pci_mmpt_bg_status *st, int ret,
+			  ktime_t start, bool by_irq)
 {
-	ktime_t start = mmpt_bg_release(mbox, handle);
-
 	if (!ret && st->opcode != opcode) {
 		mmpt_bg_mismatch(mbox, opcode, st);
 		ret = -EPROTO;
@@ -677,6 +732,15 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 			  ktime_to_ns(ktime_sub(ktime_get(), start)) : 0,
 			  by_irq, ret);
 	return ret;
+}
+
+/* The device is idle: free the slot, once, and check what ended. */
+static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
+		       const struct pci_mmpt_bg_status *st, int ret,
+		       bool by_irq)
+{
+	return mmpt_bg_result(mbox, opcode, st, ret,
+			      mmpt_bg_release(mbox, handle), by_irq);
 }
 
 /* Another command found @handle's command ended: its outcome is kept. */
@@ -708,9 +772,8 @@ static int mmpt_bg_take_ended(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 				    cmd->opcode);
 		return -EPROTO;
 	}
-	if (ret) {
-		mmpt_bg_mismatch(mbox, cmd->opcode, st);
-	} else {
+	/* A mismatch was reported when it was found. */
+	if (!ret) {
 		cmd->return_code = st->return_code;
 		cmd->vendor_status = st->vendor_status;
 	}
@@ -892,8 +955,6 @@ static void mmpt_bg_report_ended(struct pci_mmpt *mbox)
 		spin_unlock(&mbox->state_lock);
 		if (!e.handle || !e.notify)
 			continue;
-		if (e.err)
-			mmpt_bg_mismatch(mbox, e.opcode, &e.st);
 		trace_pci_mmpt_bg(mbox, &e.st,
 				  ktime_to_ns(ktime_sub(ktime_get(), e.start)),
 				  false, e.err);
@@ -907,6 +968,7 @@ static void mmpt_bg_work(struct work_struct *work)
 	struct pci_mmpt *mbox = container_of(work, struct pci_mmpt, bg_work);
 	struct pci_mmpt_bg_status st = {};
 	pci_mmpt_bg_done_t done = NULL;
+	ktime_t start = 0;
 	void *ctx = NULL;
 	u32 handle;
 	u16 opcode;
@@ -923,21 +985,28 @@ static void mmpt_bg_work(struct work_struct *work)
 		ret = mmpt_bg_poll(mbox, &st, handle, opcode,
 				   MAX_SCHEDULE_TIMEOUT, true, false);
 		scoped_guard(spinlock, &mbox->state_lock) {
-			/* Found ended by another command: reported above. */
+			/*
+			 * Found ended by another command: reported above.
+			 * Otherwise the slot is freed here, with the callback
+			 * taken, so no retire can report it a second time.
+			 */
 			if (mbox->bg_owner != handle) {
 				handle = 0;
 			} else {
 				done = mbox->bg_done;
 				ctx = mbox->bg_ctx;
+				start = mbox->bg_start;
 				mbox->bg_done = NULL;
 				mbox->bg_ctx = NULL;
+				WRITE_ONCE(mbox->bg_owner, 0);
+				mbox->bg_watched = false;
 			}
 		}
 		if (handle)
 			break;
 	}
-	ret = mmpt_bg_end(mbox, handle, opcode, &st, ret,
-			  mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
+	ret = mmpt_bg_result(mbox, opcode, &st, ret, start,
+			     mbox->ctrl & PCI_MMPT_CTRL_BG_IRQ);
 	mmpt_bg_report(mbox, done, ctx, opcode, &st, ret);
 }
 
@@ -1001,26 +1070,32 @@ int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, FWCTL_NS(PCI_MMPT));
 
 /*
- * Did the mailbox interrupt? A doorbell the library rang reads clear, or
- * the background operation it tracks no longer runs. A device that went
- * away (all ones) counts as either: its waiters must look.
+ * Did the mailbox interrupt? Each doorbell rung, and each background
+ * command tracked, with its interrupt enabled arms one claim, taken when
+ * the interrupt finds the doorbell clear or the operation no longer
+ * running (or the device gone: its waiters must look). The claim outlives
+ * the waiter, which may have seen the doorbell clear before the interrupt
+ * arrived. Anything else on a shared vector is another source's.
  */
 static bool mmpt_irq_ours(struct pci_mmpt *mbox)
 {
+	bool ours = false;
 	u64 status;
 	u32 ctrl;
 
-	if (!READ_ONCE(mbox->idle_known)) {
+	if (test_bit(PCI_MMPT_ARMED_DOORBELL, &mbox->irq_armed)) {
 		ctrl = readl(mbox->base + PCI_MMPT_CTRL);
 		if (ctrl == U32_MAX || !(ctrl & PCI_MMPT_CTRL_DOORBELL))
-			return true;
+			ours |= test_and_clear_bit(PCI_MMPT_ARMED_DOORBELL,
+						   &mbox->irq_armed);
 	}
-	if (READ_ONCE(mbox->bg_owner)) {
+	if (test_bit(PCI_MMPT_ARMED_BG, &mbox->irq_armed)) {
 		status = readq(mbox->base + PCI_MMPT_STATUS);
 		if (status == U64_MAX || !(status & PCI_MMPT_STATUS_BG))
-			return true;
+			ours |= test_and_clear_bit(PCI_MMPT_ARMED_BG,
+						   &mbox->irq_armed);
 	}
-	return false;
+	return ours;
 }
 
 /**
@@ -1032,9 +1107,9 @@ static bool mmpt_irq_ours(struct pci_mmpt *mbox)
  * interrupted. Consumers that share the vector with other sources may call
  * it from their own handler.
  *
- * Return: IRQ_HANDLED when a doorbell the library rang reads clear or the
- * background operation it tracks no longer runs; IRQ_NONE otherwise (a
- * shared vector's other source).
+ * Return: IRQ_HANDLED when a doorbell the library rang reads clear or a
+ * background operation it tracked no longer runs, once for each; IRQ_NONE
+ * otherwise (a shared vector's other source).
  */
 irqreturn_t pci_mmpt_irq(int irq, void *data)
 {
@@ -1174,8 +1249,9 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->stuck = false;
 	mbox->dying = false;
 	mbox->waits_ended = false;
+	mbox->irq_armed = 0;
 	memset(mbox->bg_ended, 0, sizeof(mbox->bg_ended));
-	mbox->bg_owner = 0;
+	WRITE_ONCE(mbox->bg_owner, 0);
 	mbox->bg_watched = false;
 	mbox->bg_done = NULL;
 	mbox->bg_ctx = NULL;
@@ -1194,7 +1270,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		dev_err(dev, "mailbox not ready after %u ms\n", ready_ms);
 	if (ret)
 		return ret;
-	WRITE_ONCE(mbox->idle_known, true);
+	mbox->idle_known = true;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));
@@ -1249,7 +1325,7 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 	wake_up_all(&mbox->wq);
 	flush_work(&mbox->bg_work);
 	scoped_guard(spinlock, &mbox->state_lock) {
-		mbox->bg_owner = 0;
+		WRITE_ONCE(mbox->bg_owner, 0);
 		mbox->bg_watched = false;
 		memset(mbox->bg_ended, 0, sizeof(mbox->bg_ended));
 	}

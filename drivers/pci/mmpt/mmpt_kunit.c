@@ -56,6 +56,7 @@ struct model {
 	u16 bg_report;		/* report this opcode at the end, 0: the real one */
 	bool bit_early;		/* running bit clears with the first progress */
 	bool bg_again;		/* "started" while one runs; nothing new runs */
+	bool bg_handover;	/* a new one finishes the running one first */
 	/* what it saw */
 	atomic_t doorbells;
 	u16 last_opcode;
@@ -141,6 +142,8 @@ static void model_answer(struct model *m)
 		out = 0;
 	} else if (m->mode == BACKGROUND ||
 		   (m->bg_from && opcode >= m->bg_from)) {
+		if (m->bg_active && m->bg_handover)
+			model_bg_finish(m, PCI_MMPT_RC_SUCCESS);
 		if (m->bg_active && m->bg_again) {
 			rc = PCI_MMPT_RC_BACKGROUND;
 		} else if (m->bg_active) {
@@ -1062,6 +1065,38 @@ static void mmpt_test_background_handover(struct kunit *test)
 }
 
 /*
+ * The device finishes V just as the next command reaches it, after the
+ * library saw V running: the next one is still tracked (the device proved
+ * V over by starting it), and V's owner is told its outcome was lost
+ * (-EPROTO), without an abort.
+ */
+static void mmpt_test_background_handover_at_doorbell(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_POLL, false);
+	struct pci_mmpt_cmd v = {
+		.opcode = 0x4304, .flags = NO_WAIT | PCI_MMPT_CMD_ABORTABLE,
+	};
+	struct pci_mmpt_cmd xfer = { .opcode = 0x0201,
+				     .flags = PCI_MMPT_CMD_NO_WAIT };
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 3;
+	WRITE_ONCE(m->bg_hold, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &v), 0);
+	m->bg_handover = true;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &xfer), 0);
+	KUNIT_EXPECT_TRUE(test, xfer.background);
+	KUNIT_EXPECT_NE(test, xfer.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &v, 20), -EPROTO);
+	KUNIT_EXPECT_EQ(test, v.bg_handle, 0);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x0201);
+	WRITE_ONCE(m->bg_hold, false);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &xfer, 5000), 0);
+	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+}
+
+/*
  * The same with V watched by the library (its caller gave up, or it was
  * handed over with a callback): the callback gets V's outcome, the
  * transfer is tracked. Polled only: the watcher sleeps long between
@@ -1165,8 +1200,10 @@ static void mmpt_test_end_waits(struct kunit *test)
 
 static void mmpt_test_end_waits_notify(struct kunit *test)
 {
+	bool irq = *(const bool *)test->param_value;
 	struct model *m2 = model_param(test);
 	struct pci_mmpt_cmd san = { .opcode = 0x4400, .flags = NO_WAIT };
+	unsigned long start;
 	struct notified n;
 
 	notified_init(&n, m2);
@@ -1177,11 +1214,16 @@ static void mmpt_test_end_waits_notify(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_notify(&m2->mbox, &san, on_bg_done,
 						 &n), 0);
 	pci_mmpt_end_waits(&m2->mbox);
-	msleep(200);
+	/* Long enough for the watcher's interval to grow to a second. */
+	msleep(1500);
 	KUNIT_EXPECT_EQ(test, atomic_read(&n.calls), 0);
 	KUNIT_EXPECT_TRUE(test, slot_held(m2));
+	start = jiffies;
 	WRITE_ONCE(m2->bg_hold, false);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&n.done, 5 * HZ), 0UL);
+	/* The watcher still listens to the interrupt: no second's sleep. */
+	if (irq)
+		KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 500U);
 	KUNIT_EXPECT_EQ(test, n.err, 0);
 	KUNIT_EXPECT_EQ(test, n.st.percent, 100);
 	KUNIT_EXPECT_FALSE(test, n.slot_was_held);
@@ -1257,6 +1299,33 @@ static void mmpt_test_background_abandon(struct kunit *test)
 	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_EXPECT_TRUE(test, slot_freed(m));
 	pci_mmpt_destroy(&m->mbox);
+}
+
+/*
+ * An interrupt that arrives after its waiter saw the doorbell clear (a
+ * fast device, the interrupt on another CPU) is still the mailbox's, once:
+ * a vector whose interrupts were mostly refused would be disabled as
+ * spurious. One nobody armed is not.
+ */
+static void mmpt_test_irq_late(struct kunit *test)
+{
+	struct model *m = model_up(test, CAPS_IRQ, true);
+	struct pci_mmpt_cmd fg = { .opcode = 2 };
+	struct pci_mmpt_cmd bg = { .opcode = 0x4304, .flags = NO_WAIT };
+
+	WRITE_ONCE(m->irq_lost, true);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_irq(0, &m->mbox), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_irq(0, &m->mbox), IRQ_NONE);
+
+	m->mode = BACKGROUND;
+	m->bg_steps = 3;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_irq(0, &m->mbox), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &bg, 5000), 0);
+	/* The operation ended, its waiter looked: the claim is still due. */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_irq(0, &m->mbox), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, pci_mmpt_irq(0, &m->mbox), IRQ_NONE);
 }
 
 /*
@@ -1639,6 +1708,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_slow_irq),
 	KUNIT_CASE(mmpt_test_destroy_slow_doorbell_irq),
 	KUNIT_CASE(mmpt_test_irq_lost),
+	KUNIT_CASE(mmpt_test_irq_late),
 	KUNIT_CASE(mmpt_test_shared_irq),
 	KUNIT_CASE(mmpt_test_stuck),
 	KUNIT_CASE(mmpt_test_stuck_irq),
@@ -1656,6 +1726,7 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE_PARAM(mmpt_test_background_abandon, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_handover, irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_handover_watched),
+	KUNIT_CASE(mmpt_test_background_handover_at_doorbell),
 	KUNIT_CASE_PARAM(mmpt_test_background_other_opcode,
 			 irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_reset, irq_mode_gen_params),

@@ -348,6 +348,9 @@ static void mmpt_bg_check(struct pci_mmpt *mbox)
 	u16 opcode;
 
 	lockdep_assert_held(&mbox->lock);
+	/* The common case, no background command: no lock, no read. */
+	if (!READ_ONCE(mbox->bg_owner))
+		return;
 	scoped_guard(spinlock, &mbox->state_lock) {
 		if (!mbox->bg_owner || mbox->dying)
 			return;

@@ -626,6 +626,19 @@ static struct task_struct *waiter_start(struct kunit *test, struct waiter *w)
 	return t;
 }
 
+/* Send w->cmd, then wait for it in a thread that has begun to wait. */
+static struct task_struct *bg_waiter_start(struct kunit *test,
+					   struct waiter *w)
+{
+	struct task_struct *t;
+
+	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&w->m->mbox, w->cmd), 0);
+	t = waiter_start(test, w);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(20);
+	return t;
+}
+
 static void waiter_reap(struct task_struct *t)
 {
 	kthread_stop(t);
@@ -802,10 +815,7 @@ static void mmpt_test_background_killed(struct kunit *test)
 	m->mode = BACKGROUND;
 	WRITE_ONCE(m->bg_hold, true);
 	m->bg_steps = 5;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	t = waiter_start(test, &w);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	msleep(20);
+	t = bg_waiter_start(test, &w);
 	send_sig(SIGKILL, t, 1);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, 2 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, w.ret, -EINTR);
@@ -1179,10 +1189,7 @@ static void mmpt_test_end_waits(struct kunit *test)
 	m->mode = BACKGROUND;
 	m->bg_steps = 5;
 	WRITE_ONCE(m->bg_hold, true);
-	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	t = waiter_start(test, &w);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	msleep(20);
+	t = bg_waiter_start(test, &w);
 	start = jiffies;
 	pci_mmpt_end_waits(&m->mbox);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, HZ), 0UL);
@@ -1434,10 +1441,7 @@ static void mmpt_test_destroy_sync_wait(struct kunit *test)
 
 	m->mode = BACKGROUND;
 	m->bg_steps = 0;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
-	t = waiter_start(test, &w);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	msleep(20);
+	t = bg_waiter_start(test, &w);
 	start = jiffies;
 	pci_mmpt_destroy(&m->mbox);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&w.done, HZ), 0UL);

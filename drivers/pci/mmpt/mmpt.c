@@ -69,17 +69,18 @@ typedef bool (*mmpt_cond_t)(struct pci_mmpt *mbox, void *arg, int *ret);
  * pci_mmpt_destroy() has begun, or pci_mmpt_end_waits() for a wait other
  * than the watcher's.
  */
-static bool mmpt_ending(struct pci_mmpt *mbox, const struct mmpt_wait *w)
+static bool mmpt_ending(struct pci_mmpt *mbox, bool watch)
 {
 	return READ_ONCE(mbox->dying) ||
-	       (!w->watch && READ_ONCE(mbox->waits_ended));
+	       (!watch && READ_ONCE(mbox->waits_ended));
 }
 
 /* An interrupt arrived since @seen, or the wait is being ended. */
 static bool mmpt_woken(struct pci_mmpt *mbox, const struct mmpt_wait *w,
 		       int seen)
 {
-	return atomic_read(&mbox->irq_count) != seen || mmpt_ending(mbox, w);
+	return atomic_read(&mbox->irq_count) != seen ||
+	       mmpt_ending(mbox, w->watch);
 }
 
 /*
@@ -108,7 +109,8 @@ static int mmpt_poll(struct pci_mmpt *mbox, const struct mmpt_wait *w,
 		 * Once the waits are being ended, mmpt_woken() holds for
 		 * good: waiting on it would spin until @cond or the timeout.
 		 */
-		if ((READ_ONCE(mbox->ctrl) & w->irq) && !mmpt_ending(mbox, w)) {
+		if ((READ_ONCE(mbox->ctrl) & w->irq) &&
+		    !mmpt_ending(mbox, w->watch)) {
 			unsigned long j = usecs_to_jiffies(delay);
 
 			if (killable)
@@ -369,6 +371,16 @@ static void mmpt_bg_check(struct pci_mmpt *mbox)
 		mmpt_bg_retire(mbox, &st, st.opcode == opcode ? 0 : -EPROTO);
 }
 
+/* Another command found @handle's command ended: its outcome is kept. */
+static bool mmpt_bg_kept(struct pci_mmpt *mbox, u32 handle)
+{
+	const struct pci_mmpt_bg_ended *e =
+		&mbox->bg_ended[handle % PCI_MMPT_BG_ENDED];
+
+	lockdep_assert_held(&mbox->state_lock);
+	return handle && e->handle == handle && !e->notify;
+}
+
 /*
  * The outcome kept for @handle's ended command, taken once: true and
  * *@st, *@err filled in, or false when none is kept for it.
@@ -378,8 +390,7 @@ static bool mmpt_bg_collect(struct pci_mmpt *mbox, u32 handle,
 {
 	struct pci_mmpt_bg_ended *e = &mbox->bg_ended[handle % PCI_MMPT_BG_ENDED];
 
-	lockdep_assert_held(&mbox->state_lock);
-	if (!handle || e->handle != handle || e->notify)
+	if (!mmpt_bg_kept(mbox, handle))
 		return false;
 	e->handle = 0;
 	*st = e->st;
@@ -686,8 +697,7 @@ static bool mmpt_bg_done(struct pci_mmpt *mbox, void *data, int *ret)
 {
 	struct mmpt_bg_arg *arg = data;
 
-	if (READ_ONCE(mbox->dying) ||
-	    (!arg->watch && READ_ONCE(mbox->waits_ended))) {
+	if (mmpt_ending(mbox, arg->watch)) {
 		*ret = -ESHUTDOWN;
 		return true;
 	}
@@ -714,21 +724,15 @@ static int mmpt_bg_poll(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st,
 			 mmpt_bg_done, &arg, timeout, killable);
 }
 
-static void mmpt_bg_mismatch(struct pci_mmpt *mbox, u16 opcode,
-			     const struct pci_mmpt_bg_status *st)
-{
-	dev_err_ratelimited(mbox->dev,
-			    "background command %#06x: device reports %#06x completed\n",
-			    opcode, st->opcode);
-}
-
 /* Check that what ended is the command that was started; trace it. */
 static int mmpt_bg_result(struct pci_mmpt *mbox, u16 opcode,
 			  const struct pci_mmpt_bg_status *st, int ret,
 			  ktime_t start, bool by_irq)
 {
 	if (!ret && st->opcode != opcode) {
-		mmpt_bg_mismatch(mbox, opcode, st);
+		dev_err_ratelimited(mbox->dev,
+				    "background command %#06x: device reports %#06x completed\n",
+				    opcode, st->opcode);
 		ret = -EPROTO;
 	}
 	trace_pci_mmpt_bg(mbox, st, start ?
@@ -744,16 +748,6 @@ static int mmpt_bg_end(struct pci_mmpt *mbox, u32 handle, u16 opcode,
 {
 	return mmpt_bg_result(mbox, opcode, st, ret,
 			      mmpt_bg_release(mbox, handle), by_irq);
-}
-
-/* Another command found @handle's command ended: its outcome is kept. */
-static bool mmpt_bg_kept(struct pci_mmpt *mbox, u32 handle)
-{
-	const struct pci_mmpt_bg_ended *e =
-		&mbox->bg_ended[handle % PCI_MMPT_BG_ENDED];
-
-	lockdep_assert_held(&mbox->state_lock);
-	return handle && e->handle == handle && !e->notify;
 }
 
 /*

@@ -5,7 +5,6 @@
 
 #include <linux/fs.h>
 #include <linux/fwctl.h>
-#include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <kunit/visibility.h>
@@ -23,33 +22,10 @@
 /* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
 #define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
 
-/**
- * struct fwctl_rpc_call - one RPC as the core follows it
- * @entry: in &fwctl_device.rpcs while the driver runs it
- * @uctx: its context
- * @task: the task running it, which finds it in fwctl_rpc_execute()
- * @scope: the scope the caller asked for
- * @needed: the highest scope the driver said a command of it needs
- * @cmd: the driver's identifier of the last command it named
- * @judged: the driver named @cmd and @needed
- * @executed: a command reached the device
- */
-struct fwctl_rpc_call {
-	struct list_head entry;
-	struct fwctl_uctx *uctx;
-	struct task_struct *task;
-	enum fwctl_rpc_scope scope;
-	enum fwctl_rpc_scope needed;
-	u32 cmd;
-	bool judged;
-	bool executed;
-};
-
 #if IS_ENABLED(CONFIG_KUNIT)
 int fwctl_scope_allowed(u32 scope);
 int fwctl_errno(int err);
-bool fwctl_rpc_taints(const struct fwctl_rpc_call *call);
-bool fwctl_rpc_logged(const struct fwctl_rpc_call *call);
+extern unsigned long fwctl_tainted;
 char *fwctl_escape_comm(char *buf, const char *comm);
 int fwctl_fops_open(struct inode *inode, struct file *filp);
 int fwctl_fops_release(struct inode *inode, struct file *filp);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the fwctl core: scope rules, taint and audit decisions,
- * ioctl size rules, and device lifetime through the real file operations
- * with a fake driver.
+ * KUnit tests of the fwctl core: scope rules, the taint, ioctl size rules
+ * and device lifetime through the real file operations with a fake driver.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
@@ -11,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/mman.h>
+#include <linux/panic.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -66,49 +66,6 @@ static void fwctl_test_scope_allowed(struct kunit *test)
 	put_cred(new);
 }
 
-/* --- taint and audit decisions --------------------------------------- */
-
-struct audit_case {
-	u32 scope;
-	u32 needed;
-	bool executed;
-	bool taints;
-	bool logged;
-};
-
-static const struct audit_case audit_cases[] = {
-	{ FWCTL_RPC_CONFIGURATION, FWCTL_RPC_CONFIGURATION, true, false, false },
-	{ FWCTL_RPC_DEBUG_READ_ONLY, FWCTL_RPC_DEBUG_READ_ONLY, true, false, false },
-	/* A read-only command asked for at a write scope: logged, no taint. */
-	{ FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_CONFIGURATION, true, false, true },
-	{ FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE, true, true, true },
-	{ FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL, true, true, true },
-	/* Refused by the driver: logged, never a taint. */
-	{ FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE_FULL, false, false, true },
-	{ FWCTL_RPC_CONFIGURATION, FWCTL_RPC_DEBUG_WRITE, false, false, false },
-};
-
-static void audit_case_desc(const struct audit_case *c, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "scope %u needs %u %s",
-		 c->scope, c->needed, c->executed ? "executed" : "refused");
-}
-
-KUNIT_ARRAY_PARAM(audit, audit_cases, audit_case_desc);
-
-static void fwctl_test_taint_and_log(struct kunit *test)
-{
-	const struct audit_case *c = test->param_value;
-	struct fwctl_rpc_call call = {
-		.scope = c->scope,
-		.needed = c->needed,
-		.executed = c->executed,
-	};
-
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_taints(&call), c->taints);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_logged(&call), c->logged);
-}
-
 /* --- what userspace sees of a driver's errors and of a task name ------ */
 
 static void fwctl_test_errno(struct kunit *test)
@@ -157,7 +114,7 @@ struct kdrv {
 	int closes;
 	int rpcs;
 	u32 scope;
-	int exec_ret;
+	bool tainted;
 	bool in_on_stack;
 };
 
@@ -180,10 +137,9 @@ static void *kdrv_info(struct fwctl_uctx *uctx, size_t *length)
 }
 
 /*
- * Replies with the request reversed and twice as long. A request that
- * starts with '!' asks the core to run a command needing its first byte
- * after the '!' as scope; one that starts with 'E' fails with the errno in
- * its second byte plus 500; one that starts with 'I' is reversed in place
+ * Replies with the request reversed and twice as long, and records whether
+ * the kernel was tainted when it was called. A request that starts with 'E'
+ * fails with the errno in its second byte plus 500; one that starts with 'I' is reversed in place
  * and returned as the reply.
  */
 static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
@@ -195,17 +151,13 @@ static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 
 	drv->rpcs++;
 	drv->scope = scope;
+	drv->tainted = test_taint(TAINT_FWCTL);
 	drv->in_on_stack = object_is_on_stack(rpc_in);
 	if (in_len && in[0] == 'I') {
 		for (i = 0; i < in_len / 2; i++)
 			swap(in[i], in[in_len - 1 - i]);
 		*out_len = in_len;
 		return rpc_in;
-	}
-	if (in_len >= 2 && in[0] == '!') {
-		drv->exec_ret = fwctl_rpc_execute(uctx, in[1], 0x42);
-		if (drv->exec_ret)
-			return ERR_PTR(drv->exec_ret);
 	}
 	if (in_len >= 2 && in[0] == 'E')
 		return ERR_PTR(-(500 + in[1]));
@@ -225,7 +177,6 @@ static const struct fwctl_ops kdrv_ops = {
 	.close_uctx = kdrv_close,
 	.info = kdrv_info,
 	.fw_rpc = kdrv_rpc,
-	.reports_execution = true,
 };
 
 struct kctx {
@@ -495,23 +446,34 @@ static long krpc(struct kctx *k, u32 scope, const char *req)
 	return kioctl(k, FWCTL_RPC, &rpc, sizeof(rpc));
 }
 
-/* The core, not the driver, decides: a command above the scope never runs. */
-static void fwctl_test_execute_checks_scope(struct kunit *test)
+/*
+ * The taint is the scope's, set before the driver runs, by every caller:
+ * a second caller must not reach the driver while the first one is still
+ * warning with the taint not yet set. The first caller is simulated by
+ * its once-per-boot bit, which is cleared again after, so that the first
+ * real caller still warns. Needs a kernel fwctl has not tainted yet (it
+ * runs first in its suite, at boot); it taints the kernel.
+ */
+static void fwctl_test_taint_before_driver(struct kunit *test)
 {
 	struct kctx *k = test->priv;
-	char req[2] = { '!', FWCTL_RPC_DEBUG_READ_ONLY };
 
-	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_READ_ONLY, req), 0);
-	KUNIT_EXPECT_EQ(test, k->drv->exec_ret, 0);
-	KUNIT_EXPECT_EQ(test, k->drv->scope, FWCTL_RPC_DEBUG_READ_ONLY);
-	/* A driver whose policy got it wrong: warned about and refused. */
-	req[1] = FWCTL_RPC_DEBUG_WRITE_FULL;
-	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_WRITE, req), -EPERM);
-	KUNIT_EXPECT_EQ(test, k->drv->exec_ret, -EPERM);
-	/* Outside an RPC there is nothing to execute. */
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_execute(k->file.private_data,
-						FWCTL_RPC_CONFIGURATION, 1),
-			-EINVAL);
+	if (test_taint(TAINT_FWCTL))
+		kunit_skip(test, "TAINT_FWCTL already set: not a fresh kernel");
+	/* Read-only scopes never taint, whatever the driver does. */
+	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_CONFIGURATION, "ab"), 0);
+	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_READ_ONLY, "E\x0c"),
+			-EINTR);
+	KUNIT_EXPECT_FALSE(test, k->drv->tainted);
+	KUNIT_EXPECT_FALSE(test, test_taint(TAINT_FWCTL));
+
+	/* A first caller is between its test_and_set_bit() and add_taint(). */
+	set_bit(0, &fwctl_tainted);
+	KUNIT_EXPECT_EQ(test, krpc(k, FWCTL_RPC_DEBUG_WRITE, "E\x0c"), -EINTR);
+	KUNIT_EXPECT_EQ(test, k->drv->rpcs, 3);
+	KUNIT_EXPECT_TRUE(test, k->drv->tainted);
+	KUNIT_EXPECT_TRUE(test, test_taint(TAINT_FWCTL));
+	clear_bit(0, &fwctl_tainted);
 }
 
 /* Kernel-internal errnos of a driver never reach userspace. */
@@ -596,7 +558,6 @@ static void fwctl_test_unregister_open(struct kunit *test)
 
 static struct kunit_case fwctl_core_cases[] = {
 	KUNIT_CASE_PARAM(fwctl_test_scope_allowed, scope_gen_params),
-	KUNIT_CASE_PARAM(fwctl_test_taint_and_log, audit_gen_params),
 	KUNIT_CASE(fwctl_test_errno),
 	KUNIT_CASE(fwctl_test_escape_comm),
 	{}
@@ -608,13 +569,13 @@ static struct kunit_suite fwctl_core_suite = {
 };
 
 static struct kunit_case fwctl_fops_cases[] = {
+	KUNIT_CASE(fwctl_test_taint_before_driver),
 	KUNIT_CASE(fwctl_test_register),
 	KUNIT_CASE(fwctl_test_ioctl_numbers),
 	KUNIT_CASE(fwctl_test_info_sizes),
 	KUNIT_CASE(fwctl_test_info_zero_fill),
 	KUNIT_CASE(fwctl_test_rpc),
 	KUNIT_CASE(fwctl_test_rpc_in_place),
-	KUNIT_CASE(fwctl_test_execute_checks_scope),
 	KUNIT_CASE(fwctl_test_rpc_errno_filtered),
 	KUNIT_CASE(fwctl_test_rpc_kernel),
 	KUNIT_CASE(fwctl_test_unregister_open),

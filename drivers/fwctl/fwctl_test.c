@@ -9,8 +9,9 @@
  * /sys/kernel/fwctl_test/hanging   FWCTL_TEST_HANG commands running now
  * /sys/kernel/fwctl_test/release   write anything: end them
  *
- * The driver reports execution to the core (fwctl_rpc_execute()), so the
- * core taints when a write-scope command starts, not when it returns.
+ * A request names the scope its command needs; the driver refuses it with
+ * EPERM at a lower scope. The core has tainted the kernel for a request
+ * at a write scope before the driver sees it, whatever the driver does.
  */
 #include <linux/delay.h>
 #include <linux/fwctl.h>
@@ -116,16 +117,10 @@ static int fwctl_test_hang(void)
 }
 
 /* Runs the "device" part of a request that passed the checks. */
-static int fwctl_test_exec(struct fwctl_uctx *uctx,
-			   const struct fwctl_test_rpc *rpc)
+static int fwctl_test_exec(const struct fwctl_test_rpc *rpc)
 {
-	int ret;
-
 	if (rpc->op == FWCTL_TEST_HANG && !READ_ONCE(allow_hang))
 		return -EOPNOTSUPP;
-	ret = fwctl_rpc_execute(uctx, rpc->needed, rpc->cmd);
-	if (ret)
-		return ret;
 	switch (rpc->op) {
 	case FWCTL_TEST_FAIL:
 		return -rpc->error;
@@ -144,7 +139,6 @@ static void *fwctl_test_rpc(struct fwctl_uctx *uctx,
 	struct fwctl_test_uctx *tuctx =
 		container_of(uctx, struct fwctl_test_uctx, uctx);
 	const struct fwctl_test_rpc *rpc = in;
-	enum fwctl_rpc_scope needed;
 	size_t len, i;
 	u8 *out;
 	int ret;
@@ -168,12 +162,10 @@ static void *fwctl_test_rpc(struct fwctl_uctx *uctx,
 	default:
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	needed = rpc->needed;
-	fwctl_rpc_judged(uctx, rpc->cmd, &needed);
-	if (scope < needed)
+	if (scope < rpc->needed)
 		return ERR_PTR(-EPERM);
 
-	ret = fwctl_test_exec(uctx, rpc);
+	ret = fwctl_test_exec(rpc);
 	if (ret)
 		return ERR_PTR(ret);
 	tuctx->rpcs++;
@@ -199,7 +191,6 @@ static const struct fwctl_ops fwctl_test_ops = {
 	.info = fwctl_test_info,
 	.commands = fwctl_test_commands,
 	.fw_rpc = fwctl_test_rpc,
-	.reports_execution = true,
 };
 
 static void fwctl_test_destroy(struct fwctl_test_dev *tdev)

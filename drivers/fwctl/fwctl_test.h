@@ -34,7 +34,7 @@ enum fwctl_test_op {
 /**
  * struct fwctl_test_rpc - request of the test device
  * @op: &enum fwctl_test_op
- * @cmd: command id the driver reports to the audit trail
+ * @cmd: the caller's label of the request; the driver ignores it
  * @needed: the scope the command needs; lower requests get EPERM
  * @error: for FWCTL_TEST_FAIL, the positive errno to fail with
  * @sleep_ms: for FWCTL_TEST_SLEEP, at most FWCTL_TEST_MAX_SLEEP_MS

@@ -19,7 +19,6 @@
 #include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
@@ -34,6 +33,9 @@ static_assert(FWCTL_MAX_DEVICES < (1U << MINORBITS));
 
 static dev_t fwctl_dev;
 static DEFINE_IDA(fwctl_ida);
+/* Set once the first write scope request has been warned about. */
+VISIBLE_IF_KUNIT unsigned long fwctl_tainted;
+EXPORT_SYMBOL_IF_KUNIT(fwctl_tainted);
 
 static const char *const fwctl_scope_names[] = {
 	[FWCTL_RPC_CONFIGURATION] = "configuration",
@@ -122,31 +124,6 @@ VISIBLE_IF_KUNIT int fwctl_errno(int err)
 EXPORT_SYMBOL_IF_KUNIT(fwctl_errno);
 
 /**
- * fwctl_rpc_taints() - whether an RPC taints the kernel
- * @call: the RPC after the driver handled it
- *
- * Return: true when a command needing a write scope reached the device.
- */
-VISIBLE_IF_KUNIT bool fwctl_rpc_taints(const struct fwctl_rpc_call *call)
-{
-	return call->executed && call->needed >= FWCTL_RPC_DEBUG_WRITE;
-}
-EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_taints);
-
-/**
- * fwctl_rpc_logged() - whether an RPC leaves a kernel log line
- * @call: the RPC after the driver handled it, or refused before it
- *
- * Return: true for every request at a write scope, refused or not, and for
- * every executed command that needed one.
- */
-VISIBLE_IF_KUNIT bool fwctl_rpc_logged(const struct fwctl_rpc_call *call)
-{
-	return call->scope >= FWCTL_RPC_DEBUG_WRITE || fwctl_rpc_taints(call);
-}
-EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_logged);
-
-/**
  * fwctl_escape_comm() - a task name made safe for one log line
  * @buf: at least FWCTL_COMM_ESCAPED bytes
  * @comm: the name, which its task chose freely
@@ -180,45 +157,48 @@ EXPORT_SYMBOL_IF_KUNIT(fwctl_escape_comm);
  * clear its buffer (CONFIG_INIT_STACK_ALL_ZERO) on every call.
  */
 static noinline void fwctl_audit_log(struct fwctl_device *fwctl,
-				     const struct fwctl_rpc_call *call,
-				     int ret)
+				     enum fwctl_rpc_scope scope, int ret)
 {
 	char comm[FWCTL_COMM_ESCAPED];
 
 	dev_notice(&fwctl->dev,
-		   "audit: comm=%s pid=%d uid=%u scope=%s command=0x%x needs=%s %s errno=%d\n",
+		   "audit: comm=%s pid=%d uid=%u scope=%s errno=%d\n",
 		   fwctl_escape_comm(comm, current->comm),
 		   task_tgid_nr(current),
 		   from_kuid(&init_user_ns, current_uid()),
-		   fwctl_scope_name(call->scope), call->cmd,
-		   call->judged ? fwctl_scope_name(call->needed) : "-",
-		   call->executed ? "executed" : "refused", -ret);
+		   fwctl_scope_name(scope), -ret);
 }
 
 /*
- * Every RPC is traced. Requests at a write scope and executed commands that
- * needed one are logged too: executed commands always, refusals within the
- * device's rate limit, so a flood of refused requests cannot hide the
- * command that ran.
+ * Every RPC is traced. Each request at a write scope is also logged: the
+ * ones the driver completed always, failed ones within the device's rate
+ * limit, so that a flood of refused requests cannot push a completed one
+ * out of the log. The core does not know the driver's commands: what the
+ * request asked the device to do is the driver's to record.
  */
-static void fwctl_audit(struct fwctl_device *fwctl,
-			const struct fwctl_rpc_call *call, int ret)
+static void fwctl_audit(struct fwctl_device *fwctl, enum fwctl_rpc_scope scope,
+			int ret)
 {
-	trace_fwctl_rpc(fwctl, call, ret);
-	if (!fwctl_rpc_logged(call))
+	trace_fwctl_rpc(fwctl, scope, ret);
+	if (scope < FWCTL_RPC_DEBUG_WRITE)
 		return;
-	if (!call->executed && !__ratelimit(&fwctl->audit_rs))
+	if (ret && !__ratelimit(&fwctl->audit_rs))
 		return;
-	fwctl_audit_log(fwctl, call, ret);
+	fwctl_audit_log(fwctl, scope, ret);
 }
 
-/* A request the core refused before the driver saw it. */
-static noinline void fwctl_audit_refusal(struct fwctl_device *fwctl, u32 scope,
-					 int ret)
+/*
+ * Every caller sets the taint, not only the first: one that returns from
+ * here must find it set, even while the first is still printing its
+ * once-per-boot warning.
+ */
+static void fwctl_taint(struct fwctl_device *fwctl)
 {
-	struct fwctl_rpc_call call = { .scope = scope };
-
-	fwctl_audit(fwctl, &call, ret);
+	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+	if (!test_and_set_bit(0, &fwctl_tainted))
+		dev_warn(&fwctl->dev,
+			 "%s(%d): has requested full access to the physical device",
+			 current->comm, task_pid_nr(current));
 }
 
 static int copy_to_user_zero_pad(void __user *to, const void *from,
@@ -275,7 +255,8 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 /*
  * The core's checks before an RPC reaches the driver, in mainline's order
  * and before the request is copied: the sizes, the scope, the capability
- * and lockdown. A refusal at a write scope is audited.
+ * and lockdown. A refusal at a write scope is audited; a write scope
+ * allowed taints the kernel, before the driver can act on the request.
  */
 static int fwctl_rpc_allowed(struct fwctl_device *fwctl, u32 scope,
 			     size_t in_len, size_t out_len)
@@ -286,12 +267,14 @@ static int fwctl_rpc_allowed(struct fwctl_device *fwctl, u32 scope,
 		return -EMSGSIZE;
 	ret = fwctl_scope_allowed(scope);
 	if (ret && ret != -EOPNOTSUPP)
-		fwctl_audit_refusal(fwctl, scope, ret);
+		fwctl_audit(fwctl, scope, ret);
+	else if (!ret && scope >= FWCTL_RPC_DEBUG_WRITE)
+		fwctl_taint(fwctl);
 	return ret;
 }
 
 /*
- * Run one RPC in the driver: the taint, the reply checks, the audit trail.
+ * Run one RPC in the driver: the reply checks, the audit trail.
  * Called with the registration lock held, the ops present and the scope
  * allowed. Returns the reply (@in or memory to kvfree()) or an ERR_PTR.
  */
@@ -301,24 +284,11 @@ static void *fwctl_call_rpc(struct fwctl_uctx *uctx,
 {
 	struct fwctl_device *fwctl = uctx->fwctl;
 	const struct fwctl_ops *ops = fwctl->ops;
-	struct fwctl_rpc_call call = {
-		.uctx = uctx,
-		.task = current,
-		.scope = scope,
-	};
 	void *out;
 	int ret = 0;
 
 	lockdep_assert_held(&fwctl->registration_lock);
-	/* A driver that does not report execution: mainline's rule. */
-	if (!ops->reports_execution && scope >= FWCTL_RPC_DEBUG_WRITE)
-		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-
-	scoped_guard(spinlock, &fwctl->rpc_lock)
-		list_add(&call.entry, &fwctl->rpcs);
 	out = ops->fw_rpc(uctx, scope, in, in_len, out_len);
-	scoped_guard(spinlock, &fwctl->rpc_lock)
-		list_del(&call.entry);
 
 	if (IS_ERR(out))
 		ret = fwctl_errno(PTR_ERR(out));
@@ -328,101 +298,13 @@ static void *fwctl_call_rpc(struct fwctl_uctx *uctx,
 		ret = -EOVERFLOW;
 	else if (WARN_ON_ONCE(out == in && *out_len > in_len))
 		ret = -EIO;
-	if (!ops->reports_execution)
-		call.executed = !ret;
-	fwctl_audit(fwctl, &call, ret);
+	fwctl_audit(fwctl, scope, ret);
 	if (!ret)
 		return out;
 	if (!IS_ERR(out) && out != in)
 		kvfree(out);
 	return ERR_PTR(ret);
 }
-
-/* The RPC of @uctx this task is running in the driver, or NULL. */
-static struct fwctl_rpc_call *fwctl_find_call(struct fwctl_uctx *uctx)
-{
-	struct fwctl_device *fwctl = uctx->fwctl;
-	struct fwctl_rpc_call *pos, *call = NULL;
-
-	spin_lock(&fwctl->rpc_lock);
-	list_for_each_entry(pos, &fwctl->rpcs, entry) {
-		if (pos->uctx == uctx && pos->task == current) {
-			call = pos;
-			break;
-		}
-	}
-	spin_unlock(&fwctl->rpc_lock);
-	return call;
-}
-
-/**
- * fwctl_rpc_judged() - name the command of an RPC for the audit trail
- * @uctx: the context of the RPC, as passed to &fwctl_ops.fw_rpc
- * @cmd: the driver's identifier of the command
- * @needed: the lowest scope that may run it, or NULL when the driver
- *	refuses it for another reason than the scope
- *
- * Optional, for drivers with &fwctl_ops.reports_execution that refuse a
- * command: the audit line then names it. fwctl_rpc_execute() does the same
- * for commands that run. Not in mainline.
- *
- * Context: process context, in the task that runs &fwctl_ops.fw_rpc.
- */
-void fwctl_rpc_judged(struct fwctl_uctx *uctx, u32 cmd,
-		      const enum fwctl_rpc_scope *needed)
-{
-	struct fwctl_rpc_call *call = fwctl_find_call(uctx);
-
-	/* The record is on this task's stack: no lock needed from here. */
-	if (WARN_ON_ONCE(!call))
-		return;
-	call->cmd = cmd;
-	if (needed) {
-		call->needed = max(call->needed, *needed);
-		call->judged = true;
-	}
-}
-EXPORT_SYMBOL_NS_GPL(fwctl_rpc_judged, FWCTL_NS(FWCTL));
-
-/**
- * fwctl_rpc_execute() - a command is about to reach the device
- * @uctx: the context of the RPC, as passed to &fwctl_ops.fw_rpc
- * @needed: the lowest scope that may run the command
- * @cmd: the driver's identifier of the command, for the audit trail
- *
- * For drivers with &fwctl_ops.reports_execution: called from
- * &fwctl_ops.fw_rpc right before the command is handed to the device (once
- * per command when one RPC runs several). The core checks @needed against
- * the scope of the RPC and taints the kernel for a write scope now, so a
- * crash or hang while the device runs the command is reported as tainted;
- * a request the driver refused before calling this never taints. A driver
- * that must also build against a core without this function tests
- * FWCTL_HAVE_RPC_EXECUTE. Not in mainline.
- *
- * Context: process context, in the task that runs &fwctl_ops.fw_rpc.
- * Return: 0 to go on; -EPERM (with a warning: the driver's policy is
- * wrong) when @needed exceeds the RPC's scope, -EINVAL (with a warning)
- * when no RPC of @uctx is running in this task. Hand nothing to the device
- * on an error.
- */
-int fwctl_rpc_execute(struct fwctl_uctx *uctx, enum fwctl_rpc_scope needed,
-		      u32 cmd)
-{
-	struct fwctl_rpc_call *call = fwctl_find_call(uctx);
-
-	if (WARN_ON_ONCE(!call))
-		return -EINVAL;
-	call->cmd = cmd;
-	call->needed = max(call->needed, needed);
-	call->judged = true;
-	if (WARN_ON_ONCE(needed > call->scope))
-		return -EPERM;
-	if (needed >= FWCTL_RPC_DEBUG_WRITE)
-		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-	call->executed = true;
-	return 0;
-}
-EXPORT_SYMBOL_NS_GPL(fwctl_rpc_execute, FWCTL_NS(FWCTL));
 
 /**
  * fwctl_rpc_kernel() - run an RPC for a driver's own compatibility interface
@@ -747,8 +629,6 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	init_rwsem(&fwctl->registration_lock);
 	mutex_init(&fwctl->uctx_list_lock);
 	INIT_LIST_HEAD(&fwctl->uctx_list);
-	spin_lock_init(&fwctl->rpc_lock);
-	INIT_LIST_HEAD(&fwctl->rpcs);
 	ratelimit_state_init(&fwctl->audit_rs, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	fwctl->ops = ops;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fwctl audit tracepoint: one event per RPC, refused or executed. */
+/* fwctl audit tracepoint: one event per RPC. */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM fwctl
 
@@ -14,28 +14,21 @@
 
 TRACE_EVENT(fwctl_rpc,
 	    TP_PROTO(const struct fwctl_device *fwctl,
-		     const struct fwctl_rpc_call *call, int result),
-	    TP_ARGS(fwctl, call, result),
+		     enum fwctl_rpc_scope scope, int result),
+	    TP_ARGS(fwctl, scope, result),
 	    TP_STRUCT__entry(__string(dev, dev_name(&fwctl->dev))
 			     __field(pid_t, pid)
 			     __array(char, comm, TASK_COMM_LEN)
 			     __field(u32, scope)
-			     __field(u32, needed)
-			     __field(u32, cmd)
-			     __field(bool, executed)
 			     __field(int, result)),
 	    TP_fast_assign(__assign_str(dev);
 			   __entry->pid = task_tgid_nr(current);
 			   memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
-			   __entry->scope = call->scope;
-			   __entry->needed = call->needed;
-			   __entry->cmd = call->cmd;
-			   __entry->executed = call->executed;
+			   __entry->scope = scope;
 			   __entry->result = result;),
-	    TP_printk("%s pid=%d comm=%s scope=%u needed=%u cmd=0x%x executed=%d result=%d",
+	    TP_printk("%s pid=%d comm=%s scope=%u result=%d",
 		      __get_str(dev), __entry->pid, __entry->comm,
-		      __entry->scope, __entry->needed, __entry->cmd,
-		      __entry->executed, __entry->result)
+		      __entry->scope, __entry->result)
 );
 
 #endif

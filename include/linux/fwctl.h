@@ -13,7 +13,6 @@
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
 #include <linux/rwsem.h>
-#include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <uapi/fwctl/fwctl.h>
 
@@ -32,7 +31,9 @@ struct fwctl_uctx;
  *	@length, or an ERR_PTR (optional: no data)
  * @fw_rpc: run one RPC: @in (@in_len bytes, a kernel copy the core owns)
  *	at @scope, which the core has already checked against the caller's
- *	capability and lockdown. Return the reply with its length in
+ *	capability and lockdown, and for which it has already tainted the
+ *	kernel if it is a write scope. The driver refuses a request whose
+ *	command needs a higher scope than @scope (-EPERM). Return the reply with its length in
  *	@out_len (on entry, the room the caller has) or an ERR_PTR. The reply
  *	may be @in itself, rewritten in place and no longer than @in_len;
  *	otherwise it is kvmalloc()ed memory that the core kvfree()s. Neither
@@ -44,11 +45,6 @@ struct fwctl_uctx;
  *	run and the scope each needs, with the count in @count, or an ERR_PTR
  *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP). Not in
  *	mainline.
- * @reports_execution: the driver calls fwctl_rpc_execute() just before it
- *	hands each command to the device. The core then taints, and checks
- *	the command's scope, at that moment; a request the driver refuses
- *	never taints. Without it the core taints as mainline does: before
- *	@fw_rpc, for every request at a write scope. Not in mainline.
  *
  * The first six members are mainline's, with mainline's types, so a
  * mainline fwctl driver builds unchanged. Every op runs with the device's
@@ -67,7 +63,6 @@ struct fwctl_ops {
 			void *in, size_t in_len, size_t *out_len);
 	struct fwctl_command_info *(*commands)(struct fwctl_uctx *uctx,
 					       size_t *count);
-	bool reports_execution;
 };
 
 /**
@@ -80,11 +75,9 @@ struct fwctl_ops {
  * @uctx_list_lock: protects @uctx_list
  * @uctx_list: every open context not yet closed
  * @ops: the driver's ops; NULL once unregistered, under @registration_lock
- * @audit_rs: rate limit of this device's audit log lines of refused
- *	requests, so one noisy device cannot hide another's; executed
- *	commands are always logged
- * @rpc_lock: protects @rpcs
- * @rpcs: the RPCs in flight in the driver, for fwctl_rpc_execute()
+ * @audit_rs: rate limit of this device's audit log lines of failed
+ *	requests, so one noisy device cannot hide another's; completed
+ *	requests are always logged
  *
  * Embedded at the start of the driver's own struct, see
  * fwctl_alloc_device(). Reference counted through @dev: files hold a
@@ -99,8 +92,6 @@ struct fwctl_device {
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
 	struct ratelimit_state audit_rs;
-	spinlock_t rpc_lock; /* protects rpcs */
-	struct list_head rpcs;
 };
 
 /**
@@ -168,15 +159,7 @@ DEFINE_FREE(fwctl, struct fwctl_device *, _T ? fwctl_put(_T) : (void)0)
 int fwctl_register(struct fwctl_device *fwctl);
 void fwctl_unregister(struct fwctl_device *fwctl);
 
-/*
- * Additions to mainline's driver API. A driver that must also build against
- * a core without them tests this macro (see tools/fwctl/dkms/fwctl_compat.h).
- */
-#define FWCTL_HAVE_RPC_EXECUTE 1
-int fwctl_rpc_execute(struct fwctl_uctx *uctx, enum fwctl_rpc_scope needed,
-		      u32 cmd);
-void fwctl_rpc_judged(struct fwctl_uctx *uctx, u32 cmd,
-		      const enum fwctl_rpc_scope *needed);
+/* Additions to mainline's driver API. */
 struct fwctl_uctx *fwctl_kernel_open(struct fwctl_device *fwctl);
 void fwctl_kernel_close(struct fwctl_uctx *uctx);
 void *fwctl_rpc_kernel(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,

@@ -234,7 +234,6 @@ static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
 			       enum fwctl_rpc_scope scope, void *in,
 			       size_t in_len, size_t *out_len)
 {
-	static const enum fwctl_rpc_scope any = FWCTL_RPC_CONFIGURATION;
 	struct cxl_memdev_fwctl *mf = to_mf(uctx);
 	const struct fwctl_rpc_cxl *rpc = in;
 
@@ -244,7 +243,6 @@ static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
 		if (!cxl_fwctl_rpc_check(&mf->pol, rpc, in_len, *out_len,
 					 mf->cxlds->mmpt->payload_size))
 			return ERR_PTR(-EINVAL);
-		fwctl_rpc_judged(uctx, rpc->opcode, &any);
 		return memdev_get_sup_feats(mf, rpc, out_len);
 	}
 	return cxl_fwctl_rpc_send(uctx, scope, in, in_len, out_len,
@@ -308,7 +306,6 @@ static const struct fwctl_ops cxl_memdev_fwctl_ops = {
 	.info = memdev_info,
 	.commands = memdev_commands,
 	.fw_rpc = memdev_rpc,
-	.reports_execution = true,
 };
 
 static void memdev_fwctl_put(void *data)

@@ -191,24 +191,11 @@ static noinline void cxl_fwctl_audit(struct fwctl_uctx *uctx,
 	audit_log_end(ab);
 }
 
-/*
- * The command the core's audit line names: the innermost one a tunnel
- * carries, once the policy found it, so that a tunnelled Activate FW does
- * not read as one more 0x5300.
- */
-static u32 audit_cmd(const struct cxl_fwctl_verdict *v, u16 opcode)
-{
-	return v->depth ? v->opcode : opcode;
-}
-
-/* A request refused before the device saw it: named, traced. */
+/* A request refused before the device saw it: traced. */
 static void *rpc_refused(struct fwctl_uctx *uctx,
 			 const struct fwctl_rpc_cxl *in,
-			 const struct cxl_fwctl_verdict *v, u32 scope,
-			 bool judged, int err)
+			 const struct cxl_fwctl_verdict *v, u32 scope, int err)
 {
-	fwctl_rpc_judged(uctx, audit_cmd(v, in->opcode),
-			 judged ? &v->needed : NULL);
 	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, v, scope, false,
 			    err);
 	return ERR_PTR(err);
@@ -227,8 +214,8 @@ static void *rpc_refused(struct fwctl_uctx *uctx,
  * @priv: argument of @send
  *
  * The first five arguments are those of &fwctl_ops.fw_rpc. The command is
- * judged by the policy, named to the core, and reported to it with
- * fwctl_rpc_execute() right before it is sent.
+ * judged by the policy and refused when it needs a higher scope than
+ * @scope; the core has tainted the kernel for a write scope already.
  *
  * Return: the reply (kvfree() it), or ERR_PTR(-EINVAL) for a malformed
  * request, the policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is
@@ -252,12 +239,11 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
 		return ERR_PTR(-EINVAL);
 
-	/* A command that runs is named by fwctl_rpc_execute() below. */
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
 	if (ret)
-		return rpc_refused(uctx, in, &v, scope, false, ret);
+		return rpc_refused(uctx, in, &v, scope, ret);
 	if (scope < v.needed)
-		return rpc_refused(uctx, in, &v, scope, true, -EPERM);
+		return rpc_refused(uctx, in, &v, scope, -EPERM);
 
 	/*
 	 * Room for what the caller can take, not zeroed: only the bytes the
@@ -268,7 +254,7 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
 	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
-		return rpc_refused(uctx, in, &v, scope, true, -ENOMEM);
+		return rpc_refused(uctx, in, &v, scope, -ENOMEM);
 	cmd = (struct pci_mmpt_cmd){
 		.opcode = in->opcode,
 		.in = in->payload,
@@ -287,12 +273,6 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			cmd.flags |= PCI_MMPT_CMD_ABORTABLE;
 	} else {
 		cmd.flags = PCI_MMPT_CMD_FOREGROUND;
-	}
-	/* From here the command counts as run: taint before the doorbell. */
-	ret = fwctl_rpc_execute(uctx, v.needed, audit_cmd(&v, in->opcode));
-	if (ret) {
-		kvfree(out);
-		return ERR_PTR(ret);
 	}
 	ret = send ? send(priv, &cmd) : pci_mmpt_send(mbox, &cmd);
 	/*
@@ -748,5 +728,3 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, FWCTL_NS(CXL_FWCTL));
 
-/* fwctl_rpc_judged() and fwctl_rpc_execute() */
-MODULE_IMPORT_NS(FWCTL_NS(FWCTL));

@@ -465,7 +465,6 @@ static const struct fwctl_ops cxl_switch_fwctl_ops = {
 	.info = sw_info,
 	.commands = sw_commands,
 	.fw_rpc = sw_rpc,
-	.reports_execution = true,
 };
 
 /* --- sysfs ---------------------------------------------------------- */

@@ -115,11 +115,11 @@ struct fwctl_info {
  *	commands meant for that, with no side effect on data or security
  * @FWCTL_RPC_DEBUG_READ_ONLY: read-only debug information
  * @FWCTL_RPC_DEBUG_WRITE: debug commands that change device state that a
- *	reset restores; taints the kernel when such a command runs
+ *	reset restores; a request at this scope taints the kernel
  * @FWCTL_RPC_DEBUG_WRITE_FULL: any command the driver lets through, with
  *	immediate effects on the device; needs CAP_SYS_RAWIO, is refused under
- *	kernel lockdown (unlike mainline) and taints the kernel when such a
- *	command runs
+ *	kernel lockdown (unlike mainline), and a request at this scope taints
+ *	the kernel
  */
 enum fwctl_rpc_scope {
 	FWCTL_RPC_CONFIGURATION = 0,

@@ -11,7 +11,7 @@
 
 #ifndef FWCTL_HAVE_TAINT_FWCTL
 /*
- * No 'J' flag: an executed write-scope command taints with 'U' (taint
+ * No 'J' flag: a write-scope request taints with 'U' (taint
  * requested by userspace), the closest existing meaning.
  */
 #define TAINT_FWCTL TAINT_USER

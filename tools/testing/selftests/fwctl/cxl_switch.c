@@ -759,22 +759,6 @@ TEST_F(sw, unbind_with_rpcs_in_flight)
 	close(fd);
 }
 
-/* Refused and read-only commands at write scopes never taint. */
-TEST_F(sw, no_taint_without_an_accepted_write)
-{
-	uint8_t ts[8] = {};
-	struct cxl_rsp rsp;
-
-	ASSERT_FALSE(kernel_tainted_fwctl());
-	ASSERT_EQ(-EOPNOTSUPP, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x0301,
-				       ts, sizeof(ts), &rsp));
-	ASSERT_EQ(-EBUSY, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x5102, ts,
-				  2, &rsp));
-	ASSERT_EQ(0, cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, 0x0001, NULL, 0,
-			     &rsp));
-	ASSERT_FALSE(kernel_tainted_fwctl());
-}
-
 /* The mailbox library traces every command; this switch polls. */
 TEST_F(sw, mailbox_tracepoint)
 {

@@ -289,8 +289,7 @@ static void fwctl_test_info_sizes(struct kunit *test)
 	info.flags = 0x80;
 	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
 			-EOPNOTSUPP);
-	/* No commands op: the query is not supported. */
-	info.flags = FWCTL_INFO_FLAG_COMMANDS;
+	info.flags = 0x80000000;
 	KUNIT_EXPECT_EQ(test, kioctl(k, FWCTL_INFO, &info, sizeof(info)),
 			-EOPNOTSUPP);
 

@@ -81,25 +81,6 @@ static void *fwctl_test_info(struct fwctl_uctx *uctx, size_t *length)
 	return data;
 }
 
-static const struct fwctl_command_info fwctl_test_commands_table[] = {
-	{ .id = FWCTL_TEST_ECHO, .scope = FWCTL_RPC_CONFIGURATION },
-	{ .id = FWCTL_TEST_FAIL, .scope = FWCTL_RPC_DEBUG_READ_ONLY },
-	{ .id = FWCTL_TEST_SLEEP, .scope = FWCTL_RPC_DEBUG_WRITE },
-};
-
-static struct fwctl_command_info *fwctl_test_commands(struct fwctl_uctx *uctx,
-						      size_t *count)
-{
-	struct fwctl_command_info *cmds;
-
-	cmds = kvmemdup(fwctl_test_commands_table,
-			sizeof(fwctl_test_commands_table), GFP_KERNEL);
-	if (!cmds)
-		return ERR_PTR(-ENOMEM);
-	*count = ARRAY_SIZE(fwctl_test_commands_table);
-	return cmds;
-}
-
 /* A device that does not answer until told to, or until the limit. */
 static int fwctl_test_hang(void)
 {
@@ -189,7 +170,6 @@ static const struct fwctl_ops fwctl_test_ops = {
 	.open_uctx = fwctl_test_open_uctx,
 	.close_uctx = fwctl_test_close_uctx,
 	.info = fwctl_test_info,
-	.commands = fwctl_test_commands,
 	.fw_rpc = fwctl_test_rpc,
 };
 

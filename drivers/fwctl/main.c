@@ -50,7 +50,6 @@ static_assert(offsetof(struct fwctl_info, out_device_data) == 16);
 static_assert(sizeof(struct fwctl_rpc) == 32);
 static_assert(offsetof(struct fwctl_rpc, in) == 16);
 static_assert(offsetof(struct fwctl_rpc, out) == 24);
-static_assert(sizeof(struct fwctl_command_info) == 16);
 static_assert(FWCTL_INFO == 0x9A00 && FWCTL_RPC == 0x9A01);
 static_assert(FWCTL_DEVICE_TYPE_MLX5 == 1 && FWCTL_DEVICE_TYPE_CXL == 2 &&
 	      FWCTL_DEVICE_TYPE_BNXT == 3 && FWCTL_DEVICE_TYPE_PDS == 4);
@@ -219,22 +218,12 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	const struct fwctl_ops *ops = fwctl->ops;
 	struct fwctl_info *cmd = ucmd->cmd;
-	size_t len = 0, count = 0;
+	size_t len = 0;
 
-	if (cmd->flags & ~FWCTL_INFO_FLAG_COMMANDS)
+	if (cmd->flags)
 		return -EOPNOTSUPP;
 
-	if (cmd->flags & FWCTL_INFO_FLAG_COMMANDS) {
-		/* Ours alone: a length of 0 asks for the length needed. */
-		if (!ops->commands)
-			return -EOPNOTSUPP;
-		data = ops->commands(ucmd->uctx, &count);
-		if (IS_ERR(data))
-			return fwctl_errno(PTR_ERR(data));
-		if (check_mul_overflow(count, sizeof(struct fwctl_command_info),
-				       &len))
-			return -EOVERFLOW;
-	} else if (cmd->device_data_len && ops->info) {
+	if (cmd->device_data_len && ops->info) {
 		/* As mainline: the driver is asked only for a buffer. */
 		data = ops->info(ucmd->uctx, &len);
 		if (IS_ERR(data))

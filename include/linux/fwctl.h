@@ -41,12 +41,8 @@ struct fwctl_uctx;
  *	memory is, but may be on the core's stack (FWCTL_RPC copies requests
  *	of up to 64 bytes there; mainline always kvzalloc()s) or vmalloc()ed:
  *	never free, resize or DMA-map it, nor hand it to another context.
- * @commands: return a kvmalloc()ed array of the commands this context can
- *	run and the scope each needs, with the count in @count, or an ERR_PTR
- *	(optional: FWCTL_INFO_FLAG_COMMANDS then gets -EOPNOTSUPP). Not in
- *	mainline.
  *
- * The first six members are mainline's, with mainline's types, so a
+ * The members are mainline's, with mainline's types, so a
  * mainline fwctl driver builds unchanged. Every op runs with the device's
  * registration lock held for read, so it never runs concurrently with or
  * after fwctl_unregister(). Ops may sleep. Several ops of different
@@ -61,8 +57,6 @@ struct fwctl_ops {
 	void *(*info)(struct fwctl_uctx *uctx, size_t *length);
 	void *(*fw_rpc)(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			void *in, size_t in_len, size_t *out_len);
-	struct fwctl_command_info *(*commands)(struct fwctl_uctx *uctx,
-					       size_t *count);
 };
 
 /**

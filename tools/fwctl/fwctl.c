@@ -171,21 +171,47 @@ static int get_info(int fd, uint32_t flags, void *data, uint32_t *len,
 	return 0;
 }
 
-/* The command table of the device, or NULL when it cannot tell. */
-static struct fwctl_command_info *get_commands(int fd, unsigned int *n)
+/*
+ * One FWCTL_CXL_QUERY_COMMANDS request at CONFIGURATION, which never
+ * taints, into room bytes at out; returns the length the reply needs, or
+ * 0 when the device cannot tell.
+ */
+static uint32_t query_commands(int fd, void *out, uint32_t room)
 {
-	struct fwctl_command_info *cmds;
-	uint32_t len = 0;
+	struct fwctl_rpc_cxl_hdr req = { .opcode = FWCTL_CXL_QUERY_COMMANDS };
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = FWCTL_RPC_CONFIGURATION,
+		.in_len = sizeof(req),
+		.out_len = room,
+		.in = (uintptr_t)&req,
+		.out = (uintptr_t)out,
+	};
 
-	if (get_info(fd, FWCTL_INFO_FLAG_COMMANDS, NULL, &len, NULL))
+	if (ioctl(fd, FWCTL_RPC, &rpc))
+		return 0;
+	return rpc.out_len;
+}
+
+/* The command table of the device, or NULL when it cannot tell. */
+static struct fwctl_cxl_command *get_commands(int fd, unsigned int *n)
+{
+	struct fwctl_rpc_cxl_out_hdr first, *hdr;
+	uint32_t len;
+
+	len = query_commands(fd, &first, sizeof(first));
+	if (len < sizeof(first))
 		return NULL;
-	cmds = calloc(1, len + 1);
-	if (!cmds || get_info(fd, FWCTL_INFO_FLAG_COMMANDS, cmds, &len, NULL)) {
-		free(cmds);
+	hdr = calloc(1, len);
+	if (!hdr || query_commands(fd, hdr, len) != len ||
+	    hdr->size > len - sizeof(*hdr)) {
+		free(hdr);
 		return NULL;
 	}
-	*n = len / sizeof(*cmds);
-	return cmds;
+	*n = hdr->size / sizeof(struct fwctl_cxl_command);
+	/* The entries follow the header: move them to the start. */
+	memmove(hdr, hdr + 1, hdr->size);
+	return (struct fwctl_cxl_command *)hdr;
 }
 
 static bool locked_down(void)
@@ -204,14 +230,14 @@ static bool locked_down(void)
 /* Why the kernel refused opcode at scope, from the errno and the table. */
 static int explain(int fd, int err, uint16_t opcode, uint32_t scope)
 {
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	unsigned int n = 0, i;
 	const char *why = NULL;
 	char buf[160];
 
 	cmds = get_commands(fd, &n);
 	for (i = 0; cmds && i < n; i++)
-		if (cmds[i].id == opcode)
+		if (cmds[i].opcode == opcode)
 			break;
 	switch (err) {
 	case EPERM:
@@ -354,7 +380,7 @@ static int cmd_list(void)
 
 	while (dir && (de = readdir(dir))) {
 		struct json_object *o, *sc;
-		struct fwctl_command_info *cmds;
+		struct fwctl_cxl_command *cmds;
 		char path[300], link[300];
 		unsigned int n = 0, i, count[4] = {}, refused = 0;
 		uint32_t type = 0, len = 0;
@@ -379,11 +405,13 @@ static int cmd_list(void)
 		fd = open_dev(de->d_name);
 		if (fd >= 0 && !get_info(fd, 0, NULL, &len, &type)) {
 			json_object_object_add(o, "type", jstr(type_name(type)));
-			cmds = get_commands(fd, &n);
+			/* A request of the CXL format only to a CXL device. */
+			cmds = type == FWCTL_DEVICE_TYPE_CXL ?
+			       get_commands(fd, &n) : NULL;
 			if (cmds) {
 				sc = json_object_new_object();
 				for (i = 0; i < n; i++) {
-					if (cmds[i].flags & FWCTL_COMMAND_REFUSED)
+					if (cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED)
 						refused++;
 					else if (cmds[i].scope < 4)
 						count[cmds[i].scope]++;
@@ -594,12 +622,13 @@ static int cmd_logs(int fd)
 
 static int cmd_cel(int fd)
 {
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	struct json_object *arr, *o;
 	uint8_t in[0x18];
 	struct reply r;
 	uint32_t size, i, j;
 	unsigned int n = 0;
+	bool lockdown;
 	int ret;
 
 	ret = read_logs(fd, NULL, &size);
@@ -612,6 +641,7 @@ static int cmd_cel(int fd)
 	if (ret)
 		return ret;
 	cmds = get_commands(fd, &n);
+	lockdown = locked_down();
 	arr = json_object_new_array();
 	for (i = 0; i + 4 <= r.hdr.size; i += 4) {
 		uint16_t op = le16(r.payload + i), eff = le16(r.payload + i + 2);
@@ -621,15 +651,17 @@ static int cmd_cel(int fd)
 		json_object_object_add(o, "effects", hex(eff, 4));
 		json_object_object_add(o, "effects_decoded", decode_effects(eff));
 		for (j = 0; cmds && j < n; j++) {
-			if (cmds[j].id != op)
+			if (cmds[j].opcode != op)
 				continue;
 			json_object_object_add(o, "scope",
-					       jstr(cmds[j].flags & FWCTL_COMMAND_REFUSED ?
+					       jstr(cmds[j].flags & FWCTL_CXL_COMMAND_REFUSED ?
 						    "refused" : scope_name(cmds[j].scope)));
-			if (cmds[j].flags & FWCTL_COMMAND_KERNEL_OWNED)
+			if (cmds[j].flags & FWCTL_CXL_COMMAND_KERNEL_OWNED)
 				json_object_object_add(o, "kernel_owned",
 						       json_object_new_boolean(1));
-			if (cmds[j].flags & FWCTL_COMMAND_LOCKDOWN)
+			if (!(cmds[j].flags & FWCTL_CXL_COMMAND_REFUSED) &&
+			    cmds[j].scope == FWCTL_RPC_DEBUG_WRITE_FULL &&
+			    lockdown)
 				json_object_object_add(o, "lockdown",
 						       json_object_new_boolean(1));
 		}

@@ -11,6 +11,7 @@
 #include <linux/pci-mmpt.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <uapi/fwctl/cxl.h>
 
 /* Command Effects Log effect bits (CXL r3.x table 8-75). */
 #define CXL_CEL_CFG_RESET	BIT(0)	/* config change after cold reset */
@@ -203,7 +204,7 @@ struct cxl_fwctl_policy {
 /**
  * struct cxl_fwctl_verdict - what the policy decided
  * @needed: the lowest scope that runs the command
- * @flags: FWCTL_COMMAND_* qualifiers
+ * @flags: FWCTL_CXL_COMMAND_* qualifiers
  * @effects: the judged command's effects (for a tunnel, the innermost)
  * @opcode: the judged command (for a tunnel, the innermost)
  * @depth: tunnel levels crossed
@@ -316,8 +317,8 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 		    struct cxl_fwctl_verdict *v);
 void cxl_fwctl_policy_prepare(struct cxl_fwctl_policy *pol);
 void cxl_fwctl_policy_release(struct cxl_fwctl_policy *pol);
-struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
-					      bool locked_down, size_t *count);
+struct fwctl_cxl_command *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
+					     size_t *count);
 
 /**
  * typedef cxl_fwctl_send_t - run one mailbox command for an RPC

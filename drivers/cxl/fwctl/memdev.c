@@ -284,27 +284,10 @@ static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
 	return info;
 }
 
-static struct fwctl_command_info *memdev_commands(struct fwctl_uctx *uctx,
-						  size_t *count)
-{
-	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
-	struct cxl_memdev_fwctl *mf = to_mf(uctx);
-	struct fwctl_command_info *cmds;
-	int ret;
-
-	ret = memdev_lock_policy(mf);
-	if (ret)
-		return ERR_PTR(ret);
-	cmds = cxl_fwctl_commands(&mf->pol, locked, count);
-	up_read(&mf->pol_lock);
-	return cmds;
-}
-
 static const struct fwctl_ops cxl_memdev_fwctl_ops = {
 	.device_type = FWCTL_DEVICE_TYPE_CXL,
 	.uctx_size = sizeof(struct fwctl_uctx),
 	.info = memdev_info,
-	.commands = memdev_commands,
 	.fw_rpc = memdev_rpc,
 };
 

@@ -447,7 +447,7 @@ static int effects_scope(const struct cxl_fwctl_policy *pol, u16 opcode,
 			 enum fwctl_rpc_scope *needed, u32 *flags)
 {
 	if (effects & CXL_CEL_BACKGROUND)
-		*flags |= FWCTL_COMMAND_BACKGROUND;
+		*flags |= FWCTL_CXL_COMMAND_BACKGROUND;
 	if (effects & CXL_CEL_RESERVED)
 		return -EOPNOTSUPP;
 	if (fabric) {
@@ -516,7 +516,7 @@ static int judge_set_feature(const struct cxl_fwctl_policy *pol, const u8 *p,
 	e = f.set_effects;
 	v->effects = e;
 	if (f.kernel_owned) {
-		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		v->flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
 	if (e & (CXL_CEL_RESERVED | CXL_CEL_BACKGROUND))
@@ -580,11 +580,11 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	 * its own node; nor through a tunnel, whatever the command.
 	 */
 	if (depth && t->fenced) {
-		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		v->flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
 	if (owned_by_type(comp, opcode)) {
-		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		v->flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
 	ret = port_busy(pol, t, comp, opcode, p, len, v->path, depth);
@@ -592,7 +592,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 		ret = switch_busy(pol, t, opcode, v->path, depth);
 	if (ret) {
 		if (ret == -EBUSY)
-			v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+			v->flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED;
 		return ret;
 	}
 	if (quirk_refused(t, opcode))
@@ -611,7 +611,7 @@ static int judge(const struct cxl_fwctl_policy *pol,
 	 */
 	if (depth && comp == CXL_COMPONENT_TYPE3 &&
 	    (*eff & CXL_CEL_BACKGROUND) && tunnel_ours(pol, t, v->path)) {
-		v->flags |= FWCTL_COMMAND_KERNEL_OWNED;
+		v->flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED;
 		return -EBUSY;
 	}
 	v->effects = *eff;
@@ -869,16 +869,15 @@ static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
 		any = true;
 	}
 	if (!any)
-		*flags |= FWCTL_COMMAND_REFUSED;
+		*flags |= FWCTL_CXL_COMMAND_REFUSED;
 }
 
 /**
  * cxl_fwctl_commands() - every command of the device and the scope it needs
  * @pol: the device's policy inputs
- * @locked_down: the kernel refuses DEBUG_WRITE_FULL now
  * @count: entries returned
  *
- * The answer to FWCTL_INFO_FLAG_COMMANDS: each CEL entry judged by its own
+ * The answer to FWCTL_CXL_QUERY_COMMANDS: each CEL entry judged by its own
  * effects (a tunnel's by the tunnel's; what it carries is judged per
  * request). A command that acts on a port, or on the whole switch, is
  * listed with the scope its effects need, or that
@@ -887,42 +886,43 @@ static void feature_cmd_scope(const struct cxl_fwctl_policy *pol, u16 op,
  *
  * Return: a kvmalloc()ed array, or an ERR_PTR.
  */
-struct fwctl_command_info *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
-					      bool locked_down, size_t *count)
+struct fwctl_cxl_command *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
+					     size_t *count)
 {
 	const struct cxl_fwctl_target *self = &pol->self;
 	unsigned int n = self->cel ? self->cel->count : 0, i;
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 
 	cmds = kvcalloc(n ?: 1, sizeof(*cmds), GFP_KERNEL);
 	if (!cmds)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < n; i++) {
-		struct fwctl_command_info *c = &cmds[i];
 		u16 op = self->cel->ent[i].opcode;
 		enum fwctl_rpc_scope needed = FWCTL_RPC_CONFIGURATION;
+		u32 flags = 0;
 
-		c->id = op;
 		if (owned_by_type(self->component, op) ||
 		    (self->component == CXL_COMPONENT_TYPE3 &&
 		     type3_port_arg(op, 0) != CXL_ARG_NONE))
-			c->flags |= FWCTL_COMMAND_KERNEL_OWNED |
-				    FWCTL_COMMAND_REFUSED;
+			flags |= FWCTL_CXL_COMMAND_KERNEL_OWNED |
+				 FWCTL_CXL_COMMAND_REFUSED;
 		else if (quirk_refused(self, op) ||
 			 (op == CXL_OP_TUNNEL && !pol->tunnel_target))
-			c->flags |= FWCTL_COMMAND_REFUSED;
+			flags |= FWCTL_CXL_COMMAND_REFUSED;
 		else if (pol->features && op >= CXL_OP_GET_SUPPORTED_FEATURES &&
 			 op <= CXL_OP_SET_FEATURE)
-			feature_cmd_scope(pol, op, &needed, &c->flags);
+			feature_cmd_scope(pol, op, &needed, &flags);
 		else if (effects_scope(pol, op, self->cel->ent[i].effects,
 				       fabric_config(pol, self->component, op,
 						     self->cel->ent[i].effects,
 						     0, self->component),
-				       &needed, &c->flags))
-			c->flags |= FWCTL_COMMAND_REFUSED;
-		c->scope = needed;
-		if (needed == FWCTL_RPC_DEBUG_WRITE_FULL && locked_down)
-			c->flags |= FWCTL_COMMAND_LOCKDOWN;
+				       &needed, &flags))
+			flags |= FWCTL_CXL_COMMAND_REFUSED;
+		cmds[i] = (struct fwctl_cxl_command){
+			.opcode = op,
+			.scope = needed,
+			.flags = flags,
+		};
 	}
 	*count = n;
 	return cmds;

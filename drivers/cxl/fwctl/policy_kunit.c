@@ -213,7 +213,7 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 		.self.component = CXL_COMPONENT_TYPE3,
 		.allow_data_writes = true,
 	};
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	struct cxl_fwctl_verdict v;
 	size_t count, i, n = 0;
 
@@ -232,7 +232,7 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, type3_owned[i],
 							  NULL, 0, &v),
 				    -EBUSY, "opcode %#x", type3_owned[i]);
-		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 	}
 	for (i = 0; i < ARRAY_SIZE(type3_free); i++)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, type3_free[i],
@@ -240,7 +240,7 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 				    0, "opcode %#x", type3_free[i]);
 
 	/* The command list says the same. */
-	cmds = cxl_fwctl_commands(&pol, true, &count);
+	cmds = cxl_fwctl_commands(&pol, &count);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
 	KUNIT_EXPECT_EQ(test, count, n);
 	for (i = 0; i < count; i++) {
@@ -248,11 +248,11 @@ static void policy_kernel_owned_and_quirks(struct kunit *test)
 		size_t j;
 
 		for (j = 0; j < ARRAY_SIZE(type3_owned); j++)
-			owned |= cmds[i].id == type3_owned[j];
-		KUNIT_EXPECT_EQ_MSG(test, cmds[i].flags & ~FWCTL_COMMAND_LOCKDOWN,
-				    owned ? FWCTL_COMMAND_KERNEL_OWNED |
-					    FWCTL_COMMAND_REFUSED : 0,
-				    "opcode %#x", cmds[i].id);
+			owned |= cmds[i].opcode == type3_owned[j];
+		KUNIT_EXPECT_EQ_MSG(test, cmds[i].flags,
+				    owned ? FWCTL_CXL_COMMAND_KERNEL_OWNED |
+					    FWCTL_CXL_COMMAND_REFUSED : 0,
+				    "opcode %#x", cmds[i].opcode);
 	}
 	kvfree(cmds);
 
@@ -352,7 +352,7 @@ static void policy_ports(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, port_ops[i], in,
 							  2, &v),
 				    -EBUSY, "opcode %#x", port_ops[i]);
-		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 		/* Port 3 does not: its effects decide. */
 		in[0] = 3;
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, port_ops[i], in,
@@ -403,24 +403,24 @@ static void policy_ports(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5604, in, 2, &v), -EBUSY);
 }
 
-static void policy_commands_lockdown(struct kunit *test)
+static void policy_commands_scopes(struct kunit *test)
 {
 	struct cxl_fwctl_policy pol = { .self.cel = cel_of(test, switch_cel, 9) };
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	size_t count, i;
 	bool seen = false;
 
-	cmds = cxl_fwctl_commands(&pol, true, &count);
+	cmds = cxl_fwctl_commands(&pol, &count);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
 	KUNIT_EXPECT_EQ(test, count, 9);
 	for (i = 0; i < count; i++) {
 		/* No way to judge what a tunnel carries: listed refused. */
-		if (cmds[i].id == 0x5300) {
+		if (cmds[i].opcode == 0x5300) {
 			KUNIT_EXPECT_EQ(test, cmds[i].flags,
-					FWCTL_COMMAND_REFUSED);
+					FWCTL_CXL_COMMAND_REFUSED);
 			continue;
 		}
-		if (cmds[i].id != 0x0301) {
+		if (cmds[i].opcode != 0x0301) {
 			KUNIT_EXPECT_EQ(test, cmds[i].scope,
 					FWCTL_RPC_CONFIGURATION);
 			KUNIT_EXPECT_EQ(test, cmds[i].flags, 0);
@@ -428,7 +428,7 @@ static void policy_commands_lockdown(struct kunit *test)
 		}
 		seen = true;
 		KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_DEBUG_WRITE_FULL);
-		KUNIT_EXPECT_EQ(test, cmds[i].flags, FWCTL_COMMAND_LOCKDOWN);
+		KUNIT_EXPECT_EQ(test, cmds[i].flags, 0);
 	}
 	KUNIT_EXPECT_TRUE(test, seen);
 	kvfree(cmds);
@@ -515,7 +515,7 @@ static void policy_features(struct kunit *test)
 			-EOPNOTSUPP);
 	/* The kernel's own feature. */
 	KUNIT_EXPECT_EQ(test, judge_set(&pol, 5, CXL_SET_FEATURE_HDR, &v), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 	/* No room for the header. */
 	KUNIT_EXPECT_EQ(test, judge_set(&pol, 1, CXL_SET_FEATURE_HDR - 1, &v),
 			-EINVAL);
@@ -535,19 +535,19 @@ static void policy_features_commands(struct kunit *test)
 		.feats = feats,
 		.nr_feats = ARRAY_SIZE(feats),
 	};
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	size_t count, i;
 	unsigned int seen = 0;
 
-	cmds = cxl_fwctl_commands(&pol, false, &count);
+	cmds = cxl_fwctl_commands(&pol, &count);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
 	for (i = 0; i < count; i++) {
-		if (cmds[i].id == CXL_OP_SET_FEATURE) {
+		if (cmds[i].opcode == CXL_OP_SET_FEATURE) {
 			/* The lowest any feature allows. */
 			KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_DEBUG_WRITE);
 			KUNIT_EXPECT_EQ(test, cmds[i].flags, 0);
 			seen++;
-		} else if (cmds[i].id == CXL_OP_GET_FEATURE) {
+		} else if (cmds[i].opcode == CXL_OP_GET_FEATURE) {
 			KUNIT_EXPECT_EQ(test, cmds[i].scope, FWCTL_RPC_CONFIGURATION);
 			seen++;
 		}
@@ -558,11 +558,11 @@ static void policy_features_commands(struct kunit *test)
 	/* No feature may be set: Set Feature is listed as refused. */
 	pol.feats = &feats[2];
 	pol.nr_feats = 1;
-	cmds = cxl_fwctl_commands(&pol, false, &count);
+	cmds = cxl_fwctl_commands(&pol, &count);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
 	for (i = 0; i < count; i++)
-		if (cmds[i].id == CXL_OP_SET_FEATURE)
-			KUNIT_EXPECT_TRUE(test, cmds[i].flags & FWCTL_COMMAND_REFUSED);
+		if (cmds[i].opcode == CXL_OP_SET_FEATURE)
+			KUNIT_EXPECT_TRUE(test, cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 	kvfree(cmds);
 }
 
@@ -804,7 +804,7 @@ static void policy_tunnel_bypass(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, 0x5300, outer,
 							  olen, &v),
 				    -EBUSY, "opcode %#x", owned[i]);
-		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 		ilen = tunnel(inner, 0, owned[i], NULL, 0);
 		olen = tunnel(outer, 5, 0x5300, inner, ilen);
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, 0x5300, outer,
@@ -868,7 +868,7 @@ static void policy_tunnel_bypass(struct kunit *test)
 	olen = tunnel(outer, 0, 0x0202, NULL, 0);
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_judge(&pol, 0x5300, outer, olen, &v),
 			-EBUSY);
-	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+	KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 }
 
 /* This kernel drives the device with serial 0x77 through another path. */
@@ -903,7 +903,7 @@ static void policy_tunnel_background(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
 							  outer, olen, &v),
 				    -EBUSY, "opcode %#x", ops[i]);
-		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 		ilen = tunnel(inner, 0, ops[i], NULL, 0);
 		olen = tunnel(outer, 0, CXL_OP_TUNNEL, inner, ilen);
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
@@ -958,7 +958,7 @@ static void policy_tunnel_sanitize_fence(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
 							  outer, olen, &v),
 				    -EBUSY, "opcode %#x", ops[i]);
-		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_COMMAND_KERNEL_OWNED);
+		KUNIT_EXPECT_TRUE(test, v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
 		KUNIT_EXPECT_EQ(test, v.opcode, ops[i]);
 		olen = tunnel(outer, 0, ops[i], NULL, 0);
 		KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, CXL_OP_TUNNEL,
@@ -1057,7 +1057,7 @@ static void policy_switch_firmware(struct kunit *test)
 					    want, "opcode %#x option %u",
 					    ops[i], fm);
 			KUNIT_EXPECT_EQ(test,
-					!!(v.flags & FWCTL_COMMAND_KERNEL_OWNED),
+					!!(v.flags & FWCTL_CXL_COMMAND_KERNEL_OWNED),
 					want == -EBUSY);
 			env.busy = false;
 			KUNIT_EXPECT_EQ_MSG(test, cxl_fwctl_judge(&pol, ops[i],
@@ -2077,7 +2077,7 @@ static void policy_fabric_manager_limits(struct kunit *test)
 	};
 	static const u8 bind[6] = { 0, 1, 3, 0, 0, 0 };
 	static const u16 cascaded_cel[] = { 0x0001, 0, 0x5102, 0x0002 };
-	struct fwctl_command_info *cmds;
+	struct fwctl_cxl_command *cmds;
 	struct cxl_fwctl_verdict v;
 	size_t count, i, len;
 	u8 buf[64];
@@ -2136,11 +2136,11 @@ static void policy_fabric_manager_limits(struct kunit *test)
 
 	for (fm = 0; fm < 2; fm++) {
 		pol.fabric_manager = fm;
-		cmds = cxl_fwctl_commands(&pol, true, &count);
+		cmds = cxl_fwctl_commands(&pol, &count);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(cmds));
 		KUNIT_EXPECT_EQ(test, count, 10);
 		for (i = 0; i < count; i++) {
-			u16 op = cmds[i].id;
+			u16 op = cmds[i].opcode;
 			bool lowered = fm && (op == 0x5102 || op == 0x5201 ||
 					      op == 0x5202);
 
@@ -2150,11 +2150,8 @@ static void policy_fabric_manager_limits(struct kunit *test)
 					    lowered ? FWCTL_RPC_CONFIGURATION :
 					    FWCTL_RPC_DEBUG_WRITE_FULL,
 					    "opcode %#x option %d", op, fm);
-			KUNIT_EXPECT_EQ_MSG(test,
-					    !!(cmds[i].flags & FWCTL_COMMAND_LOCKDOWN),
-					    !lowered, "opcode %#x option %d", op, fm);
 			KUNIT_EXPECT_EQ(test,
-					!!(cmds[i].flags & FWCTL_COMMAND_BACKGROUND),
+					!!(cmds[i].flags & FWCTL_CXL_COMMAND_BACKGROUND),
 					op == 0x5201 || op == 0x5202);
 		}
 		kvfree(cmds);
@@ -2175,7 +2172,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE_PARAM(policy_effects, effects_gen_params),
 	KUNIT_CASE(policy_not_in_cel),
 	KUNIT_CASE(policy_kernel_owned_and_quirks),
-	KUNIT_CASE(policy_commands_lockdown),
+	KUNIT_CASE(policy_commands_scopes),
 	KUNIT_CASE(policy_tunnel),
 	KUNIT_CASE(policy_tunnel_malformed),
 	KUNIT_CASE(policy_tunnel_nested),

@@ -201,6 +201,35 @@ static void *rpc_refused(struct fwctl_uctx *uctx,
 	return ERR_PTR(err);
 }
 
+/*
+ * FWCTL_CXL_QUERY_COMMANDS: the policy's table, at any scope; nothing
+ * reaches the device. The reply carries the whole table: the core copies
+ * what the caller has room for and reports the full length.
+ */
+static void *cxl_fwctl_query_commands(const struct cxl_fwctl_policy *pol,
+				      const struct fwctl_rpc_cxl *in,
+				      size_t *out_len)
+{
+	struct fwctl_cxl_command *cmds __free(kvfree) = NULL;
+	struct fwctl_rpc_cxl_out *out;
+	size_t count, len;
+
+	if (in->flags || in->reserved1 || in->op_size ||
+	    *out_len < sizeof(out->hdr))
+		return ERR_PTR(-EINVAL);
+	cmds = cxl_fwctl_commands(pol, &count);
+	if (IS_ERR(cmds))
+		return no_free_ptr(cmds);
+	len = count * sizeof(*cmds);
+	out = kvzalloc(sizeof(out->hdr) + len, GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return ERR_PTR(-ENOMEM);
+	out->size = len;
+	memcpy(out->payload, cmds, len);
+	*out_len = sizeof(out->hdr) + len;
+	return out;
+}
+
 /**
  * cxl_fwctl_rpc_send() - run one fwctl RPC on a CXL mailbox
  * @uctx: the RPC's context
@@ -216,6 +245,7 @@ static void *rpc_refused(struct fwctl_uctx *uctx,
  * The first five arguments are those of &fwctl_ops.fw_rpc. The command is
  * judged by the policy and refused when it needs a higher scope than
  * @scope; the core has tainted the kernel for a write scope already.
+ * FWCTL_CXL_QUERY_COMMANDS is answered from the policy.
  *
  * Return: the reply (kvfree() it), or ERR_PTR(-EINVAL) for a malformed
  * request, the policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is
@@ -236,6 +266,8 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	int ret, result;
 	bool ran;
 
+	if (in_len >= sizeof(in->hdr) && in->opcode == FWCTL_CXL_QUERY_COMMANDS)
+		return cxl_fwctl_query_commands(pol, in, out_len);
 	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
 		return ERR_PTR(-EINVAL);
 

@@ -442,28 +442,10 @@ static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	return out;
 }
 
-static struct fwctl_command_info *sw_commands(struct fwctl_uctx *uctx,
-					      size_t *count)
-{
-	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
-					     fwctl);
-	bool locked = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
-	struct fwctl_command_info *cmds;
-	int ret;
-
-	ret = sw_lock_policy(sw);
-	if (ret)
-		return ERR_PTR(ret);
-	cmds = cxl_fwctl_commands(&sw->pol, locked, count);
-	up_read(&sw->pol_lock);
-	return cmds;
-}
-
 static const struct fwctl_ops cxl_switch_fwctl_ops = {
 	.device_type = FWCTL_DEVICE_TYPE_CXL,
 	.uctx_size = sizeof(struct fwctl_uctx),
 	.info = sw_info,
-	.commands = sw_commands,
 	.fw_rpc = sw_rpc,
 };
 

@@ -16,7 +16,8 @@
 
 /**
  * struct fwctl_rpc_cxl - ioctl(FWCTL_RPC) input for CXL devices
- * @opcode: the CXL mailbox command opcode, 0 to 0xffff
+ * @opcode: the CXL mailbox command opcode, 0 to 0xffff; or
+ *	FWCTL_CXL_QUERY_COMMANDS
  * @flags: must be 0
  * @op_size: bytes of mailbox input payload after @hdr; at most the RPC's
  *	in_len minus sizeof(struct fwctl_rpc_cxl_hdr) (a larger in_len, such
@@ -116,6 +117,54 @@ struct fwctl_info_cxl {
 	__u16 device_id;
 	__u32 pad;
 	__aligned_u64 serial;
+};
+
+/**
+ * DOC: FWCTL_CXL_QUERY_COMMANDS
+ *
+ * A request whose opcode is FWCTL_CXL_QUERY_COMMANDS, outside the 16-bit
+ * range of mailbox opcodes, with flags and op_size 0, is not sent to the
+ * device.
+ * Its reply's payload is an array of &struct fwctl_cxl_command: every
+ * command of the device's Command Effects Log, as this kernel's policy
+ * judges it for this device, and &fwctl_rpc_cxl_out.size is the array's
+ * length in bytes. It is answered at every scope: a tool asks at
+ * FWCTL_RPC_CONFIGURATION, which never taints. When out_len is too small
+ * the reply is cut short, and FWCTL_RPC's out_len reports the length the
+ * whole reply needs. A driver that has no such policy answers EINVAL, as
+ * for any other request it does not know.
+ *
+ * Each request is judged again when it is sent: a command's port or the
+ * device may be in use, and the payload of some commands (a tunnel's, Set
+ * Feature's) decides their scope.
+ */
+#define FWCTL_CXL_QUERY_COMMANDS 0x10000
+
+/**
+ * enum fwctl_cxl_command_flags - &fwctl_cxl_command.flags
+ * @FWCTL_CXL_COMMAND_REFUSED: never runs through fwctl on this kernel;
+ *	&fwctl_cxl_command.scope is meaningless
+ * @FWCTL_CXL_COMMAND_KERNEL_OWNED: the kernel drives this command itself
+ *	(firmware, partitions, sanitize, ...); refused as well
+ * @FWCTL_CXL_COMMAND_BACKGROUND: runs as a background operation
+ */
+enum fwctl_cxl_command_flags {
+	FWCTL_CXL_COMMAND_REFUSED = 1 << 0,
+	FWCTL_CXL_COMMAND_KERNEL_OWNED = 1 << 1,
+	FWCTL_CXL_COMMAND_BACKGROUND = 1 << 2,
+};
+
+/**
+ * struct fwctl_cxl_command - one entry of the FWCTL_CXL_QUERY_COMMANDS reply
+ * @opcode: the mailbox opcode
+ * @scope: the lowest &enum fwctl_rpc_scope that runs it. Under lockdown
+ *	FWCTL_RPC_DEBUG_WRITE_FULL is refused whatever the command.
+ * @flags: &enum fwctl_cxl_command_flags
+ */
+struct fwctl_cxl_command {
+	__u16 opcode;
+	__u8 scope;
+	__u8 flags;
 };
 
 #endif

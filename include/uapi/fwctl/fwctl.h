@@ -62,28 +62,9 @@ enum fwctl_device_type {
 };
 
 /**
- * DOC: FWCTL_INFO_FLAG_COMMANDS
- *
- * With this flag FWCTL_INFO returns, instead of the driver's device data,
- * an array of &struct fwctl_command_info: every command the device knows
- * and the lowest scope that may run it on this kernel. With a
- * device_data_len of 0 the kernel only reports the length the array needs.
- * Drivers that cannot answer give EOPNOTSUPP.
- *
- * This is an extension of this kernel, not a mainline flag. Mainline
- * rejects every FWCTL_INFO flag with EOPNOTSUPP and assigns its own flags
- * from bit 0 upwards, so the extension takes the last bit, 31, and bits 0
- * to 30 are left to mainline. A tool probes with the flag set: EOPNOTSUPP
- * means the kernel (or the driver) does not offer the list. Should mainline
- * ever give bit 31 a meaning, or add a command list of its own, this
- * kernel follows mainline and the extension moves.
- */
-#define FWCTL_INFO_FLAG_COMMANDS 0x80000000U
-
-/**
  * struct fwctl_info - ioctl(FWCTL_INFO)
  * @size: sizeof(struct fwctl_info)
- * @flags: 0, or FWCTL_INFO_FLAG_COMMANDS
+ * @flags: must be 0
  * @out_device_type: set to the device's &enum fwctl_device_type
  * @device_data_len: in: bytes available at @out_device_data, which may be
  *	0; out: the full length of the data the kernel has. The kernel writes
@@ -91,10 +72,9 @@ enum fwctl_device_type {
  *	length. When the input was smaller than the data, only that many bytes
  *	were written: call again with a buffer of the returned length. With
  *	an input length of 0 nothing is written and 0 comes back, as on
- *	mainline; only with FWCTL_INFO_FLAG_COMMANDS does a length of 0 report
- *	the length needed.
+ *	mainline.
  * @out_device_data: user pointer to the buffer for the device data; its
- *	format depends on @out_device_type (and on @flags)
+ *	format depends on @out_device_type
  *
  * Reports what kind of device this is and driver-defined data describing it.
  */
@@ -152,35 +132,5 @@ struct fwctl_rpc {
 };
 
 #define FWCTL_RPC _IO(FWCTL_TYPE, FWCTL_CMD_RPC)
-
-/**
- * enum fwctl_command_flags - qualifiers of a &struct fwctl_command_info
- * @FWCTL_COMMAND_REFUSED: the command never runs through fwctl on this
- *	kernel; @scope is meaningless
- * @FWCTL_COMMAND_KERNEL_OWNED: the kernel drives this command itself and
- *	refuses it from userspace while the device is in use
- * @FWCTL_COMMAND_LOCKDOWN: refused because the kernel is locked down
- * @FWCTL_COMMAND_BACKGROUND: runs as a background operation
- */
-enum fwctl_command_flags {
-	FWCTL_COMMAND_REFUSED = 1 << 0,
-	FWCTL_COMMAND_KERNEL_OWNED = 1 << 1,
-	FWCTL_COMMAND_LOCKDOWN = 1 << 2,
-	FWCTL_COMMAND_BACKGROUND = 1 << 3,
-};
-
-/**
- * struct fwctl_command_info - one entry of FWCTL_INFO_FLAG_COMMANDS data
- * @id: the driver's command identifier (for CXL, the mailbox opcode)
- * @scope: the lowest &enum fwctl_rpc_scope that runs the command
- * @flags: &enum fwctl_command_flags
- * @reserved: 0
- */
-struct fwctl_command_info {
-	__u32 id;
-	__u32 scope;
-	__u32 flags;
-	__u32 reserved;
-};
 
 #endif /* _UAPI_FWCTL_H */

@@ -97,3 +97,21 @@ IS(CXL_CMD_EFFECTS_RESERVED, 0xf000);
 IS(CXL_FEATURE_F_CHANGEABLE, 0x1);
 IS(CXL_SET_FEAT_FLAG_DATA_TRANSFER_MASK, 0x7);
 IS(CXL_SET_FEAT_FLAG_DATA_SAVED_ACROSS_RESET, 0x8);
+
+/*
+ * What this series adds to the CXL format (patches-7.3/0009): not in
+ * mainline, but fixed for userspace once released.
+ */
+LAYOUT(struct fwctl_info_cxl, 32);
+AT(struct fwctl_info_cxl, component, 4);
+AT(struct fwctl_info_cxl, cel_entries, 12);
+AT(struct fwctl_info_cxl, vendor_id, 16);
+AT(struct fwctl_info_cxl, serial, 24);
+IS(FWCTL_CXL_QUERY_COMMANDS, 0x10000);
+LAYOUT(struct fwctl_cxl_command, 4);
+AT(struct fwctl_cxl_command, opcode, 0);
+AT(struct fwctl_cxl_command, scope, 2);
+AT(struct fwctl_cxl_command, flags, 3);
+IS(FWCTL_CXL_COMMAND_REFUSED, 1);
+IS(FWCTL_CXL_COMMAND_KERNEL_OWNED, 2);
+IS(FWCTL_CXL_COMMAND_BACKGROUND, 4);

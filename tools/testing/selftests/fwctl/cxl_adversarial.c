@@ -468,14 +468,9 @@ TEST_F(adv, policy_table)
 	static const struct cxl_mock_path at[] = {
 		MOCK_P(), MOCK_P(1), MOCK_P(2, 0),
 	};
-	struct fwctl_command_info cmds[128];
-	struct fwctl_info info = {
-		.size = sizeof(info),
-		.flags = FWCTL_INFO_FLAG_COMMANDS,
-		.device_data_len = sizeof(cmds),
-		.out_device_data = (uintptr_t)cmds,
-	};
+	struct fwctl_cxl_command cmds[128];
 	unsigned int i, j, n, seen = 0;
+	int ret;
 
 	for (j = 0; j < ARRAY_SIZE(at); j++) {
 		for (i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -518,24 +513,27 @@ TEST_F(adv, policy_table)
 	ASSERT_EQ(-EBUSY, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(),
 				       0x0201, NULL, 0));
 
-	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
-	n = info.device_data_len / sizeof(cmds[0]);
+	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
+				 ARRAY_SIZE(cmds));
+	ASSERT_LE(0, ret);
+	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
+	n = ret;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ARRAY_SIZE(rows); j++) {
-			if (cmds[i].id != ROW_OP(j))
+			if (cmds[i].opcode != ROW_OP(j))
 				continue;
 			seen++;
 			if (rows[j].err) {
-				ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+				ASSERT_TRUE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 			} else {
 				ASSERT_EQ(rows[j].scope, cmds[i].scope)
 					TH_LOG("row %u", j);
-				ASSERT_FALSE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+				ASSERT_FALSE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 			}
 		}
-		if (cmds[i].id == 0x0201)
+		if (cmds[i].opcode == 0x0201)
 			ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE_FULL, cmds[i].scope);
-		if (cmds[i].id == 0x5102)
+		if (cmds[i].opcode == 0x5102)
 			ASSERT_EQ(self->fm ? FWCTL_RPC_CONFIGURATION :
 			       FWCTL_RPC_DEBUG_WRITE_FULL, cmds[i].scope);
 	}

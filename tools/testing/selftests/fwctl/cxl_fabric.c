@@ -463,35 +463,29 @@ TEST_F(fab, commands_query)
 		{ 0x0202, FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
 		{ 0xc000, FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_RPC_DEBUG_WRITE_FULL },
 	};
-	struct fwctl_command_info cmds[64];
-	struct fwctl_info info = {
-		.size = sizeof(info),
-		.flags = FWCTL_INFO_FLAG_COMMANDS,
-		.device_data_len = sizeof(cmds),
-		.out_device_data = (uintptr_t)cmds,
-	};
-	bool locked = strcmp(lockdown_level(), "none") != 0;
+	struct fwctl_cxl_command cmds[64];
 	unsigned int i, j, n;
+	int ret;
 
-	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
-	n = info.device_data_len / sizeof(cmds[0]);
+	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
+				 ARRAY_SIZE(cmds));
+	ASSERT_LE(0, ret);
+	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
+	n = ret;
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		uint32_t scope = self->fm ? want[i].fm : want[i].host;
 
-		for (j = 0; j < n && cmds[j].id != want[i].opcode; j++)
+		for (j = 0; j < n && cmds[j].opcode != want[i].opcode; j++)
 			;
 		ASSERT_LT(j, n) TH_LOG("opcode %#x not listed", want[i].opcode);
-		ASSERT_EQ(scope, cmds[j].scope) TH_LOG("opcode %#x", cmds[j].id);
-		ASSERT_EQ(0, cmds[j].flags & FWCTL_COMMAND_REFUSED);
-		ASSERT_EQ(locked && scope == FWCTL_RPC_DEBUG_WRITE_FULL,
-			  !!(cmds[j].flags & FWCTL_COMMAND_LOCKDOWN))
-			TH_LOG("opcode %#x", cmds[j].id);
+		ASSERT_EQ(scope, cmds[j].scope) TH_LOG("opcode %#x", cmds[j].opcode);
+		ASSERT_EQ(0, cmds[j].flags & FWCTL_CXL_COMMAND_REFUSED);
 	}
 	/* Bind and unbind run in the background. */
-	for (j = 0; j < n && cmds[j].id != 0x5201; j++)
+	for (j = 0; j < n && cmds[j].opcode != 0x5201; j++)
 		;
 	ASSERT_LT(j, n);
-	ASSERT_TRUE(cmds[j].flags & FWCTL_COMMAND_BACKGROUND);
+	ASSERT_TRUE(cmds[j].flags & FWCTL_CXL_COMMAND_BACKGROUND);
 }
 
 TEST_HARNESS_MAIN

@@ -177,16 +177,11 @@ TEST_F(md, identify_memdev)
 /* One log, the CEL, read whole; it lists what the commands query lists. */
 TEST_F(md, logs_and_cel)
 {
-	struct fwctl_command_info cmds[64];
-	struct fwctl_info info = {
-		.size = sizeof(info),
-		.flags = FWCTL_INFO_FLAG_COMMANDS,
-		.device_data_len = sizeof(cmds),
-		.out_device_data = (uintptr_t)cmds,
-	};
+	struct fwctl_cxl_command cmds[64];
 	uint8_t in[24] = {};
 	struct cxl_rsp rsp;
 	unsigned int i, j, n, found;
+	int ret;
 	uint32_t size;
 
 	ASSERT_EQ(0, cxl_rpc(self->fd, 0, OP_GET_SUPPORTED_LOGS, NULL, 0, &rsp));
@@ -202,35 +197,38 @@ TEST_F(md, logs_and_cel)
 	ASSERT_EQ(0, rsp.hdr.retval);
 	ASSERT_EQ(size, rsp.hdr.size);
 
-	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
-	n = info.device_data_len / sizeof(cmds[0]);
+	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
+				 ARRAY_SIZE(cmds));
+	ASSERT_LE(0, ret);
+	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
+	n = ret;
 	for (i = 0; i < size / 4; i++) {
 		uint16_t op = le16(rsp.payload + 4 * i);
 
 		for (found = 0, j = 0; j < n; j++)
-			found += cmds[j].id == op;
+			found += cmds[j].opcode == op;
 		ASSERT_EQ(1, found) TH_LOG("opcode %#x", op);
 	}
 	for (i = 0; i < n; i++) {
-		switch (cmds[i].id) {
+		switch (cmds[i].opcode) {
 		case OP_SCAN_MEDIA:
 		case OP_SCAN_MEDIA_RESULTS:
 		case OP_GET_POISON_LIST:
 		case OP_SANITIZE:
 		case OP_SET_LSA:
 		case OP_TRANSFER_FW:
-			ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_KERNEL_OWNED);
-			ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			ASSERT_TRUE(cmds[i].flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
+			ASSERT_TRUE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 			break;
 		case OP_SET_FEATURE:
 			/* Both QEMU features are EDAC's on 7.x: none to set. */
 			if (kernel_owns_ras_features()) {
-				ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+				ASSERT_TRUE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 				break;
 			}
 			/* Both QEMU features change config immediately. */
 			ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE_FULL, cmds[i].scope);
-			ASSERT_FALSE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			ASSERT_FALSE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 			break;
 		case OP_IDENTIFY_MEMDEV:
 		case OP_GET_FEATURE:

@@ -492,22 +492,20 @@ TEST_F(sw, truncated_reply)
 
 TEST_F(sw, commands_query)
 {
-	struct fwctl_command_info cmds[32];
-	struct fwctl_info info = {
-		.size = sizeof(info),
-		.flags = FWCTL_INFO_FLAG_COMMANDS,
-		.device_data_len = sizeof(cmds),
-		.out_device_data = (uintptr_t)cmds,
-	};
+	struct fwctl_cxl_command cmds[32];
 	unsigned int i, n, seen = 0;
+	int ret;
 
-	ASSERT_EQ(0, ioctl(self->fd, FWCTL_INFO, &info));
-	n = info.device_data_len / sizeof(cmds[0]);
+	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
+				 ARRAY_SIZE(cmds));
+	ASSERT_LE(0, ret);
+	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
+	n = ret;
 	ASSERT_EQ(9, n);	/* the CEL */
 	for (i = 0; i < n; i++) {
 		/* Nothing on a switch is the kernel's by type. */
-		ASSERT_FALSE(cmds[i].flags & FWCTL_COMMAND_KERNEL_OWNED);
-		switch (cmds[i].id) {
+		ASSERT_FALSE(cmds[i].flags & FWCTL_CXL_COMMAND_KERNEL_OWNED);
+		switch (cmds[i].opcode) {
 		case 0x0001:
 		case 0x5300:
 			ASSERT_EQ(FWCTL_RPC_CONFIGURATION, cmds[i].scope);
@@ -516,12 +514,52 @@ TEST_F(sw, commands_query)
 			break;
 		case 0x0300:
 		case 0x0301:
-			ASSERT_TRUE(cmds[i].flags & FWCTL_COMMAND_REFUSED);
+			ASSERT_TRUE(cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED);
 			seen |= 2;
 			break;
 		}
 	}
 	ASSERT_EQ(3, seen);
+}
+
+/* The commands query's own rules: no payload, no flags, any reply room. */
+TEST_F(sw, commands_query_rules)
+{
+	struct fwctl_rpc_cxl_hdr req = { .opcode = FWCTL_CXL_QUERY_COMMANDS };
+	struct {
+		struct fwctl_rpc_cxl_out_hdr hdr;
+		struct fwctl_cxl_command c[2];
+	} rsp;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = FWCTL_RPC_DEBUG_READ_ONLY,
+		.in_len = sizeof(req),
+		.out_len = sizeof(rsp),
+		.in = (uintptr_t)&req,
+		.out = (uintptr_t)&rsp,
+	};
+	struct fwctl_cxl_command full[16];
+
+	ASSERT_EQ(9, cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION,
+					full, ARRAY_SIZE(full)));
+	/* Room for two of the nine: cut short, the full length reported. */
+	ASSERT_EQ(0, ioctl(self->fd, FWCTL_RPC, &rpc));
+	ASSERT_EQ(sizeof(rsp.hdr) + 9 * sizeof(rsp.c[0]), rpc.out_len);
+	ASSERT_EQ(9 * sizeof(rsp.c[0]), rsp.hdr.size);
+	ASSERT_EQ(0, rsp.hdr.retval);
+	ASSERT_EQ(0, memcmp(rsp.c, full, sizeof(rsp.c)));
+	/* Too little room for the header, flags, a payload: EINVAL. */
+	rpc.out_len = sizeof(rsp.hdr) - 1;
+	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_RPC, &rpc));
+	ASSERT_EQ(EINVAL, errno);
+	rpc.out_len = sizeof(rsp);
+	req.flags = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_RPC, &rpc));
+	ASSERT_EQ(EINVAL, errno);
+	req.flags = 0;
+	req.op_size = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, FWCTL_RPC, &rpc));
+	ASSERT_EQ(EINVAL, errno);
 }
 
 static int identify_full(int fd)

@@ -51,6 +51,40 @@ static inline int cxl_rpc(int fd, uint32_t scope, uint16_t opcode,
 	return 0;
 }
 
+/*
+ * FWCTL_CXL_QUERY_COMMANDS at scope, into cmds (room for max entries).
+ * Returns the entries the device has, which may be more than max, or
+ * -errno.
+ */
+static inline int cxl_query_commands(int fd, uint32_t scope,
+				     struct fwctl_cxl_command *cmds,
+				     unsigned int max)
+{
+	struct fwctl_rpc_cxl_hdr req = { .opcode = FWCTL_CXL_QUERY_COMMANDS };
+	struct cxl_rsp rsp;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = scope,
+		.in_len = sizeof(req),
+		.out_len = sizeof(rsp),
+		.in = (uintptr_t)&req,
+		.out = (uintptr_t)&rsp,
+	};
+	unsigned int n;
+
+	memset(&rsp, 0, sizeof(rsp));
+	if (ioctl(fd, FWCTL_RPC, &rpc))
+		return -errno;
+	if (rsp.hdr.retval || rsp.hdr.size % sizeof(*cmds) ||
+	    rpc.out_len != sizeof(rsp.hdr) + rsp.hdr.size)
+		return -EPROTO;
+	n = rsp.hdr.size / sizeof(*cmds);
+	if (max > sizeof(rsp.payload) / sizeof(*cmds))
+		max = sizeof(rsp.payload) / sizeof(*cmds);
+	memcpy(cmds, rsp.payload, (n < max ? n : max) * sizeof(*cmds));
+	return n;
+}
+
 /* A tunnel request to port carrying opcode and its payload; returns size. */
 static inline size_t cxl_tunnel(uint8_t *buf, uint8_t port, uint16_t opcode,
 				const void *payload, size_t plen)

@@ -318,23 +318,6 @@ TEST_F(fwctl, info_size_rules)
 	ASSERT_EQ(EFAULT, errno);
 }
 
-TEST_F(fwctl, info_commands)
-{
-	struct fwctl_command_info cmds[8];
-	uint32_t len = 0;
-
-	ASSERT_EQ(0, do_info(self->fd, FWCTL_INFO_FLAG_COMMANDS, NULL, &len,
-			     NULL));
-	ASSERT_EQ(3 * sizeof(cmds[0]), len);
-	len = sizeof(cmds);
-	ASSERT_EQ(0, do_info(self->fd, FWCTL_INFO_FLAG_COMMANDS, cmds, &len,
-			     NULL));
-	ASSERT_EQ(FWCTL_TEST_ECHO, cmds[0].id);
-	ASSERT_EQ(FWCTL_RPC_CONFIGURATION, cmds[0].scope);
-	ASSERT_EQ(FWCTL_TEST_SLEEP, cmds[2].id);
-	ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE, cmds[2].scope);
-}
-
 TEST_F(fwctl, unknown_ioctls)
 {
 	struct fwctl_info info = { .size = sizeof(info) };
@@ -744,7 +727,7 @@ FIXTURE_TEARDOWN(fault)
 	write_file(TEST_SYSFS "/remove", self->name);
 }
 
-enum fault_path { F_OPEN, F_INFO, F_COMMANDS, F_RPC, F_NR };
+enum fault_path { F_OPEN, F_INFO, F_RPC, F_NR };
 
 static int fault_op(int fd, const char *name, enum fault_path p)
 {
@@ -761,8 +744,6 @@ static int fault_op(int fd, const char *name, enum fault_path p)
 		return 0;
 	case F_INFO:
 		return do_info(fd, 0, buf, &len, NULL);
-	case F_COMMANDS:
-		return do_info(fd, FWCTL_INFO_FLAG_COMMANDS, buf, &len, NULL);
 	default:
 		return do_rpc(fd, FWCTL_RPC_CONFIGURATION, FWCTL_TEST_ECHO, 0,
 			      0, buf, &len);
@@ -866,8 +847,7 @@ TEST_F(fwctl, random_ioctls)
 			if (rpc->scope == FWCTL_RPC_DEBUG_WRITE_FULL && (r & 8))
 				rpc->scope = FWCTL_RPC_DEBUG_WRITE;
 		} else if (cmd == FWCTL_INFO && (r & 4)) {
-			((struct fwctl_info *)buf)->flags &=
-				FWCTL_INFO_FLAG_COMMANDS | 1;
+			((struct fwctl_info *)buf)->flags &= 0x80000001;
 			((struct fwctl_info *)buf)->device_data_len %= 128;
 			((struct fwctl_info *)buf)->out_device_data =
 				(uintptr_t)(buf + (rand() % 4096));

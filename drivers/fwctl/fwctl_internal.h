@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fwctl core internals shared by main.c, its tracepoint and KUnit tests. */
+/* fwctl core internals shared by main.c and its KUnit tests. */
 #ifndef __FWCTL_INTERNAL_H
 #define __FWCTL_INTERNAL_H
 
@@ -19,14 +19,10 @@
  */
 #define FWCTL_RPC_STACK_LEN 64
 
-/* A task name escaped by fwctl_escape_comm(): each byte as \xNN at worst. */
-#define FWCTL_COMM_ESCAPED (TASK_COMM_LEN * 4 + 1)
-
 #if IS_ENABLED(CONFIG_KUNIT)
 int fwctl_scope_allowed(u32 scope);
 int fwctl_errno(int err);
 extern unsigned long fwctl_tainted;
-char *fwctl_escape_comm(char *buf, const char *comm);
 int fwctl_fops_open(struct inode *inode, struct file *filp);
 int fwctl_fops_release(struct inode *inode, struct file *filp);
 long fwctl_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

@@ -66,7 +66,7 @@ static void fwctl_test_scope_allowed(struct kunit *test)
 	put_cred(new);
 }
 
-/* --- what userspace sees of a driver's errors and of a task name ------ */
+/* --- what userspace sees of a driver's errors ----------------------- */
 
 static void fwctl_test_errno(struct kunit *test)
 {
@@ -81,29 +81,6 @@ static void fwctl_test_errno(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-EPROBE_DEFER), -EIO);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-EIOCBQUEUED), -EIO);
 	KUNIT_EXPECT_EQ(test, fwctl_errno(-MAX_ERRNO), -EIO);
-}
-
-static void fwctl_test_escape_comm(struct kunit *test)
-{
-	char buf[FWCTL_COMM_ESCAPED];
-	char worst[TASK_COMM_LEN];
-
-	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "fwctl"), "fwctl");
-	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "kworker/0:1-ev"),
-			   "kworker/0:1-ev");
-	/* A forged second line and forged fields stay inside one field. */
-	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "a\nfwctl x"),
-			   "a\\x0afwctl\\x20x");
-	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "a\ncomm=b"),
-			   "a\\x0acomm\\x3db");
-	KUNIT_EXPECT_STREQ(test, fwctl_escape_comm(buf, "\"q\""),
-			   "\\x22q\\x22");
-	/* The longest name of bytes that all need escaping fits. */
-	memset(worst, 0xff, sizeof(worst) - 1);
-	worst[sizeof(worst) - 1] = 0;
-	fwctl_escape_comm(buf, worst);
-	KUNIT_EXPECT_EQ(test, strlen(buf), (TASK_COMM_LEN - 1) * 4);
-	KUNIT_EXPECT_MEMEQ(test, buf, "\\xff\\xff", 8);
 }
 
 /* --- a fake driver and the real file operations ----------------------- */
@@ -139,8 +116,8 @@ static void *kdrv_info(struct fwctl_uctx *uctx, size_t *length)
 /*
  * Replies with the request reversed and twice as long, and records whether
  * the kernel was tainted when it was called. A request that starts with 'E'
- * fails with the errno in its second byte plus 500; one that starts with 'I' is reversed in place
- * and returned as the reply.
+ * fails with the errno in its second byte plus 500; one that starts with
+ * 'I' is reversed in place and returned as the reply.
  */
 static void *kdrv_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		      void *rpc_in, size_t in_len, size_t *out_len)
@@ -558,7 +535,6 @@ static void fwctl_test_unregister_open(struct kunit *test)
 static struct kunit_case fwctl_core_cases[] = {
 	KUNIT_CASE_PARAM(fwctl_test_scope_allowed, scope_gen_params),
 	KUNIT_CASE(fwctl_test_errno),
-	KUNIT_CASE(fwctl_test_escape_comm),
 	{}
 };
 

@@ -6,9 +6,9 @@
  */
 #define pr_fmt(fmt) "fwctl: " fmt
 
+#include <linux/audit.h>
 #include <linux/compat.h>
 #include <linux/container_of.h>
-#include <linux/ctype.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
@@ -21,7 +21,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/uidgid.h>
 
 #include "fwctl_internal.h"
 
@@ -122,58 +121,41 @@ VISIBLE_IF_KUNIT int fwctl_errno(int err)
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_errno);
 
-/**
- * fwctl_escape_comm() - a task name made safe for one log line
- * @buf: at least FWCTL_COMM_ESCAPED bytes
- * @comm: the name, which its task chose freely
- *
- * ASCII letters, digits and "-_.:+/@" stay; every other byte, spaces,
- * quotes, '=', control characters and non-ASCII bytes included, becomes
- * \xNN, so a name cannot end the line or pose as another field.
- *
- * Return: @buf
- */
-VISIBLE_IF_KUNIT char *fwctl_escape_comm(char *buf, const char *comm)
-{
-	char *p = buf;
-	size_t i;
-
-	for (i = 0; i < TASK_COMM_LEN && comm[i]; i++) {
-		unsigned char c = comm[i];
-
-		if (isascii(c) && (isalnum(c) || strchr("-_.:+/@", c)))
-			*p++ = c;
-		else
-			p += sprintf(p, "\\x%02x", c);
-	}
-	*p = 0;
-	return buf;
-}
-EXPORT_SYMBOL_IF_KUNIT(fwctl_escape_comm);
-
 /*
- * The audit line. Out of line, so that the RPCs that log nothing do not
- * clear its buffer (CONFIG_INIT_STACK_ALL_ZERO) on every call.
+ * The audit record of a request at a write scope, as lockdown and module
+ * loading record theirs: the device, the scope asked for, the result and
+ * the process behind it (audit_log_task_info(): pid, uid, the login uid
+ * and session, comm and exe, escaped by the audit subsystem), and the
+ * failed requests left unrecorded since the last record. Out of line: the
+ * RPCs that record nothing do not pay for it.
  */
 static noinline void fwctl_audit_log(struct fwctl_device *fwctl,
 				     enum fwctl_rpc_scope scope, int ret)
 {
-	char comm[FWCTL_COMM_ESCAPED];
+	struct audit_buffer *ab;
+	unsigned int missed;
 
-	dev_notice(&fwctl->dev,
-		   "audit: comm=%s pid=%d uid=%u scope=%s errno=%d\n",
-		   fwctl_escape_comm(comm, current->comm),
-		   task_tgid_nr(current),
-		   from_kuid(&init_user_ns, current_uid()),
-		   fwctl_scope_name(scope), -ret);
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	/* Taken only with a record to carry it: none is lost. */
+	missed = atomic_xchg(&fwctl->audit_missed, 0);
+	audit_log_format(ab, "op=fwctl_rpc dev=%s scope=%s errno=%d res=%d",
+			 dev_name(&fwctl->dev), fwctl_scope_name(scope), -ret,
+			 !ret);
+	if (missed)
+		audit_log_format(ab, " unrecorded_failures=%u", missed);
+	audit_log_task_info(ab);
+	audit_log_end(ab);
 }
 
 /*
- * Every RPC is traced. Each request at a write scope is also logged: the
- * ones the driver completed always, failed ones within the device's rate
- * limit, so that a flood of refused requests cannot push a completed one
- * out of the log. The core does not know the driver's commands: what the
- * request asked the device to do is the driver's to record.
+ * Every RPC is traced. Each request at a write scope is also recorded by
+ * the audit subsystem: the ones the driver completed always, failed ones
+ * within the device's rate limit and counted beyond it, so that a flood of
+ * refused requests can neither fill the audit log nor push a completed
+ * one out of it. The core does not know the driver's commands: which
+ * command ran is the driver's to record.
  */
 static void fwctl_audit(struct fwctl_device *fwctl, enum fwctl_rpc_scope scope,
 			int ret)
@@ -181,8 +163,10 @@ static void fwctl_audit(struct fwctl_device *fwctl, enum fwctl_rpc_scope scope,
 	trace_fwctl_rpc(fwctl, scope, ret);
 	if (scope < FWCTL_RPC_DEBUG_WRITE)
 		return;
-	if (ret && !__ratelimit(&fwctl->audit_rs))
+	if (ret && !__ratelimit(&fwctl->audit_rs)) {
+		atomic_inc(&fwctl->audit_missed);
 		return;
+	}
 	fwctl_audit_log(fwctl, scope, ret);
 }
 
@@ -620,6 +604,8 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	INIT_LIST_HEAD(&fwctl->uctx_list);
 	ratelimit_state_init(&fwctl->audit_rs, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
+	/* The records count what the limit left out: no printk of it. */
+	ratelimit_set_flags(&fwctl->audit_rs, RATELIMIT_MSG_ON_RELEASE);
 	fwctl->ops = ops;
 	device_initialize(&fwctl->dev);
 	/* From here on the release function frees everything. */

@@ -10,8 +10,6 @@
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 
-#include "fwctl_internal.h"
-
 TRACE_EVENT(fwctl_rpc,
 	    TP_PROTO(const struct fwctl_device *fwctl,
 		     enum fwctl_rpc_scope scope, int result),

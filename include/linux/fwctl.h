@@ -69,9 +69,11 @@ struct fwctl_ops {
  * @uctx_list_lock: protects @uctx_list
  * @uctx_list: every open context not yet closed
  * @ops: the driver's ops; NULL once unregistered, under @registration_lock
- * @audit_rs: rate limit of this device's audit log lines of failed
+ * @audit_rs: rate limit of this device's audit records of failed
  *	requests, so one noisy device cannot hide another's; completed
- *	requests are always logged
+ *	requests are always recorded
+ * @audit_missed: failed requests the rate limit left unrecorded since the
+ *	last record, which reports them
  *
  * Embedded at the start of the driver's own struct, see
  * fwctl_alloc_device(). Reference counted through @dev: files hold a
@@ -86,6 +88,7 @@ struct fwctl_device {
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
 	struct ratelimit_state audit_rs;
+	atomic_t audit_missed;
 };
 
 /**

@@ -55,5 +55,5 @@ say "accepted: the same Set Feature at debug-write-full"
 run fwctl rpc "$mem" --opcode 0x0502 --scope debug-write-full --hex ${scrub}0c01
 say "taint after it: $(cat /proc/sys/kernel/tainted) (bit 19, 'J': fwctl write)"
 say "what the audit trail recorded"
-dmesg | grep "fwctl.*audit" | tail -n 5
+dmesg | grep -E 'op=(fwctl_rpc|cxl_fwctl)' | tail -n 5
 echo "=== FWCTL-DEMO-END"

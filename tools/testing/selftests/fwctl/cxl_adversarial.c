@@ -12,7 +12,7 @@
  *
  * Every type-3 lists the kernel's commands with no or background-only
  * effects. Each refusal asserts its errno, that nothing reached the device
- * and (once per device, within the audit rate limit) its audit line. The
+ * and (once per device, within the audit rate limit) its audit record. The
  * kernel is tainted by the write scope the refusals ask for, as fwctl
  * taints by the requested scope: whether a command reached the device is
  * read from the mock's counters, never from the taint. Built with
@@ -252,35 +252,6 @@ static int fw_info(struct mock_switch *sw, struct cxl_mock_path path,
 	return mock_cmd(sw, &c);
 }
 
-/* The kernel log from now on: open /dev/kmsg at its end. */
-static int kmsg_mark(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* Whether a record since the mark holds every one of the strings. */
-static bool kmsg_saw(int fd, const char *a, const char *b, const char *c)
-{
-	char rec[1024];
-	bool seen = false;
-	ssize_t n;
-
-	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		if (n <= 0)
-			continue;
-		rec[n] = 0;
-		if (strstr(rec, "audit:") && strstr(rec, a) &&
-		    (!b || strstr(rec, b)) && (!c || strstr(rec, c)))
-			seen = true;
-	}
-	close(fd);
-	return seen;
-}
-
 #ifndef ADV_WRITES
 /*
  * The review's tunnel bypass, one, two and three levels down, at every
@@ -293,8 +264,9 @@ TEST_F(adv, kernel_owned_at_every_depth)
 		MOCK_P(0), MOCK_P(1), MOCK_P(2, 0), MOCK_P(3),
 	};
 	unsigned int i, j;
-	int k = kmsg_mark();
+	int audit = audit_open();
 
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
 	for (j = 0; j < ARRAY_SIZE(t3); j++) {
 		for (i = 0; i < ARRAY_SIZE(owned); i++) {
 			uint8_t in[64] = {};
@@ -306,8 +278,9 @@ TEST_F(adv, kernel_owned_at_every_depth)
 			ASSERT_EQ(0, mock_count(&self->sw, t3[j], owned[i].opcode));
 		}
 	}
-	/* The core's audit line: the scope and the errno. */
-	ASSERT_TRUE(kmsg_saw(k, "scope=debug-write errno=16", NULL, NULL));
+	/* The core's audit record: the scope and the errno. */
+	ASSERT_EQ(1, audit_count(audit, "op=fwctl_rpc",
+				 "scope=debug-write errno=16 res=0", NULL, 1));
 	/* Three levels: deeper than CXL defines, refused before the device. */
 	ASSERT_EQ(-EOPNOTSUPP, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE,
 					    MOCK_P(2, 1, 0), 0x0a00, NULL, 0));
@@ -359,8 +332,9 @@ TEST_F(adv, ports_in_use)
 {
 	uint8_t in[8] = {};
 	unsigned int i;
-	int k = kmsg_mark();
+	int audit = audit_open();
 
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
 	for (i = 0; i < ARRAY_SIZE(port_ops); i++) {
 		uint16_t op = port_ops[i];
 		bool vppb = op == 0x5202 || op == 0x5203;
@@ -384,7 +358,8 @@ TEST_F(adv, ports_in_use)
 			TH_LOG("opcode %#x", op);
 		ASSERT_EQ(FREE_PORT_RUNS(op), mock_count(&self->sw, MOCK_P(), op));
 	}
-	ASSERT_TRUE(kmsg_saw(k, "scope=debug-write errno=16", NULL, NULL));
+	ASSERT_EQ(1, audit_count(audit, "op=fwctl_rpc",
+				 "scope=debug-write errno=16 res=0", NULL, 1));
 
 	/* Bind vPPB: the vPPB and the port it binds must both be free. */
 	in[0] = 0;
@@ -911,8 +886,7 @@ TEST_F(adv, switch_changed_outside_fwctl)
 TEST_F(adv, accepted_writes_taint)
 {
 	uint8_t in[8] = { 1 };
-	int k;
-
+	char buf[8192];
 	int audit;
 
 	/*
@@ -920,31 +894,36 @@ TEST_F(adv, accepted_writes_taint)
 	 * audit record names the command the tunnel carried and its path,
 	 * not 0x5300; the core's line names the scope.
 	 */
-	k = kmsg_mark();
 	audit = audit_open();
 	ASSERT_LE(0, audit);
 	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE, MOCK_P(2, 0),
 				  ROW_OP(3), NULL, 0));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ROW_OP(3)));
 	ASSERT_TRUE(kernel_tainted_fwctl());
-	ASSERT_TRUE(kmsg_saw(k, "scope=debug-write errno=0", NULL, NULL));
-	ASSERT_EQ(1, audit_count(audit, "op=cxl_fwctl_write",
-				 "opcode=0x0a03 depth=2 path=2.0 ",
-				 "needs=2 rc=0 res=1", 1));
+	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
+	ASSERT_TRUE(audit_has(buf, "op=fwctl_rpc",
+			      "scope=debug-write errno=0 res=1", NULL));
+	ASSERT_TRUE(audit_has(buf, "op=cxl_fwctl_write",
+			      "opcode=0x0a03 depth=2 path=2.0 ",
+			      "needs=2 rc=0 res=1")) TH_LOG("%s", buf);
 
 	/* Physical Port Control of the free port 1: full scope. */
-	k = kmsg_mark();
+	audit = audit_open();
+	ASSERT_LE(0, audit);
 	if (self->locked) {
 		ASSERT_EQ(-EPERM, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 					       MOCK_P(), 0x5102, in, 2));
 		ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), 0x5102));
-		close(k);
+		close(audit);
 		return;
 	}
 	ASSERT_EQ(0, mock_send_at(self->fd, FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_P(),
 				  0x5102, in, 2));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x5102));
-	ASSERT_TRUE(kmsg_saw(k, "scope=debug-write-full errno=0", NULL, NULL));
+	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
+	ASSERT_TRUE(audit_has(buf, "op=fwctl_rpc",
+			      "scope=debug-write-full errno=0 res=1", NULL))
+		TH_LOG("%s", buf);
 }
 
 /*

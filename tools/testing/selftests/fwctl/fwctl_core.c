@@ -475,35 +475,21 @@ TEST_F(fwctl, lockdown_refuses_write_full)
 	ASSERT_TRUE(found);
 }
 
-/* The audit line of a completed write-scope request of this process. */
-static void audit_line(char *buf, size_t len, const char *comm)
-{
-	snprintf(buf, len,
-		 "audit: comm=%s pid=%d uid=0 scope=debug-write errno=0",
-		 comm, getpid());
-}
+#define LOGIN_UID "4242"
 
-/* One completed write; what was logged since kmsg's mark, in kmsg_buf. */
-static int write_and_collect(int fd, int kmsg)
-{
-	int ret = echo(fd, FWCTL_RPC_DEBUG_WRITE, FWCTL_RPC_DEBUG_WRITE);
-
-	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
-	close(kmsg);
-	return ret;
-}
-
+/* Records of a completed and a refused request; "sudo" keeps the auid. */
 TEST_F(fwctl, audit_trail)
 {
 	char buf[8192], want[256], comm[32];
-	int fd, n, kmsg;
+	int fd, n, audit;
 
 	ASSERT_LT(0, read_file("/proc/self/comm", comm, sizeof(comm)));
 
 	ASSERT_EQ(0, write_file(TRACE "/trace", ""));
 	ASSERT_EQ(0, write_file(TRACE "/events/fwctl/fwctl_rpc/enable", "1"));
-	kmsg = kmsg_mark();
-	ASSERT_LE(0, kmsg);
+	ASSERT_EQ(0, write_file("/proc/self/loginuid", LOGIN_UID));
+	audit = audit_open();
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
 
 	ASSERT_EQ(0, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
 			  FWCTL_RPC_DEBUG_WRITE));
@@ -524,59 +510,79 @@ TEST_F(fwctl, audit_trail)
 	ASSERT_TRUE(contains(buf, "scope=2 result=0"));
 	ASSERT_TRUE(contains(buf, "scope=1 result=-1"));
 
-	/* The log names the process of the write-scope request. */
-	audit_line(want, sizeof(want), comm);
-	kmsg_collect(kmsg, kmsg_buf, sizeof(kmsg_buf));
-	close(kmsg);
-	ASSERT_TRUE(contains(kmsg_buf, want));
-	/* A refused read-only-scope request is traced but not logged. */
-	ASSERT_FALSE(contains(kmsg_buf, "scope=debug-read-only"));
+	/* One record, the write scope's: the process, its login uid. */
+	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "op=fwctl_rpc dev=%s ", self->name);
+	ASSERT_EQ(1, audit_lines(buf, want)) TH_LOG("%s", buf);
+	snprintf(want, sizeof(want),
+		 "op=fwctl_rpc dev=%s scope=debug-write errno=0 res=1",
+		 self->name);
+	ASSERT_TRUE(contains(buf, want)) TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), " pid=%d auid=" LOGIN_UID " uid=0 ",
+		 getpid());
+	ASSERT_TRUE(contains(buf, want)) TH_LOG("%s", buf);
+	ASSERT_TRUE(contains(buf, " ses=")) TH_LOG("%s", buf);
+	/* A refused read-only-scope request is traced, not recorded. */
+	ASSERT_FALSE(contains(buf, "scope=debug-read-only"));
 }
 
-/* However many refused requests come first, a completed write is logged. */
-TEST_F(fwctl, audit_executed_after_refused_flood)
+/*
+ * However many refused requests come first, the completed write is
+ * recorded, and every refusal is either recorded or counted.
+ */
+TEST_F(fwctl, audit_completed_after_refused_flood)
 {
-	char want[256], comm[32];
-	int i, kmsg, refused = 0;
-	char *p;
+	static char buf[1 << 16];
+	char want[64];
+	unsigned long unrecorded = 0;
+	int i, audit, refused = 0, completed = 0;
+	char *line, *p;
 
-	ASSERT_LT(0, read_file("/proc/self/comm", comm, sizeof(comm)));
-	kmsg = kmsg_mark();
-	ASSERT_LE(0, kmsg);
-	for (i = 0; i < 50; i++)
+	audit = audit_open();
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
+	for (i = 0; i < 10000; i++)
 		ASSERT_EQ(-EPERM, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
 				       FWCTL_RPC_DEBUG_WRITE_FULL));
-	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
-	audit_line(want, sizeof(want), comm);
-	ASSERT_TRUE(contains(kmsg_buf, want));
-	/* The refusals were logged too, but within their rate limit. */
-	for (p = kmsg_buf; (p = strstr(p, "scope=debug-write errno=1\n"));
-	     p++)
-		refused++;
+	ASSERT_EQ(0, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
+			  FWCTL_RPC_DEBUG_WRITE));
+	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
+
+	snprintf(want, sizeof(want), "op=fwctl_rpc dev=%s ", self->name);
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strstr(line, want))
+			continue;
+		if (strstr(line, "errno=1 res=0"))
+			refused++;
+		else if (strstr(line, "errno=0 res=1"))
+			completed++;
+		p = strstr(line, "unrecorded_failures=");
+		if (p)
+			unrecorded += strtoul(p + 20, NULL, 10);
+	}
+	ASSERT_EQ(1, completed);
 	ASSERT_LT(0, refused);
-	ASSERT_GT(50, refused);
+	ASSERT_GT(10000, refused);
+	ASSERT_EQ(10000, refused + unrecorded);
 }
 
-/* A process name cannot forge a log line or a field of one. */
+/* A process name cannot forge a record or a field of one. */
 TEST_F(fwctl, audit_escapes_comm)
 {
-	char want[256];
-	int kmsg;
+	char buf[8192], want[64];
+	int audit;
 
 	ASSERT_EQ(0, prctl(PR_SET_NAME, "x\nfwctl y=1\"", 0, 0, 0));
-	kmsg = kmsg_mark();
-	ASSERT_LE(0, kmsg);
-	ASSERT_EQ(0, write_and_collect(self->fd, kmsg));
-	/*
-	 * /dev/kmsg itself shows a backslash as \x5c and a newline as \x0a:
-	 * the record holds the kernel's escapes, not the raw bytes.
-	 */
-	snprintf(want, sizeof(want),
-		 "audit: comm=x\\x5cx0afwctl\\x5cx20y\\x5cx3d1\\x5cx22 pid=%d",
-		 getpid());
-	ASSERT_TRUE(contains(kmsg_buf, want)) TH_LOG("%s", kmsg_buf);
-	ASSERT_FALSE(contains(kmsg_buf, "comm=x\\x0afwctl"));
-	ASSERT_FALSE(contains(kmsg_buf, "fwctl y=1"));
+	audit = audit_open();
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
+	ASSERT_EQ(0, echo(self->fd, FWCTL_RPC_DEBUG_WRITE,
+			  FWCTL_RPC_DEBUG_WRITE));
+	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "op=fwctl_rpc dev=%s ", self->name);
+	ASSERT_EQ(1, audit_lines(buf, want)) TH_LOG("%s", buf);
+	/* The audit subsystem writes such a name in hex. */
+	ASSERT_TRUE(contains(buf, " comm=780A667763746C20793D3122 "))
+		TH_LOG("%s", buf);
+	ASSERT_FALSE(contains(buf, "fwctl y=1"));
 }
 
 static void *sleeper(void *arg)

@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -182,6 +186,161 @@ static inline int without_rawio(int (*fn)(int fd), int fd)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -ECHILD;
 	return -WEXITSTATUS(status);
+}
+
+/*
+ * Become the audit daemon: the kernel then sends its records to this
+ * socket instead of the rate-limited kernel log. Returns the socket.
+ */
+static inline int audit_open(void)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nlh;
+		struct audit_status s;
+	} req = {
+		.nlh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = AUDIT_SET,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		},
+		.s = { .mask = AUDIT_STATUS_PID, .pid = getpid() },
+	};
+	char ack[256];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)ack;
+	int fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0 || recv(fd, ack, sizeof(ack), 0) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* The acknowledgment carries the kernel's answer. */
+	if (nlh->nlmsg_type == NLMSG_ERROR &&
+	    ((struct nlmsgerr *)NLMSG_DATA(nlh))->error) {
+		err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * Records of type AUDIT_KERNEL_OTHER holding @op, @a and @b, waiting up to a
+ * second for each (kauditd sends them after the command returns); closes
+ * the socket, which ends its role as the audit daemon. kauditd sends one
+ * record a datagram, and its nlmsg_len counts the text without the
+ * header: the datagram's length is what bounds the text.
+ */
+static inline int audit_count(int fd, const char *op, const char *a,
+			      const char *b, int want)
+{
+	char buf[8192];
+	int seen = 0;
+
+	while (seen < want) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		ssize_t n;
+
+		if (poll(&p, 1, 1000) <= 0)
+			break;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		if (n < NLMSG_HDRLEN || nlh->nlmsg_type != AUDIT_KERNEL_OTHER)
+			continue;
+		if (strstr(NLMSG_DATA(nlh), op) &&
+		    strstr(NLMSG_DATA(nlh), a) &&
+		    (!b || strstr(NLMSG_DATA(nlh), b)))
+			seen++;
+	}
+	close(fd);
+	return seen;
+}
+
+/*
+ * Every AUDIT_KERNEL_OTHER record that arrives, one a line, into buf; closes
+ * the socket. kauditd sends records after the RPC returns, and TCG guests
+ * are slow: the first is waited for up to 3 s, the next ones until none
+ * has come for half a second. Returns the number of records, or -ENOSPC
+ * when one did not fit in buf.
+ */
+static inline int audit_collect(int fd, char *buf, size_t len)
+{
+	char rec[8192];
+	size_t used = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *nlh = (struct nlmsghdr *)rec;
+		ssize_t got;
+		int w;
+
+		if (poll(&p, 1, n ? 500 : 3000) <= 0)
+			break;
+		got = recv(fd, rec, sizeof(rec) - 1, 0);
+		if (got <= 0)
+			break;
+		rec[got] = 0;
+		if (got < NLMSG_HDRLEN || nlh->nlmsg_type != AUDIT_KERNEL_OTHER)
+			continue;
+		n++;
+		w = snprintf(buf + used, len - used, "%s\n",
+			     (char *)NLMSG_DATA(nlh));
+		if (w < 0 || used + w >= len) {
+			buf[used] = 0;
+			n = -ENOSPC;
+			break;
+		}
+		used += w;
+	}
+	close(fd);
+	return n;
+}
+
+/* How many lines of buf (from audit_collect()) hold a. */
+static inline int audit_lines(const char *buf, const char *a)
+{
+	const char *line, *end;
+	char rec[8192];
+	int n = 0;
+
+	for (line = buf; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		snprintf(rec, sizeof(rec), "%.*s", (int)(end - line), line);
+		if (strstr(rec, a))
+			n++;
+	}
+	return n;
+}
+
+/* Whether one line of buf (from audit_collect()) holds a, b and c. */
+static inline bool audit_has(const char *buf, const char *a, const char *b,
+			     const char *c)
+{
+	const char *line = buf, *end;
+	char rec[8192];
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		snprintf(rec, sizeof(rec), "%.*s", (int)(end - line), line);
+		if (strstr(rec, a) && (!b || strstr(rec, b)) &&
+		    (!c || strstr(rec, c)))
+			return true;
+	}
+	return false;
 }
 
 #endif

@@ -38,10 +38,6 @@
 #ifndef _MOCK_UTIL_H
 #define _MOCK_UTIL_H
 
-#include <linux/audit.h>
-#include <linux/netlink.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "cxl_util.h"
@@ -436,82 +432,6 @@ static inline long long mock_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/*
- * Become the audit daemon: the kernel then sends its records to this
- * socket instead of the rate-limited kernel log. Returns the socket.
- */
-static inline int audit_open(void)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct {
-		struct nlmsghdr nlh;
-		struct audit_status s;
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = AUDIT_SET,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
-		},
-		.s = { .mask = AUDIT_STATUS_PID, .pid = getpid() },
-	};
-	char ack[256];
-	struct nlmsghdr *nlh = (struct nlmsghdr *)ack;
-	int fd, err;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) < 0 || recv(fd, ack, sizeof(ack), 0) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	/* The acknowledgment carries the kernel's answer. */
-	if (nlh->nlmsg_type == NLMSG_ERROR &&
-	    ((struct nlmsgerr *)NLMSG_DATA(nlh))->error) {
-		err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/*
- * Records of type AUDIT_KERNEL_OTHER holding @op, @a and @b, waiting up to a
- * second for each (kauditd sends them after the command returns); closes
- * the socket, which ends its role as the audit daemon. kauditd sends one
- * record a datagram, and its nlmsg_len counts the text without the
- * header: the datagram's length is what bounds the text.
- */
-static inline int audit_count(int fd, const char *op, const char *a,
-			      const char *b, int want)
-{
-	char buf[8192];
-	int seen = 0;
-
-	while (seen < want) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-		ssize_t n;
-
-		if (poll(&p, 1, 1000) <= 0)
-			break;
-		n = recv(fd, buf, sizeof(buf) - 1, 0);
-		if (n <= 0)
-			break;
-		buf[n] = 0;
-		if (n < NLMSG_HDRLEN || nlh->nlmsg_type != AUDIT_KERNEL_OTHER)
-			continue;
-		if (strstr(NLMSG_DATA(nlh), op) &&
-		    strstr(NLMSG_DATA(nlh), a) &&
-		    (!b || strstr(NLMSG_DATA(nlh), b)))
-			seen++;
-	}
-	close(fd);
-	return seen;
 }
 
 #endif

@@ -99,7 +99,7 @@ IS(CXL_SET_FEAT_FLAG_DATA_TRANSFER_MASK, 0x7);
 IS(CXL_SET_FEAT_FLAG_DATA_SAVED_ACROSS_RESET, 0x8);
 
 /*
- * What this series adds to the CXL format (patches-7.3/0009): not in
+ * What this series adds to the CXL format (patches-7.3/0010): not in
  * mainline, but fixed for userspace once released.
  */
 LAYOUT(struct fwctl_info_cxl, 32);

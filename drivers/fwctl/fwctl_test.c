@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fwctl test driver: fake fwctl devices for the selftests.
+ * fwctl test driver: fake fwctl devices for the selftests. Its sysfs
+ * interface is Documentation/ABI/testing/sysfs-kernel-fwctl_test, its RPC
+ * format fwctl_test.h.
  *
  * /sys/kernel/fwctl_test/add     write anything: register a new device
  * /sys/kernel/fwctl_test/last    the name of the last device added

@@ -331,6 +331,10 @@ struct fwctl_cxl_command *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
 typedef int (*cxl_fwctl_send_t)(void *priv, struct pci_mmpt_cmd *cmd);
 
 struct fwctl_rpc_cxl;
+void cxl_fwctl_rpc_record(struct fwctl_uctx *uctx,
+			  const struct fwctl_rpc_cxl *in,
+			  const struct cxl_fwctl_verdict *v, u32 scope,
+			  bool ran, int result);
 bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
 			 const struct fwctl_rpc_cxl *in, size_t in_len,
 			 size_t out_len, size_t payload_size);

@@ -191,13 +191,41 @@ static noinline void cxl_fwctl_audit(struct fwctl_uctx *uctx,
 	audit_log_end(ab);
 }
 
+/**
+ * cxl_fwctl_rpc_record() - trace a judged command, audit one that ran
+ * @uctx: the RPC's context
+ * @in: the request
+ * @v: the policy's verdict on it
+ * @scope: the scope the RPC asked for
+ * @ran: the command reached the device (it may have acted on it even when
+ *	the wait for it failed)
+ * @result: a negative errno, or the device's return code (for a tunnel,
+ *	the innermost)
+ *
+ * Every judged command fires the cxl_fwctl_rpc event. One that ran and
+ * needed a write scope, or configured the fabric for other hosts, is also
+ * recorded by the audit subsystem. cxl_fwctl_rpc_send() does this itself;
+ * a driver that sends a judged command another way (the memory device's
+ * Feature transfers) calls this after it.
+ */
+void cxl_fwctl_rpc_record(struct fwctl_uctx *uctx,
+			  const struct fwctl_rpc_cxl *in,
+			  const struct cxl_fwctl_verdict *v, u32 scope,
+			  bool ran, int result)
+{
+	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, v, scope, ran,
+			    result);
+	if (ran && (v->fabric || v->needed >= FWCTL_RPC_DEBUG_WRITE))
+		cxl_fwctl_audit(uctx, v, in, scope, result);
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_record, FWCTL_NS(CXL_FWCTL));
+
 /* A request refused before the device saw it: traced. */
 static void *rpc_refused(struct fwctl_uctx *uctx,
 			 const struct fwctl_rpc_cxl *in,
 			 const struct cxl_fwctl_verdict *v, u32 scope, int err)
 {
-	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, v, scope, false,
-			    err);
+	cxl_fwctl_rpc_record(uctx, in, v, scope, false, err);
 	return ERR_PTR(err);
 }
 
@@ -246,6 +274,9 @@ static void *cxl_fwctl_query_commands(const struct cxl_fwctl_policy *pol,
  * judged by the policy and refused when it needs a higher scope than
  * @scope; the core has tainted the kernel for a write scope already.
  * FWCTL_CXL_QUERY_COMMANDS is answered from the policy.
+ *
+ * Context: process context, with the caller's policy held stable (its
+ * policy lock held for read) for the whole call.
  *
  * Return: the reply (kvfree() it), or ERR_PTR(-EINVAL) for a malformed
  * request, the policy's -EOPNOTSUPP or -EBUSY, -EPERM when the scope is
@@ -314,15 +345,9 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 */
 	ran = ret != -EBUSY && ret != -E2BIG && ret != -EINVAL;
 	result = ret ?: inner_rc(&v, &cmd);
-	trace_cxl_fwctl_rpc(&uctx->fwctl->dev, in->opcode, &v, scope, ran,
-			    result);
-	if (ran) {
-		if (pol->executed)
-			pol->executed(pol->priv, &v,
-				      ret ? U16_MAX : cmd.return_code);
-		if (v.fabric || v.needed >= FWCTL_RPC_DEBUG_WRITE)
-			cxl_fwctl_audit(uctx, &v, in, scope, result);
-	}
+	if (ran && pol->executed)
+		pol->executed(pol->priv, &v, ret ? U16_MAX : cmd.return_code);
+	cxl_fwctl_rpc_record(uctx, in, &v, scope, ran, result);
 	if (ret) {
 		kvfree(out);
 		/* The mailbox is torn down under the RPC: the device is gone. */

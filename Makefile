@@ -34,11 +34,13 @@ FMOUT	:= $(BUILD)/fabric/kernel
 FMMAKE	= $(MAKE) -s -C $(SRC) O=$(FMOUT) -j$(JOBS) W=1 CC="$(KCC)"
 FMINITRD := $(BUILD)/fabric/initramfs.cpio.gz
 
-# The e2e kernel's fragments: the common one, the KUnit suites (each
-# directory's .kunitconfig, built in but off until kunit.py asks for them),
-# then the base's own, whose settings win.
+# The e2e kernel's fragments: what the selftests need (kselftest's config
+# file, so a guest that lacks an option fails check-config), the common one,
+# the KUnit suites (each directory's .kunitconfig, built in but off until
+# kunit.py asks for them), then the base's own, whose settings win.
 KUNITCONF := $(sort $(shell find drivers -name .kunitconfig))
-E2ECONF	:= $(H)/configs/e2e.config $(KUNITCONF) $(H)/configs/kunit.config \
+E2ECONF	:= tools/testing/selftests/fwctl/config $(H)/configs/e2e.config \
+	   $(KUNITCONF) $(H)/configs/kunit.config \
 	   $(wildcard $(H)/configs/e2e-$(BASE).config)
 FMCONF	:= $(E2ECONF) $(H)/configs/fabric.config
 

@@ -277,6 +277,29 @@ static int explain(int fd, int err, uint16_t opcode, uint32_t scope)
 	return err == ENODEV ? EXIT_SYSTEM : EXIT_REFUSED;
 }
 
+/* CXL r3.2 Table 8-34, the mailbox return codes. */
+static const char *const rc_names[] = {
+	"success", "background command started", "invalid input",
+	"unsupported", "internal error", "retry required", "busy",
+	"media disabled", "FW transfer in progress", "FW transfer out of order",
+	"FW verification failed", "invalid slot",
+	"activation failed, FW rolled back",
+	"activation failed, cold reset required", "invalid handle",
+	"invalid physical address", "inject poison limit reached",
+	"permanent media failure", "aborted", "invalid security state",
+	"incorrect passphrase", "unsupported mailbox or CCI",
+	"invalid payload length", "invalid log", "interrupted",
+	"unsupported feature version", "unsupported feature selection value",
+	"feature transfer in progress", "feature transfer out of order",
+	"resources exhausted", "invalid extent list", "transfer out of order",
+	"request abort not supported",
+};
+
+static const char *rc_name(uint32_t rc)
+{
+	return rc < ARRAY_SIZE(rc_names) ? rc_names[rc] : "unknown";
+}
+
 struct reply {
 	struct fwctl_rpc_cxl_out_hdr hdr;
 	uint8_t payload[PAYLOAD_MAX];
@@ -313,8 +336,8 @@ static int cxl_rpc(int fd, uint32_t scope, uint16_t opcode, const void *in,
 	if (ret)
 		return explain(fd, ret, opcode, scope);
 	if (hdr->retval) {
-		fprintf(stderr, "fwctl: command %#06x: device return code %#x\n",
-			opcode, hdr->retval);
+		fprintf(stderr, "fwctl: command %#06x: device return code %#x (%s)\n",
+			opcode, hdr->retval, rc_name(hdr->retval));
 		return EXIT_DEVICE;
 	}
 	return 0;
@@ -1037,6 +1060,7 @@ static int cmd_rpc(int argc, char **argv)
 	o = json_object_new_object();
 	json_object_object_add(o, "opcode", hex(opcode, 4));
 	json_object_object_add(o, "retval", jint(hdr->retval));
+	json_object_object_add(o, "status", jstr(rc_name(hdr->retval)));
 	json_object_object_add(o, "size", jint(hdr->size));
 	if (outpath) {
 		json_object_object_add(o, "out", jstr(outpath));

@@ -177,7 +177,7 @@ TEST(cel_and_info)
 
 TEST(refusals_and_usage)
 {
-	char dev[32], args[96], err[512];
+	char dev[32], args[128], err[512];
 
 	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
 	snprintf(args, sizeof(args), "rpc %s --opcode 0x4000", dev);
@@ -188,6 +188,13 @@ TEST(refusals_and_usage)
 	ASSERT_TRUE(contains(err, "the kernel owns this command"));
 	snprintf(args, sizeof(args), "rpc %s --opcode 0x0001 --scope debug-write", dev);
 	ASSERT_EQ(0, run_cli(args, NULL, NULL, 0));
+	/* A log the switch does not have: the return code, named. */
+	snprintf(args, sizeof(args),
+		 "rpc %s --opcode 0x0401 --hex %s%s", dev,
+		 "00000000000000000000000000000000", "0000000000010000");
+	ASSERT_EQ(4, run_cli(args, NULL, err, sizeof(err)));
+	ASSERT_TRUE(contains(err, "device return code 0x17 (invalid log)"))
+		TH_LOG("%s", err);
 
 	ASSERT_EQ(1, run_cli("", NULL, NULL, 0));
 	ASSERT_EQ(1, run_cli("frobnicate fwctl0", NULL, err, sizeof(err)));

@@ -491,7 +491,6 @@ TEST_F(adv, policy_table)
 	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
 				 ARRAY_SIZE(cmds));
 	ASSERT_LE(0, ret);
-	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
 	n = ret;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ARRAY_SIZE(rows); j++) {
@@ -901,11 +900,11 @@ TEST_F(adv, accepted_writes_taint)
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(2, 0), ROW_OP(3)));
 	ASSERT_TRUE(kernel_tainted_fwctl());
 	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
-	ASSERT_TRUE(audit_has(buf, "op=fwctl_rpc",
-			      "scope=debug-write errno=0 res=1", NULL));
-	ASSERT_TRUE(audit_has(buf, "op=cxl_fwctl_write",
-			      "opcode=0x0a03 depth=2 path=2.0 ",
-			      "needs=2 rc=0 res=1")) TH_LOG("%s", buf);
+	ASSERT_LT(0, audit_lines(buf, "op=fwctl_rpc",
+				 "scope=debug-write errno=0 res=1", NULL));
+	ASSERT_LT(0, audit_lines(buf, "op=cxl_fwctl_write",
+				 "opcode=0x0a03 depth=2 path=2.0 ",
+				 "needs=2 rc=0 res=1")) TH_LOG("%s", buf);
 
 	/* Physical Port Control of the free port 1: full scope. */
 	audit = audit_open();
@@ -921,8 +920,8 @@ TEST_F(adv, accepted_writes_taint)
 				  0x5102, in, 2));
 	ASSERT_EQ(1, mock_count(&self->sw, MOCK_P(), 0x5102));
 	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
-	ASSERT_TRUE(audit_has(buf, "op=fwctl_rpc",
-			      "scope=debug-write-full errno=0 res=1", NULL))
+	ASSERT_LT(0, audit_lines(buf, "op=fwctl_rpc",
+				 "scope=debug-write-full errno=0 res=1", NULL))
 		TH_LOG("%s", buf);
 }
 

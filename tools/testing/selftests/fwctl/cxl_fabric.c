@@ -470,7 +470,6 @@ TEST_F(fab, commands_query)
 	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
 				 ARRAY_SIZE(cmds));
 	ASSERT_LE(0, ret);
-	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
 	n = ret;
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		uint32_t scope = self->fm ? want[i].fm : want[i].host;

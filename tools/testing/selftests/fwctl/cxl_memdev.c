@@ -200,7 +200,6 @@ TEST_F(md, logs_and_cel)
 	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
 				 ARRAY_SIZE(cmds));
 	ASSERT_LE(0, ret);
-	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
 	n = ret;
 	for (i = 0; i < size / 4; i++) {
 		uint16_t op = le16(rsp.payload + 4 * i);

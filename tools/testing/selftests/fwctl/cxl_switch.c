@@ -499,7 +499,6 @@ TEST_F(sw, commands_query)
 	ret = cxl_query_commands(self->fd, FWCTL_RPC_CONFIGURATION, cmds,
 				 ARRAY_SIZE(cmds));
 	ASSERT_LE(0, ret);
-	ASSERT_GE(ARRAY_SIZE(cmds), (unsigned int)ret);
 	n = ret;
 	ASSERT_EQ(9, n);	/* the CEL */
 	for (i = 0; i < n; i++) {

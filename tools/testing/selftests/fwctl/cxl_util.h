@@ -53,8 +53,8 @@ static inline int cxl_rpc(int fd, uint32_t scope, uint16_t opcode,
 
 /*
  * FWCTL_CXL_QUERY_COMMANDS at scope, into cmds (room for max entries).
- * Returns the entries the device has, which may be more than max, or
- * -errno.
+ * Returns the entries the device has, or -errno: -E2BIG when they are more
+ * than max.
  */
 static inline int cxl_query_commands(int fd, uint32_t scope,
 				     struct fwctl_cxl_command *cmds,
@@ -79,9 +79,9 @@ static inline int cxl_query_commands(int fd, uint32_t scope,
 	    rpc.out_len != sizeof(rsp.hdr) + rsp.hdr.size)
 		return -EPROTO;
 	n = rsp.hdr.size / sizeof(*cmds);
-	if (max > sizeof(rsp.payload) / sizeof(*cmds))
-		max = sizeof(rsp.payload) / sizeof(*cmds);
-	memcpy(cmds, rsp.payload, (n < max ? n : max) * sizeof(*cmds));
+	if (n > max || n > sizeof(rsp.payload) / sizeof(*cmds))
+		return -E2BIG;
+	memcpy(cmds, rsp.payload, n * sizeof(*cmds));
 	return n;
 }
 

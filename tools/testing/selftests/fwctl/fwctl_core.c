@@ -513,7 +513,7 @@ TEST_F(fwctl, audit_trail)
 	/* One record, the write scope's: the process, its login uid. */
 	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
 	snprintf(want, sizeof(want), "op=fwctl_rpc dev=%s ", self->name);
-	ASSERT_EQ(1, audit_lines(buf, want)) TH_LOG("%s", buf);
+	ASSERT_EQ(1, audit_lines(buf, want, NULL, NULL)) TH_LOG("%s", buf);
 	snprintf(want, sizeof(want),
 		 "op=fwctl_rpc dev=%s scope=debug-write errno=0 res=1",
 		 self->name);
@@ -578,7 +578,7 @@ TEST_F(fwctl, audit_escapes_comm)
 			  FWCTL_RPC_DEBUG_WRITE));
 	ASSERT_LE(0, audit_collect(audit, buf, sizeof(buf)));
 	snprintf(want, sizeof(want), "op=fwctl_rpc dev=%s ", self->name);
-	ASSERT_EQ(1, audit_lines(buf, want)) TH_LOG("%s", buf);
+	ASSERT_EQ(1, audit_lines(buf, want, NULL, NULL)) TH_LOG("%s", buf);
 	/* The audit subsystem writes such a name in hex. */
 	ASSERT_TRUE(contains(buf, " comm=780A667763746C20793D3122 "))
 		TH_LOG("%s", buf);

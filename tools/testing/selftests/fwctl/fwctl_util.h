@@ -306,8 +306,9 @@ static inline int audit_collect(int fd, char *buf, size_t len)
 	return n;
 }
 
-/* How many lines of buf (from audit_collect()) hold a. */
-static inline int audit_lines(const char *buf, const char *a)
+/* How many lines of buf (from audit_collect()) hold a, and b and c if set. */
+static inline int audit_lines(const char *buf, const char *a, const char *b,
+			      const char *c)
 {
 	const char *line, *end;
 	char rec[8192];
@@ -318,29 +319,11 @@ static inline int audit_lines(const char *buf, const char *a)
 		if (!end)
 			end = line + strlen(line);
 		snprintf(rec, sizeof(rec), "%.*s", (int)(end - line), line);
-		if (strstr(rec, a))
+		if (strstr(rec, a) && (!b || strstr(rec, b)) &&
+		    (!c || strstr(rec, c)))
 			n++;
 	}
 	return n;
-}
-
-/* Whether one line of buf (from audit_collect()) holds a, b and c. */
-static inline bool audit_has(const char *buf, const char *a, const char *b,
-			     const char *c)
-{
-	const char *line = buf, *end;
-	char rec[8192];
-
-	for (; *line; line = *end ? end + 1 : end) {
-		end = strchr(line, '\n');
-		if (!end)
-			end = line + strlen(line);
-		snprintf(rec, sizeof(rec), "%.*s", (int)(end - line), line);
-		if (strstr(rec, a) && (!b || strstr(rec, b)) &&
-		    (!c || strstr(rec, c)))
-			return true;
-	}
-	return false;
 }
 
 #endif

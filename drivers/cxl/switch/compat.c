@@ -2,18 +2,27 @@
 /*
  * /dev/cxl/switchN: the raw CXL_MEM_SEND_COMMAND interface that existing
  * switch management tools (libcxlmi's ioctl transport, the FM-API test
- * tool) use, carried over the fwctl core so that it gets the same policy,
- * capability and lockdown rules, taint and audit trail as FWCTL_RPC.
+ * tool) use. Not part of what is proposed upstream, where fwctl is the one
+ * interface: this is for kernels that carry the switch driver as a
+ * backport or a DKMS package, for tools not yet moved to /dev/fwctl.
+ *
+ * It does not go through the fwctl core. It calls the switch driver's RPC
+ * directly, and so applies the core's rules itself: full scope needs
+ * CAP_SYS_RAWIO and no lockdown, and taints the kernel before the command
+ * is sent. The CXL policy judges, records and audits as for FWCTL_RPC.
  *
  * Only CXL_MEM_COMMAND_ID_RAW is accepted. A command the policy lets run at
- * DEBUG_READ_ONLY or below runs as such; any other needs what
- * DEBUG_WRITE_FULL needs. Refusals are EPERM, as the raw path of
- * /dev/cxl/memN gives.
+ * DEBUG_READ_ONLY or below runs as such; any other is asked for at
+ * DEBUG_WRITE_FULL. A command the policy refuses is EPERM, as the raw path
+ * of /dev/cxl/memN gives; a busy background slot stays EBUSY, so a tool
+ * can tell "try later" from "never".
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/fwctl-compat.h>
 #include <linux/idr.h>
+#include <linux/panic.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/fwctl/cxl.h>
@@ -27,12 +36,15 @@ struct cxl_switch_compat {
 	struct device dev;
 	struct cdev cdev;
 	struct cxl_switch *sw;
+	/*
+	 * Held for reading by each command, for writing by removal, after
+	 * which @gone is set and nothing reaches the switch any more.
+	 */
+	struct rw_semaphore lock;
+	bool gone;
+	/* Names the switch's fwctl device in the policy's records. */
+	struct fwctl_uctx uctx;
 	int id;
-};
-
-struct cxl_switch_compat_file {
-	struct fwctl_uctx *uctx;
-	struct cxl_switch_compat *compat;
 };
 
 static dev_t compat_devt;
@@ -63,39 +75,68 @@ static int compat_open(struct inode *inode, struct file *filp)
 {
 	struct cxl_switch_compat *c =
 		container_of(inode->i_cdev, struct cxl_switch_compat, cdev);
-	struct cxl_switch_compat_file *f;
 
-	f = kzalloc_obj(*f, GFP_KERNEL);
-	if (!f)
-		return -ENOMEM;
-	/* A context of the fwctl device, as opening its node gives. */
-	f->uctx = fwctl_kernel_open(&c->sw->fwctl);
-	if (IS_ERR(f->uctx)) {
-		int ret = PTR_ERR(f->uctx);
-
-		kfree(f);
-		return ret;
-	}
 	get_device(&c->dev);
-	f->compat = c;
-	filp->private_data = f;
+	filp->private_data = c;
 	return 0;
 }
 
 static int compat_release_file(struct inode *inode, struct file *filp)
 {
-	struct cxl_switch_compat_file *f = filp->private_data;
+	struct cxl_switch_compat *c = filp->private_data;
 
-	fwctl_kernel_close(f->uctx);
-	put_device(&f->compat->dev);
-	kfree(f);
+	put_device(&c->dev);
 	return 0;
 }
 
-static long compat_send(struct cxl_switch_compat_file *f,
+/*
+ * What the fwctl core does for FWCTL_RPC at DEBUG_WRITE_FULL: the caller
+ * must be allowed full access, and the kernel is tainted before the
+ * command can reach the device.
+ */
+static int compat_full_access(struct cxl_switch_compat *c)
+{
+	int ret;
+
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	ret = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
+	if (ret)
+		return ret;
+	if (!test_taint(TAINT_FWCTL))
+		dev_warn(&c->dev, "%s(%d): has requested full access to the switch\n",
+			 current->comm, task_pid_nr(current));
+	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+	return 0;
+}
+
+static void *compat_rpc(struct cxl_switch_compat *c, struct fwctl_rpc_cxl *in,
+			size_t in_len, size_t *out_len)
+{
+	size_t out_max = *out_len;
+	void *out;
+	int ret;
+
+	/*
+	 * The policy judges: ask at the read-only scope first and at full
+	 * scope only when it says the command needs more.
+	 */
+	out = cxl_switch_rpc(c->sw, &c->uctx, FWCTL_RPC_DEBUG_READ_ONLY, in,
+			     in_len, out_len);
+	if (PTR_ERR_OR_ZERO(out) != -EPERM)
+		return out;
+	ret = compat_full_access(c);
+	if (ret)
+		return ERR_PTR(ret);
+	*out_len = out_max;
+	return cxl_switch_rpc(c->sw, &c->uctx, FWCTL_RPC_DEBUG_WRITE_FULL, in,
+			      in_len, out_len);
+}
+
+static long compat_send(struct cxl_switch_compat *c,
 			struct cxl_send_command __user *ucmd)
 {
-	struct cxl_switch *sw = f->compat->sw;
+	struct cxl_switch *sw = c->sw;
 	struct fwctl_rpc_cxl *in __free(kvfree) = NULL;
 	const struct fwctl_rpc_cxl_out *out;
 	struct cxl_send_command cmd;
@@ -121,22 +162,15 @@ static long compat_send(struct cxl_switch_compat_file *f,
 			   cmd.in.size))
 		return -EFAULT;
 
-	/*
-	 * Read-only commands need nothing more; any other, what full access
-	 * needs. The driver judges under the core's lifetime rules, so ask
-	 * at the read-only scope first and at full scope only if it says
-	 * the command needs more.
-	 */
 	out_len = sizeof(out->hdr) + sw->mbox.payload_size;
-	out = fwctl_rpc_kernel(f->uctx, FWCTL_RPC_DEBUG_READ_ONLY, in, in_len,
-			       &out_len);
-	if (PTR_ERR_OR_ZERO(out) == -EPERM) {
-		out_len = sizeof(out->hdr) + sw->mbox.payload_size;
-		out = fwctl_rpc_kernel(f->uctx, FWCTL_RPC_DEBUG_WRITE_FULL, in,
-				       in_len, &out_len);
+	scoped_guard(rwsem_read, &c->lock) {
+		if (c->gone)
+			return -ENODEV;
+		out = compat_rpc(c, in, in_len, &out_len);
 	}
 	ret = PTR_ERR_OR_ZERO(out);
-	if (ret == -EOPNOTSUPP || ret == -EBUSY)
+	/* Refused by the policy: the raw path's errno. */
+	if (ret == -EOPNOTSUPP)
 		return -EPERM;
 	if (ret)
 		return ret;
@@ -175,6 +209,9 @@ static void compat_remove(void *data)
 {
 	struct cxl_switch_compat *c = data;
 
+	/* Commands in flight finish; later ones find the switch gone. */
+	scoped_guard(rwsem_write, &c->lock)
+		c->gone = true;
 	cdev_device_del(&c->cdev, &c->dev);
 	put_device(&c->dev);
 }
@@ -201,7 +238,8 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 		return ret;
 	}
 	c->sw = sw;
-	fwctl_get(&sw->fwctl);
+	init_rwsem(&c->lock);
+	c->uctx.fwctl = fwctl_get(&sw->fwctl);
 	device_initialize(&c->dev);
 	c->dev.class = &compat_class;
 	c->dev.parent = sw->dev;

@@ -426,11 +426,23 @@ static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 				  &sw->mbox, &sw->pol, sw_send, sw);
 }
 
-static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
-		    void *rpc_in, size_t in_len, size_t *out_len)
+/**
+ * cxl_switch_rpc() - judge and run one request of the CXL RPC format
+ * @sw: the switch
+ * @uctx: the context the request came from, for the policy's records
+ * @scope: the scope the caller asked for and is entitled to
+ * @rpc_in: the request
+ * @in_len: its length
+ * @out_len: room for the reply, then the reply's length
+ *
+ * The fwctl device's fw_rpc op, and the compatibility node's way in.
+ *
+ * Return: the reply or an ERR_PTR(), as cxl_fwctl_rpc_send().
+ */
+void *cxl_switch_rpc(struct cxl_switch *sw, struct fwctl_uctx *uctx,
+		     enum fwctl_rpc_scope scope, void *rpc_in, size_t in_len,
+		     size_t *out_len)
 {
-	struct cxl_switch *sw = container_of(uctx->fwctl, struct cxl_switch,
-					     fwctl);
 	void *out;
 	int ret;
 
@@ -440,6 +452,14 @@ static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	out = sw_rpc_locked(sw, uctx, scope, rpc_in, in_len, out_len);
 	up_read(&sw->pol_lock);
 	return out;
+}
+
+static void *sw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
+		    void *rpc_in, size_t in_len, size_t *out_len)
+{
+	return cxl_switch_rpc(container_of(uctx->fwctl, struct cxl_switch,
+					   fwctl),
+			      uctx, scope, rpc_in, in_len, out_len);
 }
 
 static const struct fwctl_ops cxl_switch_fwctl_ops = {
@@ -802,15 +822,16 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	ret = devm_add_action_or_reset(dev, sw_unregister, &sw->fwctl);
 	if (ret)
 		return ret;
-	/*
-	 * Before sw_unregister() waits for RPCs: end their background waits.
-	 * The switch goes on running what it started; the slot stays taken
-	 * until it is done or sw_mmpt_destroy() runs, last.
-	 */
-	ret = devm_add_action(dev, sw_mmpt_end_waits, &sw->mbox);
+	ret = cxl_switch_compat_add(sw);
 	if (ret)
 		return ret;
-	ret = cxl_switch_compat_add(sw);
+	/*
+	 * Before the compatibility node and sw_unregister() wait for RPCs:
+	 * end their background waits. The switch goes on running what it
+	 * started; the slot stays taken until it is done or
+	 * sw_mmpt_destroy() runs, last.
+	 */
+	ret = devm_add_action(dev, sw_mmpt_end_waits, &sw->mbox);
 	if (ret)
 		return ret;
 

@@ -104,6 +104,9 @@ struct cxl_switch {
 };
 
 int devm_cxl_switch_add(const struct cxl_switch_desc *desc);
+void *cxl_switch_rpc(struct cxl_switch *sw, struct fwctl_uctx *uctx,
+		     enum fwctl_rpc_scope scope, void *rpc_in, size_t in_len,
+		     size_t *out_len);
 
 static inline void *cxl_switch_bus_priv(struct cxl_switch *sw)
 {

@@ -94,7 +94,7 @@ int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp)
 	*celp = cel;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_cel_parse, "CXL_FWCTL");
 
 /* The index of an opcode in a CEL, or -1 when it is not listed. */
 static int cel_index(const struct cxl_cel *cel, u16 opcode)
@@ -127,7 +127,7 @@ const u16 *cxl_cel_effects(const struct cxl_cel *cel, u16 opcode)
 
 	return i < 0 ? NULL : &cel->ent[i].effects;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_cel_effects, "CXL_FWCTL");
 
 /**
  * struct cxl_owned_range - opcodes the kernel keeps for itself
@@ -778,7 +778,7 @@ int cxl_fwctl_judge(const struct cxl_fwctl_policy *pol, u16 opcode,
 	}
 	return judge_in_full(pol, opcode, payload, len, v);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_judge, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_policy_prepare() - work out the verdicts of a policy's own
@@ -830,7 +830,7 @@ void cxl_fwctl_policy_prepare(struct cxl_fwctl_policy *pol)
 	}
 	pol->fast = fast;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_prepare, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_prepare, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_policy_release() - free what cxl_fwctl_policy_prepare() made
@@ -843,7 +843,7 @@ void cxl_fwctl_policy_release(struct cxl_fwctl_policy *pol)
 	kvfree(pol->fast);
 	pol->fast = NULL;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_release, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_policy_release, "CXL_FWCTL");
 
 /*
  * A feature command in the commands list: Set Feature is listed with the
@@ -927,7 +927,7 @@ struct fwctl_cxl_command *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
 	*count = n;
 	return cmds;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_commands, "CXL_FWCTL");
 
 struct cxl_tunnel_target {
 	struct list_head entry;
@@ -972,7 +972,7 @@ void cxl_tunnel_cache_init(struct cxl_tunnel_cache *tc,
 	tc->fenced = NULL;
 	tc->priv = priv;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_init, "CXL_FWCTL");
 
 /**
  * cxl_tunnel_cache_drop() - forget every cached target
@@ -992,7 +992,7 @@ void cxl_tunnel_cache_drop(struct cxl_tunnel_cache *tc)
 	}
 	tc->nr = 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_drop, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_drop, "CXL_FWCTL");
 
 /**
  * cxl_tunnel_cache_destroy() - free every cached CEL
@@ -1003,7 +1003,7 @@ void cxl_tunnel_cache_destroy(struct cxl_tunnel_cache *tc)
 	cxl_tunnel_cache_drop(tc);
 	mutex_destroy(&tc->lock);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_destroy, "CXL_FWCTL");
 
 static bool same_identity(const struct cxl_fwctl_target *a,
 			  const struct cxl_fwctl_target *b)
@@ -1099,8 +1099,8 @@ read:
 	t->t.cel = t->cel;
 	return &t->t;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_tunnel_cache_get, "CXL_FWCTL");
 
 MODULE_DESCRIPTION("CXL fwctl command policy and mailbox RPC");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
+MODULE_IMPORT_NS("PCI_MMPT");

@@ -90,7 +90,7 @@ bool cxl_fwctl_rpc_check(const struct cxl_fwctl_policy *pol,
 	       in->op_size <= payload_size &&
 	       !cxl_fwctl_feature_malformed(pol, in);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_check, "CXL_FWCTL");
 
 /*
  * The port, VCS, vPPB and LD a fabric manager's command names, from the
@@ -218,7 +218,7 @@ void cxl_fwctl_rpc_record(struct fwctl_uctx *uctx,
 	if (ran && (v->fabric || v->needed >= FWCTL_RPC_DEBUG_WRITE))
 		cxl_fwctl_audit(uctx, v, in, scope, result);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_record, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_record, "CXL_FWCTL");
 
 /* A request refused before the device saw it: traced. */
 static void *rpc_refused(struct fwctl_uctx *uctx,
@@ -358,7 +358,7 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	*out_len = sizeof(out->hdr) + cmd.out_len;
 	return out;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc_send, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_rpc() - run one fwctl RPC on a mailbox the caller owns alone
@@ -379,7 +379,7 @@ void *cxl_fwctl_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len, mbox,
 				  pol, NULL, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_rpc, "CXL_FWCTL");
 
 /* Write the payload of a command sent through @depth tunnels into dst. */
 static ssize_t tunnel_build(u8 *dst, size_t cap, const u8 *path,
@@ -491,7 +491,7 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 	memcpy(out, payload, min(plen, out_size));
 	return plen;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_xfer, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_lock_fresh() - take a driver's policy for reading, read again
@@ -526,7 +526,7 @@ int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 		up_read(lock);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_identify() - read a component's identity with Identify
@@ -555,7 +555,7 @@ int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
 	t->component = id[0x11];
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_fw_key() - what firmware a component says it runs
@@ -579,7 +579,7 @@ int cxl_fwctl_fw_key(struct pci_mmpt *mbox, const u8 *path,
 		return len;
 	return len < CXL_FW_KEY_LEN ? -EIO : 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_fw_key, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_fw_key, "CXL_FWCTL");
 
 static const u8 cxl_cel_uuid[16] = {
 	0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
@@ -702,7 +702,7 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	}
 	return cxl_cel_parse(log, size, celp);
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, "CXL_FWCTL");
 
 #define CXL_FEATS_IN		8
 #define CXL_FEATS_HDR		8
@@ -783,5 +783,5 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 	*nr = n;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, FWCTL_NS(CXL_FWCTL));
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_features, "CXL_FWCTL");
 

@@ -840,12 +840,17 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		 sw->cel->count, dev_name(&sw->fwctl.dev));
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(devm_cxl_switch_add, FWCTL_NS(CXL_SWITCH));
+EXPORT_SYMBOL_NS_GPL(devm_cxl_switch_add, "CXL_SWITCH");
 
 static int __init cxl_switch_init(void)
 {
 	int ret;
 
+#ifdef FWCTL_COMPAT_TAINT
+	/* Built by the DKMS package for a kernel without the base series. */
+	pr_info("fwctl: out-of-tree build: %s, %s\n", FWCTL_COMPAT_TAINT,
+		FWCTL_COMPAT_LOCKDOWN);
+#endif
 	ret = cxl_switch_compat_init();
 	if (ret)
 		return ret;
@@ -866,7 +871,7 @@ module_exit(cxl_switch_exit);
 
 MODULE_DESCRIPTION("CXL switch mailbox CCI driver");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(FWCTL_NS(CXL));
-MODULE_IMPORT_NS(FWCTL_NS(CXL_FWCTL));
-MODULE_IMPORT_NS(FWCTL_NS(FWCTL));
-MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
+MODULE_IMPORT_NS("CXL");
+MODULE_IMPORT_NS("CXL_FWCTL");
+MODULE_IMPORT_NS("FWCTL");
+MODULE_IMPORT_NS("PCI_MMPT");

@@ -657,7 +657,7 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 		return ret;
 	return pci_mmpt_bg_wait(mbox, cmd, cmd->timeout_ms ?: mbox->bg_timeout_ms);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_send, "PCI_MMPT");
 
 /**
  * pci_mmpt_bg_status() - read the background operation's progress
@@ -672,7 +672,7 @@ int pci_mmpt_bg_status(struct pci_mmpt *mbox, struct pci_mmpt_bg_status *st)
 {
 	return mmpt_read_bg(mbox, st);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_status, "PCI_MMPT");
 
 struct mmpt_bg_arg {
 	struct pci_mmpt_bg_status *st;
@@ -924,7 +924,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	cmd->bg_handle = 0;
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_wait, "PCI_MMPT");
 
 /* What the watcher owes when a command ends: a callback, or a log line. */
 static void mmpt_bg_report(struct pci_mmpt *mbox, pci_mmpt_bg_done_t done,
@@ -1064,7 +1064,7 @@ int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		cmd->bg_handle = 0;
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_notify, "PCI_MMPT");
 
 /*
  * Did the mailbox interrupt? Each doorbell rung, and each background
@@ -1118,7 +1118,7 @@ irqreturn_t pci_mmpt_irq(int irq, void *data)
 	wake_up_all(&mbox->wq);
 	return IRQ_HANDLED;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_irq, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_irq, "PCI_MMPT");
 
 /**
  * pci_mmpt_request_irq() - complete commands by interrupt
@@ -1160,7 +1160,7 @@ int pci_mmpt_request_irq(struct pci_mmpt *mbox, int irq)
 	writel(mbox->ctrl, mbox->base + PCI_MMPT_CTRL);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_request_irq, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_request_irq, "PCI_MMPT");
 
 /**
  * pci_mmpt_msgnum() - the MSI/MSI-X message number the mailbox signals
@@ -1175,7 +1175,7 @@ int pci_mmpt_msgnum(const struct pci_mmpt *mbox)
 		return -EOPNOTSUPP;
 	return FIELD_GET(PCI_MMPT_CAPS_MSGNUM, mbox->caps);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_msgnum, "PCI_MMPT");
 
 /* Doorbell clear and the consumer's condition holds, or device gone. */
 static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
@@ -1270,7 +1270,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->idle_known = true;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, "PCI_MMPT");
 
 /**
  * pci_mmpt_end_waits() - end the synchronous background waits, watch on
@@ -1294,7 +1294,7 @@ void pci_mmpt_end_waits(struct pci_mmpt *mbox)
 	WRITE_ONCE(mbox->waits_ended, true);
 	wake_up_all(&mbox->wq);
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_end_waits, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_end_waits, "PCI_MMPT");
 
 /**
  * pci_mmpt_destroy() - stop using a mailbox
@@ -1332,7 +1332,7 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 		writel(0, mbox->base + PCI_MMPT_CTRL);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, "PCI_MMPT");
 
 static const int mmpt_rc_errnos[] = {
 	[0x00] = 0,		/* success */
@@ -1383,7 +1383,7 @@ int pci_mmpt_rc_errno(u16 rc)
 		return -EIO;
 	return mmpt_rc_errnos[rc];
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_rc_errno, FWCTL_NS(PCI_MMPT));
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_rc_errno, "PCI_MMPT");
 
 MODULE_DESCRIPTION("PCIe MMPT mailbox library");
 MODULE_LICENSE("GPL");

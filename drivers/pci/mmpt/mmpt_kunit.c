@@ -21,7 +21,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
-MODULE_IMPORT_NS(FWCTL_NS(PCI_MMPT));
+MODULE_IMPORT_NS("PCI_MMPT");
 
 #define PAYLOAD_SHIFT	11
 #define PAYLOAD		BIT(PAYLOAD_SHIFT)

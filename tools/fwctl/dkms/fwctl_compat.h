@@ -4,7 +4,8 @@
  * base series (patches/0002, patches/0003). Forced into every source file
  * by the DKMS Kbuild, before anything else, so it only defines names:
  * they are expanded later, after the file's own includes. Never part of
- * an in-tree build. The fwctl module logs the choice when it loads.
+ * an in-tree build. The DKMS Kbuild prints the choice when it builds, the
+ * switch driver when it loads.
  */
 #ifndef _FWCTL_COMPAT_H
 #define _FWCTL_COMPAT_H

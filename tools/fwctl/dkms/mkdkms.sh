@@ -23,10 +23,27 @@ dst=$out/fwctl-$version
 rm -rf "$dst"
 mkdir -p "$dst"
 cd "$repo"
-files="include/linux/fwctl.h include/linux/fwctl-compat.h include/linux/pci-mmpt.h
-include/uapi/fwctl/fwctl.h
-include/uapi/fwctl/cxl.h include/uapi/cxl/features.h drivers/fwctl/Makefile drivers/fwctl/main.c
-drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h drivers/pci/mmpt/Makefile
+# The fwctl core is mainline's with the 7.3 series, as the 6.12 build takes
+# it (import-core.sh): its headers, UAPI and main.c.
+core=$(mktemp -d)
+trap 'rm -rf "$core"' EXIT
+"$repo/tools/testing/fwctl/import-core.sh" "$repo" "$core"
+for f in include/linux/fwctl.h include/uapi/fwctl/fwctl.h \
+	include/uapi/fwctl/cxl.h include/uapi/cxl/features.h \
+	drivers/fwctl/main.c drivers/fwctl/fwctl_internal.h drivers/fwctl/trace.h; do
+	mkdir -p "$dst/$(dirname "$f")"
+	cp "$core/$f" "$dst/$f"
+done
+# Its Makefile, without the in-tree test modules, which the package lacks,
+# and including the compat header as the 6.12 series' hook makes it do.
+mkdir -p "$dst/drivers/fwctl"
+{
+	sed -n -e '/^obj-\$(CONFIG_FWCTL) /p' -e '/^fwctl-y /p' \
+		-e '/^CFLAGS_main.o /p' "$core/drivers/fwctl/Makefile"
+	echo 'ccflags-y += -DFWCTL_COMPAT_FORCED -include $(src)/../../include/linux/fwctl-compat.h'
+} > "$dst/drivers/fwctl/Makefile"
+files="include/linux/fwctl-compat.h include/linux/pci-mmpt.h
+drivers/pci/mmpt/Makefile
 drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile
 drivers/cxl/fwctl/policy.c drivers/cxl/fwctl/rpc.c drivers/cxl/fwctl/cxl_fwctl.h
 drivers/cxl/fwctl/trace.h

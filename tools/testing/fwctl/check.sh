@@ -34,7 +34,10 @@ if [ "${CHECK_KUNIT:-1}" = 1 ]; then
 	kcs=()
 	while IFS= read -r d; do
 		kcs+=(--kunitconfig="$SRC/$d")
-	done < <(cd "$repo" && find drivers -name .kunitconfig | sort)
+	done < <({ cd "$repo" && find drivers -name .kunitconfig
+		   # The core's, which the 7.3 series adds on either base.
+		   "$here/import-core.sh" --list "$repo" - |
+			grep '/\.kunitconfig$'; } | sort -u)
 	log=$logs/kunit.log
 	kpath=$PATH
 	# kunit.py of 6.15 and later asks for KVM first: TCG unless opted in.

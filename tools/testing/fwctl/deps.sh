@@ -7,9 +7,10 @@
 # registry host name is written anywhere. The stock Debian 6.12 kernel
 # image and headers (bookworm's updates) are for the DKMS stage.
 #
-# With BASE=7.3 it also fetches Debian's linux-source-7.3 from
-# trixie-backports into /usr/src/linux-source-7.3.tar.xz, and the stock
-# 7.3 kernel's packages (image, modules, headers) into
+# Either base needs Debian's linux-source-7.3, from trixie-backports, in
+# /usr/src/linux-source-7.3.tar.xz: the fwctl core is mainline's, taken
+# from it on 6.12 too (prepare-tree.sh). With BASE=7.3 it also fetches the
+# stock 7.3 kernel's packages (image, modules, headers) into
 # /var/cache/fwctl/debs-7.3 for the DKMS stage, without adding trixie to
 # the system's sources: apt runs with a private source list, package lists
 # and cache under /var/cache/fwctl/apt-7.3, whose URI is again the one of
@@ -47,7 +48,7 @@ DEBS73=/var/cache/fwctl/debs-7.3
 
 have_base() {
 	case $BASE in
-	6.12) return 0 ;;
+	6.12) [ -f "$TARBALL73" ] ;;
 	7.3) [ -f "$TARBALL73" ] && [ -f "$DEBS73/.complete" ] ;;
 	*) echo "deps: unknown BASE=$BASE (6.12 or 7.3)" >&2; exit 1 ;;
 	esac
@@ -109,7 +110,7 @@ if ! { have_pkgs && qemu_ok; }; then
 	qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not available" >&2; exit 1; }
 fi
 
-# --- BASE=7.3: linux-source-7.3 and the stock 7.3 kernel, from trixie ----
+# --- linux-source-7.3, and for BASE=7.3 the stock 7.3 kernel, from trixie ---
 have_base && exit 0
 [ -n "$uri" ] || { echo "deps: no Debian bookworm apt source found to derive trixie-backports from" >&2; exit 1; }
 a=/var/cache/fwctl/apt-7.3
@@ -135,6 +136,7 @@ if [ ! -f "$TARBALL73" ]; then
 	cp "$tmp/x/usr/src/linux-source-7.3.tar.xz" "$TARBALL73.new"
 	mv "$TARBALL73.new" "$TARBALL73"
 fi
+[ "$BASE" = 7.3 ] || exit 0
 # shellcheck disable=SC2086
 (cd "$DEBS73" && chown _apt . 2>/dev/null; "${apt73[@]}" download $STOCK73)
 touch "$DEBS73/.complete"

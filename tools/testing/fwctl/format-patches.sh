@@ -23,9 +23,13 @@ skip=$work/.skip
 cp "$SRC/.fwctl-not-overlaid" "$skip" 2>/dev/null || : > "$skip"
 
 # The base files the series changes (files it creates are not in the base).
+# On 6.12 the fwctl core is not the tarball's: it is imported below.
 touched=$(grep -v '^#' "$pdir/series" | while read -r p; do
 	sed -n 's|^+++ b/||p' "$pdir/$p"
-done | sort -u | grep -xF -f "$SRC/.fwctl-base-files" || true)
+done | sort -u | grep -xF -f "$SRC/.fwctl-base-files" |
+	{ if [ "$kbase" = 6.12 ]; then
+		grep -vxF -f <("$repo/tools/testing/fwctl/import-core.sh" --list "$repo" -)
+	  else cat; fi; } || true)
 # The archive's top directory; head closing the pipe early is expected.
 top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 # shellcheck disable=SC2046
@@ -52,13 +56,16 @@ add() { # "paths" subject body
 		-m "$2" -m "$(echo "$3" | fmt -w 72)"
 }
 if [ "$kbase" = 6.12 ]; then
-	add "include/uapi/fwctl/fwctl.h include/linux/fwctl.h drivers/fwctl Documentation/userspace-api/fwctl/index.rst Documentation/userspace-api/fwctl/fwctl.rst" \
-		"fwctl: add the fwctl core" \
-		"The /dev/fwctl/fwctlN character devices, their UAPI, the driver API, a test driver and KUnit tests. See Documentation/userspace-api/fwctl/fwctl.rst."
-else
-	add "drivers/fwctl" \
-		"fwctl: add a test driver and KUnit tests" \
-		"fwctl_test, the device the fwctl selftests drive, and KUnit tests of the core. The series' fwctl patches build them."
+	# Mainline's core as the 7.3 series leaves it, as prepare-tree.sh
+	# builds it on 6.12.
+	"$repo/tools/testing/fwctl/import-core.sh" "$repo" "$work"
+	git add -A
+	git -c user.name=fwctl -c user.email=fwctl@localhost commit -q -s \
+		-m "fwctl: add mainline's fwctl core with the 7.3 series" \
+		-m "$(fmt -w 72 <<< "The core of linux-source-7.3 with the fwctl patches of patches-7.3 (tools/testing/fwctl/import-core.sh): one core for both bases. The 6.12 series hooks it into the build.")"
+	add "Documentation/userspace-api/fwctl/index.rst" \
+		"Documentation: fwctl: add the index of the fwctl userspace API" \
+		"The index of mainline's fwctl documentation, which 6.12 lacks."
 fi
 add "include/linux/fwctl-compat.h" \
 	"fwctl: name what differs between the base kernels of the slice" \

@@ -13,8 +13,12 @@
 # base with a fwctl core of its own (7.3) our core, its headers and its UAPI
 # are not copied; the series changes the base's files instead. A base may
 # list more repo files to leave out in patches-$BASE/not-overlaid (one path
-# a line, # comments), e.g. private headers of our core that only our
-# main.c uses. The files left out are listed in SRC/.fwctl-not-overlaid.
+# a line, # comments). The files left out are listed in
+# SRC/.fwctl-not-overlaid.
+#
+# On 6.12, which has no fwctl core, the core is mainline's as the 7.3
+# series leaves it: import-core.sh writes it into the tree before the 6.12
+# series applies, as if the base had it. The repo keeps no core of its own.
 #
 # Idempotent: the tarball is extracted and the series applied only when the
 # series changed, and the result is synced into SRC by content; the overlay
@@ -33,8 +37,13 @@ stamp="$src/.fwctl-series"
 [ -f "$pdir/series" ] || { echo "prepare-tree: no $pdir/series for BASE=$base" >&2; exit 1; }
 
 series_id() {
-	(cd "$pdir" && cat series $(grep -v '^#' series)) |
-		sha256sum | cut -d' ' -f1
+	{
+		(cd "$pdir" && cat series $(grep -v '^#' series))
+		if [ "$base" = 6.12 ]; then
+			cat "$repo/tools/testing/fwctl/import-core.sh"
+			(cd "$repo/patches-7.3" && cat series $(grep -v '^#' series))
+		fi
+	} | sha256sum | cut -d' ' -f1
 }
 
 want=$(series_id)
@@ -44,6 +53,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	rm -rf "$src.new"
 	mkdir -p "$src.new"
 	tar -xf "$tarball" -C "$src.new" --strip-components=1
+	if [ "$base" = 6.12 ]; then
+		echo "  IMPORT  the fwctl core of linux-source-7.3 and patches-7.3"
+		"$repo/tools/testing/fwctl/import-core.sh" "$repo" "$src.new"
+	fi
 	# What the base has before the series: the overlay never replaces it.
 	(cd "$src.new" && find . -type f -o -type l) | sed 's|^\./||' |
 		grep -v '^\.fwctl-' | LC_ALL=C sort > "$src.new/.fwctl-base-files.tmp"

@@ -103,7 +103,9 @@ res $([ -z "$out" ]; echo $?) "kernel-doc -Wall: ${#cfiles[@]} files" "$out"
 # object-like macro it defines used once, so BIT() or GENMASK() in one
 # fails), then uapi/layout.c's assertions of mainline's layouts and
 # numbers.
+mapfile -t core < <("$here/import-core.sh" --list "$repo" -)
 mapfile -t uapi < <({ git ls-files include/uapi
+		     printf '%s\n' "${core[@]}" | grep '^include/uapi/'
 		     grep -h '^+++ b/include/uapi/' "$pdir"/*.patch | cut -c7-; } |
 		    grep '\.h$' | sort -u)
 uinc=$KOUT/usr/include
@@ -121,10 +123,33 @@ for m in 64 32; do
 	res $([ -z "$out" ]; echo $?) "UAPI layouts and numbers are mainline's, -m$m" "$out"
 done
 
+# One fwctl core: the repo keeps none of its own, and the tree's is
+# mainline's with the 7.3 series as import-core.sh writes it, on 6.12 as
+# on 7.3; only the 6.12 series' hook changes its Kconfig and Makefile.
+out=$(git ls-files -- "${core[@]}" | sed 's/^/in the repo: /')
+tmp=$(mktemp -d)
+if "$here/import-core.sh" "$repo" "$tmp" 2>&1; then
+	for f in "${core[@]}"; do
+		case "$pdir:$f" in
+		patches:drivers/fwctl/Kconfig | patches:drivers/fwctl/Makefile)
+			continue ;;
+		esac
+		cmp -s "$tmp/$f" "$SRC/$f" ||
+			out+=$'\n'"not the 7.3 series' file in $SRC: $f"
+	done
+else
+	out+=$'\n'"import-core.sh failed"
+fi
+rm -rf "$tmp"
+res $([ -z "$out" ]; echo $?) \
+	"one fwctl core, mainline's with the 7.3 series: ${#core[@]} files, none in the repo" "$out"
+
 # sparse and W=1: rebuild each of our objects, with W=1 C=2, in the guest
 # kernel, which builds the KUnit suites too (configs/kunit.config); a file
 # it does not build fails.
-for f in $(printf '%s\n' "${kfiles[@]}" | grep '\.c$'); do
+# The core's objects too: the 7.3 series changes them, and on 6.12 they
+# build through the compat header.
+for f in $(printf '%s\n' "${kfiles[@]}" "${core[@]}" | grep '\.c$'); do
 	o=${f%.c}.o
 	if [ -x "$KOUT/${f%.c}" ]; then
 		# A userspace program of samples/ (kbuild userprogs), built

@@ -133,8 +133,8 @@ static inline bool fabric_manager_kernel(void)
 
 /*
  * The taint bit fwctl sets: 19 ('J', TAINT_FWCTL) from the base series; 6
- * ('U') when the core is the out-of-tree build for a stock kernel, which
- * says so in the kernel log when it loads.
+ * ('U') when the package is the out-of-tree build for a stock kernel,
+ * whose switch driver says so in the kernel log when it loads.
  */
 static inline int fwctl_taint_bit(void)
 {

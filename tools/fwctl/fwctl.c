@@ -962,6 +962,38 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 	return print_usage(cmd, stderr);
 }
 
+/*
+ * The scope rpc asks for without --scope: the one the kernel says the
+ * command needs, if that is a read-only one, so read-only traffic never
+ * taints. A command that needs a write scope is not sent: running it
+ * taints the kernel, which only an explicit --scope may do. A command the
+ * kernel refuses, or one it does not list, is asked for at CONFIGURATION
+ * and the refusal explained. Returns the scope, or -1 having said why not.
+ */
+static int default_scope(int fd, uint16_t opcode)
+{
+	struct fwctl_cxl_command *cmds;
+	unsigned int n = 0, i;
+	int scope = FWCTL_RPC_CONFIGURATION;
+
+	cmds = get_commands(fd, &n);
+	for (i = 0; cmds && i < n; i++) {
+		if (cmds[i].opcode != opcode ||
+		    (cmds[i].flags & FWCTL_CXL_COMMAND_REFUSED))
+			continue;
+		scope = cmds[i].scope;
+		if (scope >= FWCTL_RPC_DEBUG_WRITE) {
+			fprintf(stderr,
+				"fwctl: opcode 0x%04x needs %s, which taints the kernel: pass --scope %s to run it\n",
+				opcode, scope_name(scope), scope_name(scope));
+			scope = -1;
+		}
+		break;
+	}
+	free(cmds);
+	return scope;
+}
+
 static int cmd_rpc(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -978,7 +1010,7 @@ static int cmd_rpc(int argc, char **argv)
 	uint8_t *in = NULL, *reply = NULL;
 	size_t len = 0, room, shown, i;
 	long opcode = -1;
-	int scope = FWCTL_RPC_CONFIGURATION, c, fd, ret;
+	int scope = -1, c, fd, ret;
 	char *text;
 	FILE *f;
 
@@ -1030,6 +1062,13 @@ static int cmd_rpc(int argc, char **argv)
 		free(in);
 		return EXIT_SYSTEM;
 	}
+	if (scope < 0) {
+		scope = default_scope(fd, opcode);
+		if (scope < 0) {
+			ret = EXIT_REFUSED;
+			goto out;
+		}
+	}
 	/* Sized from the device: nothing is cut to fit a buffer of ours. */
 	room = payload_size(fd);
 	if (len > room) {
@@ -1059,6 +1098,7 @@ static int cmd_rpc(int argc, char **argv)
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "opcode", hex(opcode, 4));
+	json_object_object_add(o, "scope", jstr(scope_name(scope)));
 	json_object_object_add(o, "retval", jint(hdr->retval));
 	json_object_object_add(o, "status", jstr(rc_name(hdr->retval)));
 	json_object_object_add(o, "size", jint(hdr->size));
@@ -1107,8 +1147,10 @@ static const struct {
 	{ "tunnel", "DEV PORT identify", "Identify the component behind a switch port", -1 },
 	{ "features", "DEV", "CXL Get Supported Features (memory devices)", 5 },
 	{ "rpc", "DEV --opcode N [--scope S] [--hex BYTES | --in FILE] [--out FILE]",
-	  "any CXL mailbox command at a scope: configuration (default),\n"
+	  "any CXL mailbox command at a scope: configuration,\n"
 	  "                                   debug-read-only, debug-write or debug-write-full;\n"
+	  "                                   by default the read-only scope the kernel says it\n"
+	  "                                   needs (a write scope must be given);\n"
 	  "                                   --hex 0102ab or 01:02:ab; --out FILE: the reply's\n"
 	  "                                   payload into FILE", -1 },
 };

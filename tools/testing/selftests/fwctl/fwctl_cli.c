@@ -208,6 +208,46 @@ TEST(refusals_and_usage)
 	ASSERT_EQ(0, run_cli("rpc --help", NULL, NULL, 0));
 }
 
+/*
+ * rpc without --scope: the read-only scope the kernel says the command
+ * needs, printed; a command that needs a write scope is not sent until
+ * the scope is given, so that no default taints the kernel.
+ */
+TEST(rpc_default_scope)
+{
+	struct json_object *o, *arr, *e;
+	char dev[32], args[128], err[512], want[32] = "";
+	size_t i;
+
+	ASSERT_EQ(0, switch_dev(dev, sizeof(dev)));
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x0001", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_STREQ("configuration", str(o, "scope"));
+	json_object_put(o);
+	snprintf(args, sizeof(args), "rpc %s --opcode 0x0001 --scope debug-read-only",
+		 dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_STREQ("debug-read-only", str(o, "scope"));
+	json_object_put(o);
+
+	/* A command of the CEL that needs a write scope, from the kernel. */
+	snprintf(args, sizeof(args), "cel %s", dev);
+	ASSERT_EQ(0, run_cli(args, &o, NULL, 0));
+	ASSERT_TRUE(json_object_object_get_ex(o, "entries", &arr));
+	for (i = 0; i < json_object_array_length(arr) && !want[0]; i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (!strncmp(str(e, "scope"), "debug-write", 11) &&
+		    !json_object_object_get_ex(e, "kernel_owned", NULL))
+			snprintf(want, sizeof(want), "%s", str(e, "opcode"));
+	}
+	json_object_put(o);
+	ASSERT_NE(0, want[0]) TH_LOG("no write-scope command in the CEL");
+	snprintf(args, sizeof(args), "rpc %s --opcode %s", dev, want);
+	ASSERT_EQ(3, run_cli(args, &o, err, sizeof(err)));
+	ASSERT_EQ(NULL, o);
+	ASSERT_TRUE(contains(err, "pass --scope debug-write")) TH_LOG("%s", err);
+}
+
 /* The exit status of a shell line, for redirections run_cli() cannot do. */
 static int run_sh(const char *line)
 {

@@ -13,15 +13,17 @@
  *
  * Only CXL_MEM_COMMAND_ID_RAW is accepted. A command the policy lets run at
  * DEBUG_READ_ONLY or below runs as such; any other is asked for at
- * DEBUG_WRITE_FULL. A command the policy refuses is EPERM, as the raw path
- * of /dev/cxl/memN gives; a busy background slot stays EBUSY, so a tool
- * can tell "try later" from "never".
+ * DEBUG_WRITE_FULL. The errnos are fwctl's, except that a command the
+ * policy never allows is EPERM, as the raw path of /dev/cxl/memN gives:
+ * what the kernel keeps for itself and a busy background slot stay EBUSY.
  */
+#include <linux/audit.h>
 #include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/fwctl-compat.h>
 #include <linux/idr.h>
 #include <linux/panic.h>
+#include <linux/ratelimit.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -44,6 +46,8 @@ struct cxl_switch_compat {
 	bool gone;
 	/* Names the switch's fwctl device in the policy's records. */
 	struct fwctl_uctx uctx;
+	/* Refused full-scope requests: audited, at this rate. */
+	struct ratelimit_state audit_rs;
 	int id;
 };
 
@@ -90,19 +94,43 @@ static int compat_release_file(struct inode *inode, struct file *filp)
 }
 
 /*
+ * A request for full access refused before the policy saw it, recorded as
+ * the fwctl core records one: the policy records only what it judged.
+ * Rate-limited, so that a flood of refusals cannot drown the records of
+ * commands that ran.
+ */
+static void compat_audit_refused(struct cxl_switch_compat *c, u16 opcode,
+				 int err)
+{
+	struct audit_buffer *ab;
+
+	if (!__ratelimit(&c->audit_rs))
+		return;
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=cxl_switch_raw dev=%s opcode=0x%04x",
+			 dev_name(&c->dev), opcode);
+	audit_log_format(ab, " scope=debug-write-full errno=%d res=0", -err);
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
+
+/*
  * What the fwctl core does for FWCTL_RPC at DEBUG_WRITE_FULL: the caller
  * must be allowed full access, and the kernel is tainted before the
  * command can reach the device.
  */
-static int compat_full_access(struct cxl_switch_compat *c)
+static int compat_full_access(struct cxl_switch_compat *c, u16 opcode)
 {
-	int ret;
+	int ret = -EPERM;
 
-	if (!capable(CAP_SYS_RAWIO))
-		return -EPERM;
-	ret = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
-	if (ret)
+	if (capable(CAP_SYS_RAWIO))
+		ret = security_locked_down(LOCKDOWN_FWCTL_WRITE_FULL);
+	if (ret) {
+		compat_audit_refused(c, opcode, ret);
 		return ret;
+	}
 	if (!test_taint(TAINT_FWCTL))
 		dev_warn(&c->dev, "%s(%d): has requested full access to the switch\n",
 			 current->comm, task_pid_nr(current));
@@ -125,7 +153,7 @@ static void *compat_rpc(struct cxl_switch_compat *c, struct fwctl_rpc_cxl *in,
 			     in_len, out_len);
 	if (PTR_ERR_OR_ZERO(out) != -EPERM)
 		return out;
-	ret = compat_full_access(c);
+	ret = compat_full_access(c, in->opcode);
 	if (ret)
 		return ERR_PTR(ret);
 	*out_len = out_max;
@@ -169,9 +197,18 @@ static long compat_send(struct cxl_switch_compat *c,
 		out = compat_rpc(c, in, in_len, &out_len);
 	}
 	ret = PTR_ERR_OR_ZERO(out);
-	/* Refused by the policy: the raw path's errno. */
-	if (ret == -EOPNOTSUPP)
+	/*
+	 * Never allowed: the raw path's errno. No kernel-internal errno
+	 * reaches userspace, as the fwctl core ensures for its ioctls: a
+	 * restart would send a command the device may have run again.
+	 */
+	if (ret == -EOPNOTSUPP || ret == -ENOIOCTLCMD)
 		return -EPERM;
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		return -EINTR;
+	if (ret <= -ERESTARTSYS)
+		return -EIO;
 	if (ret)
 		return ret;
 
@@ -239,6 +276,7 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 	}
 	c->sw = sw;
 	init_rwsem(&c->lock);
+	ratelimit_state_init(&c->audit_rs, 5 * HZ, 10);
 	c->uctx.fwctl = fwctl_get(&sw->fwctl);
 	device_initialize(&c->dev);
 	c->dev.class = &compat_class;
@@ -252,7 +290,6 @@ int cxl_switch_compat_add(struct cxl_switch *sw)
 		put_device(&c->dev);
 		return ret;
 	}
-	sw->compat = c;
 	return devm_add_action_or_reset(sw->dev, compat_remove, c);
 }
 

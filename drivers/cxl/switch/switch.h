@@ -100,7 +100,6 @@ struct cxl_switch {
 	struct cxl_switch_id id;
 	struct cxl_tunnel_cache tunnels;
 	struct attribute_group *port_groups;
-	struct cxl_switch_compat *compat;
 };
 
 int devm_cxl_switch_add(const struct cxl_switch_desc *desc);

@@ -326,6 +326,38 @@ TEST_F(adv, kernel_owned_through_the_compat_node)
 	close(fd);
 }
 
+/* A command of the policy table that needs DEBUG_WRITE_FULL, raw. */
+static int raw_row_full(int fd)
+{
+	struct cxl_send_command cmd = {
+		.id = CXL_MEM_COMMAND_ID_RAW,
+		.raw.opcode = ROW_OP(7),
+	};
+
+	return ioctl(fd, CXL_MEM_SEND_COMMAND, &cmd) ? -errno : 0;
+}
+
+/*
+ * The compatibility node applies the core's rules itself: without
+ * CAP_SYS_RAWIO a command that needs full access is refused before the
+ * switch sees it, and the refusal is an audit record, as the fwctl core
+ * records its own.
+ */
+TEST_F(adv, compat_node_full_scope_refusal_audited)
+{
+	int audit, fd = mock_open_raw(&self->sw);
+
+	ASSERT_EQ(FWCTL_RPC_DEBUG_WRITE_FULL, rows[7].scope);
+	ASSERT_LE(0, fd);
+	audit = audit_open();
+	ASSERT_LE(0, audit) TH_LOG("audit socket: %s", strerror(-audit));
+	ASSERT_EQ(-EPERM, without_rawio(raw_row_full, fd));
+	ASSERT_EQ(0, mock_count(&self->sw, MOCK_P(), ROW_OP(7)));
+	ASSERT_EQ(1, audit_count(audit, "op=cxl_switch_raw", "opcode=0x0a07",
+				 "errno=1 res=0", 1));
+	close(fd);
+}
+
 /*
  * Commands that act on a port: refused while the port leads to a device
  * of this kernel, judged by their effects otherwise; a port change needs

@@ -9,8 +9,10 @@
  * upstream.
  *
  * The bases are told apart by what 7.3 has: EXPORT_SYMBOL_FOR_MODULES()
- * (6.17 on). Kernels from 6.13 to 6.16 are neither base and are not
- * supported.
+ * (6.17 on; 6.12.118 has only EXPORT_SYMBOL_GPL_FOR_MODULES()). Should a
+ * 6.12 stable release take it too, the build breaks at once (no
+ * <cxl/pci.h>), not silently. Kernels from 6.13 to 6.16 are neither base
+ * and are not supported.
  */
 #ifndef _LINUX_FWCTL_COMPAT_H
 #define _LINUX_FWCTL_COMPAT_H

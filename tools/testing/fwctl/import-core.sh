@@ -16,8 +16,11 @@
 # driver mainline has and 6.12 has not; lockdown, which the 6.12 series
 # changes itself) are left out.
 #
-# DEST may be a kernel tree: only the core's files are written. With
-# --list, print the core's files (after the series) and write nothing.
+# DEST is an empty directory or a freshly extracted tree (prepare-tree.sh
+# runs it before the 6.12 series applies): only the core's files are
+# written, as the 7.3 series leaves them, so on a tree the 6.12 series has
+# already changed it would undo that series' changes to them. With --list,
+# print the core's files (after the series) and write nothing.
 set -euo pipefail
 
 list=0
@@ -57,7 +60,15 @@ tar -xf "$tarball" -C "$work" --strip-components=1 \
 for p in $patches; do
 	awk -v re="$core_re" '
 		/^diff --git / { f = $3; sub(/^a\//, "", f); keep = (f ~ re) }
-		$0 == "-- " { exit }
+		# A signature ("-- ", then the git version) ends the patch; a
+		# removed line that was "- " does not.
+		$0 == "-- " {
+			if ((getline nxt) <= 0 || nxt ~ /^[0-9]+\.[0-9]/)
+				exit
+			if (keep)
+				print
+			$0 = nxt
+		}
 		keep { print }
 	' "$pdir/$p" > "$work/.part"
 	if [ -s "$work/.part" ]; then

@@ -74,8 +74,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	echo "$want" > "$src.new/.fwctl-series"
 	if [ -d "$src" ]; then
 		# Sync by content, without keeping times: only files the series
-		# change differently get a new mtime, so only they rebuild.
-		rsync -rl --checksum "$src.new/" "$src/"
+		# change differently get a new mtime, so only they rebuild. A
+		# file the series no longer creates goes; the repo's files are
+		# overlaid again below, with their own times.
+		rsync -rl --checksum --delete "$src.new/" "$src/"
 		rm -rf "$src.new"
 	else
 		mv "$src.new" "$src"

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 interactive=0
-timeout_s=${FWCTL_QEMU_TIMEOUT:-300}
+timeout_s=${FWCTL_QEMU_TIMEOUT:-420}
 topology=default
 append=
 while getopts "it:f:a:" o; do

@@ -3,6 +3,11 @@
 #
 # mkdkms.sh REPO OUTDIR [VERSION]
 #
+# FWCTL_SWITCH_COMPAT=y builds /dev/cxl/switchN into the switch driver, for
+# libcxlmi's ioctl transport and other tools not yet on /dev/fwctl; by
+# default the package has only fwctl, as CONFIG_CXL_SWITCH_CCI_COMPAT is
+# default n in a kernel tree.
+#
 # Assemble the DKMS source tree of fwctl in OUTDIR/fwctl-VERSION (what goes
 # to /usr/src/fwctl-VERSION): the sources of the four modules with their
 # in-tree Makefiles, our headers, the compat header and Kbuild, and the
@@ -17,6 +22,8 @@ repo=$(cd "$1" && pwd)
 out=$2
 version=${3:-1.0+g$(git -C "$repo" rev-parse --short=8 HEAD 2>/dev/null || echo 0)}
 base=${BASE:-6.12}
+compat=${FWCTL_SWITCH_COMPAT:-n}
+case $compat in y | n) ;; *) echo "mkdkms: FWCTL_SWITCH_COMPAT is y or n" >&2; exit 1 ;; esac
 tarball=${LINUX_TARBALL:-/usr/src/linux-source-$base.tar.xz}
 dst=$out/fwctl-$version
 
@@ -57,6 +64,7 @@ cp tools/fwctl/dkms/Kbuild tools/fwctl/dkms/fwctl_compat.h "$dst/"
 # "7.3" as the regular expression 7\.3, escaped once more for sed.
 base_re=${base//./\\\\.}
 sed -e "s/@VERSION@/$version/" -e "s/@BASE@/$base/" -e "s/@BASE_RE@/$base_re/" \
+	-e "s/@COMPAT@/$compat/" \
 	tools/fwctl/dkms/dkms.conf.in > "$dst/dkms.conf"
 top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 tar -xf "$tarball" -C "$dst" --strip-components=1 \

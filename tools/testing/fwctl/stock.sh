@@ -76,7 +76,8 @@ echo "  STOCK   $kver"
 
 rm -rf "$work/src" "$work/dkms" "$work/mods"
 mkdir -p "$work/src" "$work/dkms" "$work/mods"
-dir=$("$repo/tools/fwctl/dkms/mkdkms.sh" "$repo" "$work/src")
+# With /dev/cxl/switchN, which the cxl_switch suite tests too.
+dir=$(FWCTL_SWITCH_COMPAT=y "$repo/tools/fwctl/dkms/mkdkms.sh" "$repo" "$work/src")
 ver=${dir##*/fwctl-}
 dk=(dkms --dkmstree "$work/dkms" --sourcetree "$work/src")
 "${dk[@]}" add -m fwctl -v "$ver" > "$work/dkms.log" 2>&1

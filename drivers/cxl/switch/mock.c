@@ -5,14 +5,14 @@
  *
  * Each mock switch is a mailbox register window in memory (the layout of
  * include/linux/pci-mmpt.h) on a platform device bound to the real switch
- * core through devm_cxl_switch_add(): the real policy, RPC path, fwctl
- * device and /dev/cxl/switchN. A kernel thread plays the device: it watches
- * the doorbell, runs the command against a model of the switch and the
- * components behind its ports (configured from userspace through
- * /dev/cxl_switch_mock, see mock.h), writes the reply and raises the
- * mailbox interrupt through an irq_sim domain when the driver enabled it.
- * It records which component executed which opcode, so a test can show a
- * refused request never reached the device.
+ * core through devm_cxl_switch_add(): the real policy, RPC path and fwctl
+ * device, and whatever else that core creates. A kernel thread plays the
+ * device: it watches the doorbell, runs the command against a model of the
+ * switch and the components behind its ports (configured from userspace
+ * through /dev/cxl_switch_mock, see mock.h), writes the reply and raises
+ * the mailbox interrupt through an irq_sim domain when the driver enabled
+ * it. It records which component executed which opcode, so a test can
+ * show a refused request never reached the device.
  */
 #include <linux/bitfield.h>
 #include <linux/capability.h>

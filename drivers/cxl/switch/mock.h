@@ -358,9 +358,10 @@ enum {
  * @flags: CXL_MOCK_REMOVE_SURPRISE for CXL_MOCK_REMOVE, else 0
  *
  * START registers the platform device; the core probes it at once (its
- * fwctl device and /dev/cxl/switchN appear below it) and an error of the
- * probe is returned. REMOVE unregisters it: RPCs in flight finish (or end
- * with ENODEV), open files get ENODEV; the switch may be started again.
+ * fwctl device and any other node of the switch appear below it) and an
+ * error of the probe is returned. REMOVE unregisters it: RPCs in flight
+ * finish (or end with ENODEV), open files get ENODEV; the switch may be
+ * started again.
  * DESTROY removes it and frees it.
  */
 struct cxl_mock_id {

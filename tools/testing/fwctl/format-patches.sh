@@ -21,6 +21,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 skip=$work/.skip
 cp "$SRC/.fwctl-not-overlaid" "$skip" 2>/dev/null || : > "$skip"
+# What is not proposed upstream (BASE=7.3: /dev/cxl/switchN): files left
+# out (not-upstream), and hooks taken out of the files emitted
+# (not-upstream.patch, applied to each file as it is added).
+noup=$pdir/not-upstream.patch
+[ -f "$pdir/not-upstream" ] &&
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pdir/not-upstream" >> "$skip"
 
 # The base files the series changes (files it creates are not in the base).
 # On 6.12 the fwctl core is not the tarball's: it is imported below.
@@ -43,12 +49,26 @@ git -c user.name=base -c user.email=base@localhost add -A
 git -c user.name=base -c user.email=base@localhost commit -q -m "base: files of linux-source-$kbase touched by the series"
 base=$(git rev-parse HEAD)
 
+# The 6.12 backport has /dev/cxl/switchN for existing tools; upstream not.
+swnode=""
+[ -f "$noup" ] || swnode=", and /dev/cxl/switchN for existing tools"
 add() { # "paths" subject body
 	# shellcheck disable=SC2086
 	(cd "$repo" && git ls-files -co --exclude-standard $1) |
 		{ grep -vxF -f "$skip" || true; } > "$work/.list"
 	[ -s "$work/.list" ] || return 0
 	rsync -a --files-from="$work/.list" "$repo/" "$work/"
+	if [ -f "$noup" ]; then
+		awk -v list="$work/.list" '
+			BEGIN { while ((getline l < list) > 0) want[l] = 1 }
+			/^diff --git / { f = $3; sub(/^a\//, "", f); keep = (f in want) }
+			keep { print }
+		' "$noup" > "$work/.noup"
+		if [ -s "$work/.noup" ]; then
+			patch -d "$work" -p1 -s --no-backup-if-mismatch < "$work/.noup"
+		fi
+		rm -f "$work/.noup"
+	fi
 	rm -f "$work/.list"
 	git add -A
 	git diff --cached --quiet && return 0
@@ -78,7 +98,7 @@ add "include/uapi/fwctl/cxl.h drivers/cxl/fwctl" \
 	"Which CXL command runs at which fwctl scope, decided from the device's Command Effects Log."
 add "drivers/cxl/switch Documentation/userspace-api/fwctl/fwctl-cxl.rst Documentation/ABI/testing/sysfs-bus-pci-drivers-cxl_switch_cci" \
 	"cxl/switch: add the CXL switch mailbox CCI driver" \
-	"The switch's FM-API as a fwctl device, its identity and ports in sysfs, and /dev/cxl/switchN for existing tools."
+	"The switch's FM-API as a fwctl device, its identity and ports in sysfs${swnode}."
 add "tools/testing/selftests/fwctl" \
 	"selftests/fwctl: add the fwctl selftests" \
 	"kselftest-harness tests of the user-visible contract, run against the test driver and emulated CXL switches."

@@ -144,6 +144,26 @@ rm -rf "$tmp"
 res $([ -z "$out" ]; echo $?) \
 	"one fwctl core, mainline's with the 7.3 series: ${#core[@]} files, none in the repo" "$out"
 
+# What is not proposed upstream (not-upstream.patch: /dev/cxl/switchN)
+# stays out of the kernel side of the series "make patches" emits for this
+# base (its selftests still exercise the node, where a kernel has it).
+if [ -f "$pdir/not-upstream.patch" ]; then
+	tmp=$(mktemp -d)
+	if "$here/format-patches.sh" "$repo" "$tmp/out" > /dev/null 2> "$tmp/err"; then
+		out=$(for p in "$tmp/out"/*.patch; do
+			awk '/^diff --git / { k = $3 !~ /^a\/tools\// } k' "$p" |
+				grep -q -e CXL_SWITCH_CCI_COMPAT -e cxl_switch_raw \
+					-e 'switch/compat\.c' -e 'switchN' \
+					-e FWCTL_COMPAT_TAINT && basename "$p"
+		done)
+	else
+		out="format-patches.sh failed: $(cat "$tmp/err")"
+	fi
+	rm -rf "$tmp"
+	res $([ -z "$out" ]; echo $?) \
+		"the emitted series carries nothing of /dev/cxl/switchN" "$out"
+fi
+
 # sparse and W=1: rebuild each of our objects, with W=1 C=2, in the guest
 # kernel, which builds the KUnit suites too (configs/kunit.config); a file
 # it does not build fails.

@@ -70,4 +70,10 @@ top=$( (tar -tf "$tarball" || true) | head -n1 | cut -d/ -f1)
 tar -xf "$tarball" -C "$dst" --strip-components=1 \
 	"$top/drivers/cxl/cxl.h" "$top/drivers/cxl/cxlmem.h" \
 	"$top/drivers/cxl/cxlpci.h"
+# Only the series' fix of cxlmem.h's return-code lookup, which our modules
+# call; its other changes (struct cxl_dev_state) would not match the stock
+# cxl_core's layouts.
+pdir=patches
+[ "$base" = 6.12 ] || pdir=patches-$base
+patch -d "$dst" -p1 -s --no-backup-if-mismatch < "$(echo "$repo/$pdir"/*-cxl-mbox-look-up-device-return-codes*.patch)"
 echo "$dst"

@@ -47,14 +47,13 @@ struct pci_dev;
 #define PCI_MMPT_MIN_PAYLOAD		256
 #define PCI_MMPT_MAX_PAYLOAD		SZ_1M
 
-/* Device return codes the library itself acts on. */
+/*
+ * The two return codes the register protocol itself gives a meaning to:
+ * the command completed, or it went on in the background. Every other code
+ * belongs to the command set and is the consumer's to interpret.
+ */
 #define PCI_MMPT_RC_SUCCESS		0x00
 #define PCI_MMPT_RC_BACKGROUND		0x01
-#define PCI_MMPT_RC_BUSY		0x06
-#define PCI_MMPT_RC_ABORTED		0x12
-
-/* Generic opcode asking the device to abort its background command. */
-#define PCI_MMPT_OP_ABORT_BACKGROUND	0x0005
 
 /**
  * enum pci_mmpt_cmd_flags - how pci_mmpt_send() treats a command
@@ -64,7 +63,8 @@ struct pci_dev;
  *	the device runs in the background is tracked whether flagged or not.
  * @PCI_MMPT_CMD_ABORTABLE: when the wait for its background operation
  *	times out or a fatal signal ends it, ask the device to abort it with
- *	Request Abort Background Operation
+ *	the command set's abort request (&pci_mmpt_config.abort_opcode);
+ *	-EINVAL on a mailbox whose command set has none
  * @PCI_MMPT_CMD_NO_WAIT: return as soon as the background operation has
  *	started; the caller owns it through &pci_mmpt_cmd.bg_handle and ends
  *	it with pci_mmpt_bg_wait() or pci_mmpt_bg_notify()
@@ -75,7 +75,8 @@ struct pci_dev;
  *	operation (the caller knows it from the device's Command Effects
  *	Log). A device that answers "background command started" anyway is
  *	lying: the command fails with -EPROTO, the device is asked to abort
- *	the operation when no other background command is tracked, and the
+ *	the operation when no other background command is tracked (and the
+ *	command set has an abort request), and the
  *	background slot is not taken, so nothing waits on it or watches it
  */
 enum pci_mmpt_cmd_flags {
@@ -201,6 +202,15 @@ struct pci_mmpt_bg_ended {
  * @ready: optional extra readiness condition (for example a device status
  *	bit); polled with the doorbell until both hold
  * @ctx: argument of @ready
+ * @abort_opcode: the command set's request to abort the background
+ *	operation (CXL: Request Abort Background Operation); 0 when it has
+ *	none
+ * @aborted_rc: the return code the command set gives a background
+ *	operation that was aborted; only read when @abort_opcode is set
+ *
+ * The library knows the registers, not the command set that runs over
+ * them: what it must send to abort, and how the device then reports the
+ * aborted command, come from here.
  */
 struct pci_mmpt_config {
 	unsigned int timeout_ms;
@@ -208,6 +218,8 @@ struct pci_mmpt_config {
 	unsigned int ready_timeout_ms;
 	bool (*ready)(void *ctx);
 	void *ctx;
+	u16 abort_opcode;
+	u16 aborted_rc;
 };
 
 /**
@@ -218,6 +230,8 @@ struct pci_mmpt_config {
  * @caps: the Capabilities register as read at init
  * @timeout_ms: doorbell timeout
  * @bg_timeout_ms: default background timeout
+ * @abort_opcode: &pci_mmpt_config.abort_opcode
+ * @aborted_rc: &pci_mmpt_config.aborted_rc
  * @irq: the Linux interrupt in use, or 0 when polling
  * @ctrl: the Control register bits the library keeps set (interrupt
  *	enables); written with the doorbell so no read-modify-write is needed
@@ -253,6 +267,8 @@ struct pci_mmpt {
 	u32 caps;
 	unsigned int timeout_ms;
 	unsigned int bg_timeout_ms;
+	u16 abort_opcode;
+	u16 aborted_rc;
 	int irq;
 	u32 ctrl;
 	struct mutex lock; /* one command at a time */
@@ -289,6 +305,5 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		     unsigned int timeout_ms);
 int pci_mmpt_bg_notify(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		       pci_mmpt_bg_done_t done, void *ctx);
-int pci_mmpt_rc_errno(u16 rc);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/fwctl-compat.h>
 #include <linux/kthread.h>
@@ -15,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
+#include "../cxlmem.h"
 #include "cxl_fwctl.h"
 
 MODULE_IMPORT_NS("CXL_FWCTL");
@@ -1126,6 +1128,7 @@ struct mailbox_model {
 	unsigned int delay_ms;	/* before each answer */
 	u16 feat_starts[8];
 	unsigned int get_feats;
+	u16 rc;			/* every command's return code */
 };
 
 static void mbm_answer(struct mailbox_model *m)
@@ -1183,7 +1186,8 @@ static void mbm_answer(struct mailbox_model *m)
 	}
 	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_CMD),
 		   (cmd & 0xffff) | (u64)out << 16);
-	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_STATUS), 0);
+	WRITE_ONCE(*(u64 *)(m->regs + PCI_MMPT_STATUS),
+		   FIELD_PREP(PCI_MMPT_STATUS_RC, m->rc));
 	/* Reply and status visible before the doorbell clears. */
 	smp_wmb();
 	WRITE_ONCE(*(u32 *)(m->regs + PCI_MMPT_CTRL), 0);
@@ -1240,6 +1244,54 @@ static void cel_read_in_chunks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cel->ent[i].opcode, 0x4000 + i);
 		KUNIT_EXPECT_EQ(test, cel->ent[i].effects, i & 1);
 	}
+	kvfree(cel);
+	pci_mmpt_destroy(&m->mbox);
+}
+
+/*
+ * What a device's return code means is the CXL core's table's to say, for
+ * every code a device can send: one the table does not list is -ENXIO,
+ * never a read past its end.
+ */
+static void xfer_return_codes(struct kunit *test)
+{
+	static const struct {
+		u16 rc;
+		int err;
+	} cases[] = {
+		{ CXL_MBOX_CMD_RC_UNSUPPORTED, -ENXIO },
+		{ CXL_MBOX_CMD_RC_PADDR, -EFAULT },
+		{ CXL_MBOX_CMD_RC_POISONLMT, -EBUSY },
+		{ CXL_MBOX_CMD_RC_EXTLIST, -ENXIO },
+		{ CXL_MBOX_CMD_RC_EXTLIST + 1, -ENXIO },
+		{ 0x8000, -ENXIO },
+		{ 0xffff, -ENXIO },
+	};
+	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct device *dev = kunit_device_register(test, "cxl-fwctl-rc");
+	struct cxl_cel *cel = NULL;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
+					    (void __iomem *)m->regs,
+					    sizeof(m->regs), NULL), 0);
+	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-rc");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		m->rc = cases[i].rc;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel),
+				    cases[i].err, "rc %#x", cases[i].rc);
+		KUNIT_EXPECT_NULL(test, cel);
+	}
+	m->rc = 0;
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
 	kvfree(cel);
 	pci_mmpt_destroy(&m->mbox);
 }
@@ -2188,6 +2240,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_features),
 	KUNIT_CASE(policy_features_commands),
 	KUNIT_CASE(cel_read_in_chunks),
+	KUNIT_CASE(xfer_return_codes),
 	KUNIT_CASE(cel_read_bounded),
 	KUNIT_CASE(features_read_in_pages),
 	KUNIT_CASE(tunnel_cache),

@@ -17,6 +17,7 @@
 #include <linux/unaligned.h>
 #include <uapi/fwctl/cxl.h>
 
+#include "../cxlmem.h"
 #include "cxl_fwctl.h"
 
 #define CREATE_TRACE_POINTS
@@ -453,7 +454,8 @@ static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
  * @out_size: bytes at @out
  *
  * Return: the output length (copied up to @out_size), or a negative errno;
- * a device return code other than success gives its pci_mmpt_rc_errno().
+ * a device return code other than success gives the errno the CXL core's
+ * return-code table has for it.
  */
 ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
@@ -482,12 +484,12 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 	if (ret)
 		return ret;
 	if (cmd.return_code)
-		return pci_mmpt_rc_errno(cmd.return_code);
+		return cxl_mbox_cmd_rc(cmd.return_code)->err;
 	ret = tunnel_unwrap(resp, cmd.out_len, depth, &payload, &plen, &rc);
 	if (ret)
 		return ret;
 	if (rc)
-		return pci_mmpt_rc_errno(rc);
+		return cxl_mbox_cmd_rc(rc)->err;
 	memcpy(out, payload, min(plen, out_size));
 	return plen;
 }

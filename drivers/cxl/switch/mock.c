@@ -735,7 +735,7 @@ static void mock_builtin(struct mock_sw *sw, struct mock_comp *c,
 	case 0x0002:
 		b_bg_status(c, out, cap, r);
 		break;
-	case PCI_MMPT_OP_ABORT_BACKGROUND:
+	case CXL_OP_ABORT_BG:
 		b_abort(sw, c);
 		break;
 	case 0x0400:

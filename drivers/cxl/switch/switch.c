@@ -15,7 +15,14 @@
 #include <linux/unaligned.h>
 #include <uapi/fwctl/cxl.h>
 
+#include "../cxlmem.h"
 #include "switch.h"
+
+/* What the library must know of the CXL command set to abort a command. */
+static const struct pci_mmpt_config cxl_mmpt_config = {
+	.abort_opcode = CXL_OP_ABORT_BG,
+	.aborted_rc = CXL_MBOX_CMD_RC_ABORT,
+};
 
 static ssize_t sw_cmd(struct cxl_switch *sw, u16 opcode, const void *in,
 		      size_t in_len, void *out, size_t out_size)
@@ -765,7 +772,8 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		return ret;
 	dev_set_drvdata(dev, sw);
 
-	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, desc->mbox_size, NULL);
+	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, desc->mbox_size,
+			    &cxl_mmpt_config);
 	if (ret)
 		return dev_err_probe(dev, ret, "mailbox not usable\n");
 	ret = devm_add_action_or_reset(dev, sw_mmpt_destroy, &sw->mbox);

@@ -477,16 +477,19 @@ static int mmpt_exec(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 }
 
 /*
- * Request Abort Background Operation, under the mailbox lock: a negative
- * errno when the exchange failed, else the device's return code.
+ * The command set's abort request, under the mailbox lock: a negative
+ * errno when the exchange failed (-EOPNOTSUPP when the command set has
+ * none), else the device's return code.
  */
 static int mmpt_exec_abort(struct pci_mmpt *mbox)
 {
-	struct pci_mmpt_cmd abort = { .opcode = PCI_MMPT_OP_ABORT_BACKGROUND };
+	struct pci_mmpt_cmd abort = { .opcode = mbox->abort_opcode };
 	bool by_irq;
 	int ret;
 
 	lockdep_assert_held(&mbox->lock);
+	if (!mbox->abort_opcode)
+		return -EOPNOTSUPP;
 	ret = mmpt_exec(mbox, &abort, &by_irq);
 	return ret ?: abort.return_code;
 }
@@ -510,7 +513,9 @@ static int mmpt_bg_unexpected(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 		tracked = mbox->bg_owner;
 	if (!tracked) {
 		ret = mmpt_exec_abort(mbox);
-		if (ret < 0)
+		if (ret == -EOPNOTSUPP)
+			what = "the command set cannot abort it";
+		else if (ret < 0)
 			what = "the abort request failed";
 		else if (ret != PCI_MMPT_RC_SUCCESS)
 			what = "the device refused to abort it";
@@ -544,8 +549,8 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		else if (mbox->bg_owner && flagged)
 			ret = -EBUSY;
 		/* Only the owner aborts, through pci_mmpt_bg_wait(). */
-		else if (mbox->bg_owner &&
-			 cmd->opcode == PCI_MMPT_OP_ABORT_BACKGROUND)
+		else if (mbox->bg_owner && mbox->abort_opcode &&
+			 cmd->opcode == mbox->abort_opcode)
 			ret = -EBUSY;
 	}
 	if (ret)
@@ -599,7 +604,7 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  *
  * Callers from any number of threads are served one at a time, in order.
  * The device's return code is in @cmd->return_code; a device error is not
- * a failure of this function (pci_mmpt_rc_errno() maps it).
+ * a failure of this function, and what it means is the command set's.
  *
  * A command the device runs in the background, flagged or not, holds the
  * mailbox's single background slot until the device is idle again; the
@@ -615,8 +620,9 @@ static int mmpt_send_locked(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
  *
  * Context: process context, may sleep.
  * Return: 0 when the device answered; -E2BIG when the input exceeds the
- * payload area; -EINVAL for inconsistent buffers or flags; -EBUSY when a
- * background command (or a Request Abort Background Operation) is asked
+ * payload area; -EINVAL for inconsistent buffers or flags (or
+ * %PCI_MMPT_CMD_ABORTABLE without an abort request); -EBUSY when a
+ * background command (or the command set's abort request) is asked
  * for while one runs, or the mailbox is unusable after a stuck doorbell; -ETIMEDOUT when
  * the doorbell or the background command did not finish in time; -ENODEV
  * when the device reads all ones; -EIO when the device reports a reply
@@ -646,6 +652,8 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 		return -EINVAL;
 	if ((cmd->flags & PCI_MMPT_CMD_FOREGROUND) &&
 	    (cmd->flags & PCI_MMPT_CMD_BACKGROUND))
+		return -EINVAL;
+	if ((cmd->flags & PCI_MMPT_CMD_ABORTABLE) && !mbox->abort_opcode)
 		return -EINVAL;
 
 	ret = mmpt_send_locked(mbox, cmd, &by_irq);
@@ -779,7 +787,7 @@ static int mmpt_bg_take_ended(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 }
 
 /*
- * Request Abort Background Operation on behalf of the owner, only once it
+ * The command set's abort request on behalf of the owner, only once it
  * is checked under the mailbox lock that the device still runs the
  * owner's command: one that ended, or another command the device runs now
  * (the kernel's own, say), is never aborted. When the device stopped
@@ -822,7 +830,7 @@ static int mmpt_bg_abort(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	cmd->bg_handle = 0;
 	if (ret)
 		return ret;
-	if (st->return_code == PCI_MMPT_RC_ABORTED)
+	if (st->return_code == mbox->aborted_rc)
 		dev_notice(mbox->dev,
 			   "mailbox background command %#06x aborted: its wait ended\n",
 			   cmd->opcode);
@@ -914,7 +922,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 		if (aborted && aborted != -EAGAIN)
 			return aborted;
 		if (!aborted)
-			return cmd->return_code == PCI_MMPT_RC_ABORTED ? ret : 0;
+			return cmd->return_code == mbox->aborted_rc ? ret : 0;
 	}
 	/*
 	 * Refused only when dying: pci_mmpt_destroy() frees the slot. One
@@ -1241,6 +1249,8 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->payload_size = 1UL << shift;
 	mbox->timeout_ms = cfg->timeout_ms ?: 2000;
 	mbox->bg_timeout_ms = cfg->bg_timeout_ms ?: 60000;
+	mbox->abort_opcode = cfg->abort_opcode;
+	mbox->aborted_rc = cfg->aborted_rc;
 	mbox->irq = 0;
 	mbox->ctrl = 0;
 	mbox->stuck = false;
@@ -1333,57 +1343,6 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 	}
 }
 EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, "PCI_MMPT");
-
-static const int mmpt_rc_errnos[] = {
-	[0x00] = 0,		/* success */
-	[0x01] = -EINPROGRESS,	/* background command started */
-	[0x02] = -EINVAL,	/* invalid input */
-	[0x03] = -EOPNOTSUPP,	/* unsupported */
-	[0x04] = -EIO,		/* internal error */
-	[0x05] = -EAGAIN,	/* retry required */
-	[0x06] = -EBUSY,	/* busy */
-	[0x07] = -ENXIO,	/* media disabled */
-	[0x08] = -EBUSY,	/* FW transfer in progress */
-	[0x09] = -EILSEQ,	/* FW transfer out of order */
-	[0x0a] = -EBADMSG,	/* FW verification failed */
-	[0x0b] = -EINVAL,	/* invalid slot */
-	[0x0c] = -EIO,		/* activation failed, FW rolled back */
-	[0x0d] = -EIO,		/* activation failed, cold reset required */
-	[0x0e] = -EINVAL,	/* invalid handle */
-	[0x0f] = -EFAULT,	/* invalid physical address */
-	[0x10] = -ENOSPC,	/* inject poison limit reached */
-	[0x11] = -EIO,		/* permanent media failure */
-	[0x12] = -ECANCELED,	/* aborted */
-	[0x13] = -EACCES,	/* invalid security state */
-	[0x14] = -EACCES,	/* incorrect passphrase */
-	[0x15] = -EOPNOTSUPP,	/* unsupported mailbox or CCI */
-	[0x16] = -EINVAL,	/* invalid payload length */
-	[0x17] = -EINVAL,	/* invalid log */
-	[0x18] = -EINTR,	/* interrupted */
-	[0x19] = -EOPNOTSUPP,	/* unsupported feature version */
-	[0x1a] = -EOPNOTSUPP,	/* unsupported feature selection value */
-	[0x1b] = -EBUSY,	/* feature transfer in progress */
-	[0x1c] = -EILSEQ,	/* feature transfer out of order */
-	[0x1d] = -ENOSPC,	/* resources exhausted */
-	[0x1e] = -EINVAL,	/* invalid extent list */
-	[0x1f] = -EILSEQ,	/* transfer out of order */
-	[0x20] = -EOPNOTSUPP,	/* request abort not supported */
-};
-
-/**
- * pci_mmpt_rc_errno() - an errno for a device return code
- * @rc: the return code
- *
- * Return: 0 for success, a negative errno otherwise; -EIO for codes this
- * table does not know.
- */
-int pci_mmpt_rc_errno(u16 rc)
-{
-	if (rc >= ARRAY_SIZE(mmpt_rc_errnos))
-		return -EIO;
-	return mmpt_rc_errnos[rc];
-}
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_rc_errno, "PCI_MMPT");
 
 MODULE_DESCRIPTION("PCIe MMPT mailbox library");
 MODULE_LICENSE("GPL");

@@ -27,6 +27,15 @@ MODULE_IMPORT_NS("PCI_MMPT");
 #define PAYLOAD		BIT(PAYLOAD_SHIFT)
 #define REGS_SIZE	(PCI_MMPT_PAYLOAD + PAYLOAD)
 
+/*
+ * The model's command set. Its abort request and return codes are not
+ * CXL's on purpose: the library must take them from its configuration.
+ */
+#define MODEL_OP_ABORT		0x0a0b
+#define MODEL_RC_BUSY		0x2b
+#define MODEL_RC_ABORTED	0x2c
+#define MODEL_RC_NO_ABORT	0x2d
+
 enum model_mode {
 	ANSWER,		/* echo the input, or out_len bytes of pattern */
 	NEVER,		/* leave the doorbell set */
@@ -130,14 +139,14 @@ static void model_answer(struct model *m)
 	if (m->delay_ms)
 		msleep(m->delay_ms);
 
-	if (opcode == PCI_MMPT_OP_ABORT_BACKGROUND) {
+	if (opcode == MODEL_OP_ABORT) {
 		if (!m->abortable) {
-			rc = 0x20;
+			rc = MODEL_RC_NO_ABORT;
 		} else {
 			rc = 0;
 			if (m->bg_active)
 				model_bg_finish(m, m->done_at_abort ?
-					PCI_MMPT_RC_SUCCESS : PCI_MMPT_RC_ABORTED);
+					PCI_MMPT_RC_SUCCESS : MODEL_RC_ABORTED);
 		}
 		out = 0;
 	} else if (m->mode == BACKGROUND ||
@@ -147,7 +156,7 @@ static void model_answer(struct model *m)
 		if (m->bg_active && m->bg_again) {
 			rc = PCI_MMPT_RC_BACKGROUND;
 		} else if (m->bg_active) {
-			rc = PCI_MMPT_RC_BUSY;
+			rc = MODEL_RC_BUSY;
 		} else {
 			rc = PCI_MMPT_RC_BACKGROUND;
 			m->bg_active = true;
@@ -248,6 +257,8 @@ static const struct pci_mmpt_config fast = {
 	.timeout_ms = 100,
 	.bg_timeout_ms = 5000,
 	.ready_timeout_ms = 100,
+	.abort_opcode = MODEL_OP_ABORT,
+	.aborted_rc = MODEL_RC_ABORTED,
 };
 
 static struct model *model_up(struct kunit *test, u32 caps, bool irq)
@@ -387,7 +398,6 @@ static void mmpt_test_send(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cmd.return_code, 3);
 	KUNIT_EXPECT_EQ(test, cmd.out_len, 0);
 	KUNIT_EXPECT_EQ(test, out[0], 0);
-	KUNIT_EXPECT_EQ(test, pci_mmpt_rc_errno(cmd.return_code), -EOPNOTSUPP);
 }
 
 static void mmpt_test_lengths(struct kunit *test)
@@ -690,12 +700,17 @@ static void mmpt_test_background(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_BACKGROUND);
 	KUNIT_EXPECT_NE(test, cmd.bg_handle, 0);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &other), -EBUSY);
-	/* Only the owner aborts: a raw Request Abort is refused. */
-	fg.opcode = PCI_MMPT_OP_ABORT_BACKGROUND;
+	/* Only the owner aborts: its abort request sent raw is refused. */
+	fg.opcode = MODEL_OP_ABORT;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), -EBUSY);
 	fg.opcode = 1;
 	m->mode = ANSWER;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	/* CXL's abort opcode is nothing to this command set: it is sent. */
+	fg.opcode = 0x0005;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), 0);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x0005);
+	fg.opcode = 1;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_bg_status(&m->mbox, &st), 0);
 	KUNIT_EXPECT_TRUE(test, st.running);
 	KUNIT_EXPECT_EQ(test, st.opcode, 0x4304);
@@ -769,7 +784,7 @@ static void mmpt_test_background_foreground(struct kunit *test)
 	KUNIT_EXPECT_LT(test, jiffies - start, (unsigned long)HZ);
 	KUNIT_EXPECT_TRUE(test, cmd.background);
 	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
-	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 2);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
 	/* The device stopped: a background command starts and is tracked. */
@@ -791,13 +806,56 @@ static void mmpt_test_background_foreground(struct kunit *test)
 	m->abortable = false;
 	m->bg_steps = 0;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EPROTO);
-	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
 	/* The next background command is the device's to refuse. */
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &bg), 0);
-	KUNIT_EXPECT_EQ(test, bg.return_code, PCI_MMPT_RC_BUSY);
+	KUNIT_EXPECT_EQ(test, bg.return_code, MODEL_RC_BUSY);
 	KUNIT_EXPECT_EQ(test, bg.bg_handle, 0);
 	m->bg_steps = 3;
+}
+
+/*
+ * A command set without an abort request: nothing is ever aborted, an
+ * abortable command is refused before it reaches the device, and a
+ * foreground command the device runs in the background anyway still fails
+ * without taking the slot.
+ */
+static void mmpt_test_no_abort_request(struct kunit *test)
+{
+	struct model *m = model_new(test, CAPS_POLL);
+	struct pci_mmpt_config cfg = fast;
+	struct pci_mmpt_cmd cmd = {
+		.opcode = 0x4304,
+		.flags = PCI_MMPT_CMD_BACKGROUND | PCI_MMPT_CMD_ABORTABLE,
+		.timeout_ms = 50,
+	};
+	struct pci_mmpt_cmd fg = {
+		.opcode = 0x0200, .flags = PCI_MMPT_CMD_FOREGROUND,
+	};
+
+	cfg.abort_opcode = 0;
+	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg), 0);
+	m->mode = BACKGROUND;
+	m->bg_steps = 0;	/* it would never end */
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 0);
+
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &fg), -EPROTO);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->doorbells), 1);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x0200);
+	KUNIT_EXPECT_FALSE(test, slot_held(m));
+
+	/* Not abortable, the same command times out and stays watched. */
+	cmd.flags = PCI_MMPT_CMD_BACKGROUND;
+	m->bg_active = false;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x4304);
+	KUNIT_EXPECT_TRUE(test, slot_held(m));
+	/* The watcher must not outlive the model's registers. */
+	pci_mmpt_destroy(&m->mbox);
 }
 
 /*
@@ -851,14 +909,14 @@ static void mmpt_test_background_done_at_abort(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 20), 0);
 	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_SUCCESS);
 	KUNIT_EXPECT_EQ(test, cmd.bg_handle, 0);
-	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_TRUE(test, slot_freed(m));
 
 	m->done_at_abort = false;
 	cmd.bg_handle = 0;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), 0);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &cmd, 20), -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_ABORTED);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, MODEL_RC_ABORTED);
 	KUNIT_EXPECT_TRUE(test, slot_freed(m));
 }
 
@@ -875,8 +933,8 @@ static void mmpt_test_background_hang(struct kunit *test)
 	m->bg_steps = 0;
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &cmd), -ETIMEDOUT);
 	/* Aborted: the device saw the request, the slot is free again. */
-	KUNIT_EXPECT_EQ(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
-	KUNIT_EXPECT_EQ(test, cmd.return_code, PCI_MMPT_RC_ABORTED);
+	KUNIT_EXPECT_EQ(test, m->last_opcode, MODEL_OP_ABORT);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, MODEL_RC_ABORTED);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
 
 	/*
@@ -1070,7 +1128,7 @@ static void mmpt_test_background_handover(struct kunit *test)
 	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &xfer, 5000), 0);
 	KUNIT_EXPECT_EQ(test, xfer.return_code, PCI_MMPT_RC_SUCCESS);
-	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_NE(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
 }
 
@@ -1102,7 +1160,7 @@ static void mmpt_test_background_handover_at_doorbell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m->last_opcode, 0x0201);
 	WRITE_ONCE(m->bg_hold, false);
 	KUNIT_EXPECT_EQ(test, pci_mmpt_bg_wait(&m->mbox, &xfer, 5000), 0);
-	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_NE(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_FALSE(test, slot_held(m));
 }
 
@@ -1196,7 +1254,7 @@ static void mmpt_test_end_waits(struct kunit *test)
 	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
 	KUNIT_EXPECT_EQ(test, w.ret, -ESHUTDOWN);
 	waiter_reap(t);
-	KUNIT_EXPECT_NE(test, m->last_opcode, PCI_MMPT_OP_ABORT_BACKGROUND);
+	KUNIT_EXPECT_NE(test, m->last_opcode, MODEL_OP_ABORT);
 	KUNIT_EXPECT_TRUE(test, slot_held(m));
 	KUNIT_EXPECT_EQ(test, pci_mmpt_send(&m->mbox, &late), -ESHUTDOWN);
 	m->mode = ANSWER;
@@ -1677,32 +1735,6 @@ static void mmpt_test_shared_irq(struct kunit *test)
 	}
 }
 
-struct rc_case {
-	u16 rc;
-	int err;
-};
-
-static const struct rc_case rc_cases[] = {
-	{ 0x00, 0 }, { 0x01, -EINPROGRESS }, { 0x02, -EINVAL },
-	{ 0x03, -EOPNOTSUPP }, { 0x06, -EBUSY }, { 0x12, -ECANCELED },
-	{ 0x15, -EOPNOTSUPP }, { 0x16, -EINVAL }, { 0x20, -EOPNOTSUPP },
-	{ 0x21, -EIO }, { 0xffff, -EIO },
-};
-
-static void rc_case_desc(const struct rc_case *c, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "rc %#x", c->rc);
-}
-
-KUNIT_ARRAY_PARAM(rc, rc_cases, rc_case_desc);
-
-static void mmpt_test_rc_errno(struct kunit *test)
-{
-	const struct rc_case *c = test->param_value;
-
-	KUNIT_EXPECT_EQ(test, pci_mmpt_rc_errno(c->rc), c->err);
-}
-
 static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_init),
 	KUNIT_CASE(mmpt_test_init_ready),
@@ -1723,6 +1755,7 @@ static struct kunit_case mmpt_cases[] = {
 			 irq_mode_gen_params),
 	KUNIT_CASE(mmpt_test_background_unannounced),
 	KUNIT_CASE(mmpt_test_background_foreground),
+	KUNIT_CASE(mmpt_test_no_abort_request),
 	KUNIT_CASE_PARAM(mmpt_test_background_killed, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_mismatch, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_background_bit_early, irq_mode_gen_params),
@@ -1741,7 +1774,6 @@ static struct kunit_case mmpt_cases[] = {
 	KUNIT_CASE(mmpt_test_destroy_queued),
 	KUNIT_CASE_PARAM(mmpt_test_destroy_sync_wait, irq_mode_gen_params),
 	KUNIT_CASE_PARAM(mmpt_test_threads, irq_mode_gen_params),
-	KUNIT_CASE_PARAM(mmpt_test_rc_errno, rc_gen_params),
 	{}
 };
 

@@ -121,10 +121,12 @@ if [ -f "$src/.fwctl-series-files" ]; then
 fi
 
 # Overlay: compare contents, keep the tree's mtime when nothing changed.
+# A file that changed gets the time of the copy, not the repo's: one edited
+# while a build compiled it would otherwise look older than its object.
 for d in $dirs; do
 	[ -d "$repo/$d" ] || continue
 	sed -n "s|^$d/|/|p" "$src/.fwctl-not-overlaid" > "$src/.fwctl-exclude"
-	rsync -r --checksum --times --exclude-from="$src/.fwctl-exclude" \
+	rsync -r --checksum --exclude-from="$src/.fwctl-exclude" \
 		"$repo/$d/" "$src/$d/"
 done
 rm -f "$src/.fwctl-exclude"

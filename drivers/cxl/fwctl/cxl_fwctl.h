@@ -305,9 +305,10 @@ cxl_tunnel_cache_get(struct cxl_tunnel_cache *tc, const u8 *path,
 		     unsigned int depth);
 int cxl_fwctl_lock_fresh(struct rw_semaphore *lock, const bool *stale,
 			 int (*refresh)(void *priv), void *priv);
-int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
+struct cxl_fwctl_mbox;
+int cxl_fwctl_identify(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_fwctl_target *t);
-int cxl_fwctl_fw_key(struct pci_mmpt *mbox, const u8 *path,
+int cxl_fwctl_fw_key(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		     unsigned int depth, u8 key[CXL_FW_KEY_LEN]);
 
 int cxl_cel_parse(const void *log, size_t len, struct cxl_cel **celp);
@@ -330,6 +331,23 @@ struct fwctl_cxl_command *cxl_fwctl_commands(const struct cxl_fwctl_policy *pol,
  */
 typedef int (*cxl_fwctl_send_t)(void *priv, struct pci_mmpt_cmd *cmd);
 
+/**
+ * struct cxl_fwctl_mbox - a mailbox the policy reads from, and how
+ * @mmpt: the mailbox (its payload size)
+ * @send: how the policy's own reads (Identify, Get FW Info, the CEL, the
+ *	features) reach it; NULL for pci_mmpt_send() on @mmpt. A memory
+ *	device's is cxl_fwctl_core_send(), so that they go where every
+ *	command the kernel sends goes.
+ * @priv: argument of @send
+ */
+struct cxl_fwctl_mbox {
+	struct pci_mmpt *mmpt;
+	cxl_fwctl_send_t send;
+	void *priv;
+};
+
+int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd);
+
 struct fwctl_rpc_cxl;
 void cxl_fwctl_rpc_record(struct fwctl_uctx *uctx,
 			  const struct fwctl_rpc_cxl *in,
@@ -346,12 +364,12 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			 struct pci_mmpt *mbox,
 			 const struct cxl_fwctl_policy *pol,
 			 cxl_fwctl_send_t send, void *priv);
-int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
+int cxl_fwctl_read_features(const struct cxl_fwctl_mbox *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr);
-ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
+ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
 		       size_t in_len, void *out, size_t out_size);
-int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
+int cxl_fwctl_read_cel(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp);
 
 #if IS_ENABLED(CONFIG_KUNIT)

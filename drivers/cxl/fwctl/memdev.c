@@ -146,19 +146,27 @@ static int memdev_read_policy(struct cxl_memdev_fwctl *mf,
 			      struct cxl_feature **featsp, unsigned int *nr)
 {
 	struct device *dev = mf->fwctl.dev.parent;
-	struct pci_mmpt *mbox = mf->cxlds->mmpt;
+	/*
+	 * Through the CXL core's mbox_send, as the kernel's own commands go:
+	 * its mutex, its sanitize fence and its hooks see these reads too.
+	 */
+	const struct cxl_fwctl_mbox reads = {
+		.mmpt = mf->cxlds->mmpt,
+		.send = cxl_fwctl_core_send,
+		.priv = &mf->cxlds->cxl_mbox,
+	};
 	int ret;
 
 	*featsp = NULL;
 	*nr = 0;
-	ret = cxl_fwctl_read_cel(mbox, NULL, 0, celp);
+	ret = cxl_fwctl_read_cel(&reads, NULL, 0, celp);
 	if (ret)
 		return ret;
 	if ((*celp)->duplicates)
 		dev_warn(dev, "CEL lists %u opcodes twice, their effects merged\n",
 			 (*celp)->duplicates);
 	if (cxl_cel_effects(*celp, CXL_OP_GET_SUPPORTED_FEATURES)) {
-		ret = cxl_fwctl_read_features(mbox, featsp, nr);
+		ret = cxl_fwctl_read_features(&reads, featsp, nr);
 		if (ret)
 			dev_warn(dev, "supported features unreadable (%d), Set Feature refused\n",
 				 ret);

@@ -1119,6 +1119,7 @@ static void policy_switch_firmware(struct kunit *test)
 struct mailbox_model {
 	u8 regs[PCI_MMPT_PAYLOAD + MB_PAYLOAD];
 	struct pci_mmpt mbox;
+	struct cxl_fwctl_mbox reads;
 	struct task_struct *thread;
 	u32 offsets[8];
 	unsigned int get_logs;
@@ -1226,6 +1227,7 @@ static void cel_read_in_chunks(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	m->reads.mmpt = &m->mbox;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
 					    (void __iomem *)m->regs,
 					    sizeof(m->regs), NULL), 0);
@@ -1234,7 +1236,7 @@ static void cel_read_in_chunks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test,
 			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
 
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	/* 400 bytes through a 256-byte payload area: two chunks. */
 	KUNIT_EXPECT_EQ(test, m->get_logs, 2);
 	KUNIT_EXPECT_EQ(test, m->offsets[0], 0);
@@ -1275,6 +1277,7 @@ static void xfer_return_codes(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	m->reads.mmpt = &m->mbox;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
 					    (void __iomem *)m->regs,
 					    sizeof(m->regs), NULL), 0);
@@ -1286,14 +1289,93 @@ static void xfer_return_codes(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		m->rc = cases[i].rc;
 		KUNIT_EXPECT_EQ_MSG(test,
-				    cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel),
+				    cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel),
 				    cases[i].err, "rc %#x", cases[i].rc);
 		KUNIT_EXPECT_NULL(test, cel);
 	}
 	m->rc = 0;
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	kvfree(cel);
 	pci_mmpt_destroy(&m->mbox);
+}
+
+/* --- the policy's reads through a memory device's mbox_send ---------- */
+
+struct core_model {
+	struct cxl_mailbox cxl_mbox;
+	int err;		/* mbox_send's own failure */
+	u16 rc;			/* else the device's return code */
+	unsigned int sends;
+	u16 opcode;
+	size_t size_in;
+};
+
+static int core_model_send(struct cxl_mailbox *cxl_mbox,
+			   struct cxl_mbox_cmd *mc)
+{
+	struct core_model *cm = container_of(cxl_mbox, struct core_model,
+					     cxl_mbox);
+	u8 *id = mc->payload_out;
+
+	cm->sends++;
+	cm->opcode = mc->opcode;
+	cm->size_in = mc->size_in;
+	if (cm->err)
+		return cm->err;
+	mc->return_code = cm->rc;
+	if (cm->rc)
+		return 0;
+	/* Identify: vendor 1e98h, device 0002h, serial 42, a type-3 device. */
+	memset(id, 0, 0x12);
+	put_unaligned_le16(0x1e98, id);
+	put_unaligned_le16(0x0002, id + 2);
+	put_unaligned_le64(42, id + 8);
+	id[0x11] = CXL_COMPONENT_TYPE3;
+	mc->size_out = 0x12;
+	return 0;
+}
+
+/*
+ * cxl_fwctl_core_send() hands the policy's reads to the CXL core's
+ * mbox_send and reports what it did as pci_mmpt_send() would: the reply
+ * and its length, the device's return code, and mbox_send's own failure
+ * (the sanitize fence's -EBUSY) unchanged, with nothing else sent.
+ */
+static void core_send_reads(struct kunit *test)
+{
+	struct core_model *cm = kunit_kzalloc(test, sizeof(*cm), GFP_KERNEL);
+	struct pci_mmpt *mmpt = kunit_kzalloc(test, sizeof(*mmpt), GFP_KERNEL);
+	struct cxl_fwctl_mbox reads;
+	struct cxl_fwctl_target t = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, cm);
+	KUNIT_ASSERT_NOT_NULL(test, mmpt);
+	mmpt->payload_size = MB_PAYLOAD;
+	cm->cxl_mbox.mbox_send = core_model_send;
+	reads = (struct cxl_fwctl_mbox){
+		.mmpt = mmpt, .send = cxl_fwctl_core_send, .priv = &cm->cxl_mbox,
+	};
+
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), 0);
+	KUNIT_EXPECT_EQ(test, cm->sends, 1);
+	KUNIT_EXPECT_EQ(test, cm->opcode, CXL_OP_IDENTIFY);
+	KUNIT_EXPECT_EQ(test, cm->size_in, 0);
+	KUNIT_EXPECT_EQ(test, t.vendor, 0x1e98);
+	KUNIT_EXPECT_EQ(test, t.device, 0x0002);
+	KUNIT_EXPECT_EQ(test, t.serial, 42);
+	KUNIT_EXPECT_EQ(test, t.component, CXL_COMPONENT_TYPE3);
+
+	/* Behind the sanitize fence: refused, and no second try. */
+	cm->err = -EBUSY;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cm->sends, 2);
+	/* A device error is the core table's errno. */
+	cm->err = 0;
+	cm->rc = CXL_MBOX_CMD_RC_POISONLMT;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), -EBUSY);
+	cm->rc = CXL_MBOX_CMD_RC_INTERNAL;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), -ENXIO);
+	KUNIT_EXPECT_EQ(test, cm->sends, 4);
 }
 
 static void restore_budget(void *old)
@@ -1319,6 +1401,7 @@ static void cel_read_bounded(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	m->reads.mmpt = &m->mbox;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
 					    (void __iomem *)m->regs,
 					    sizeof(m->regs), NULL), 0);
@@ -1332,7 +1415,7 @@ static void cel_read_bounded(struct kunit *test)
 
 	/* One entry per reply: the first short reply ends the log. */
 	m->log_chunk = 4;
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	KUNIT_EXPECT_EQ(test, cel->count, 1);
 	KUNIT_EXPECT_EQ(test, m->get_logs, 1);
 	kvfree(cel);
@@ -1340,7 +1423,7 @@ static void cel_read_bounded(struct kunit *test)
 	/* Not whole entries: malformed. */
 	m->log_chunk = 6;
 	m->get_logs = 0;
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), -EIO);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), -EIO);
 	KUNIT_EXPECT_NULL(test, cel);
 
 	/* Whole chunks, each slow: the budget ends it before the first. */
@@ -1348,14 +1431,14 @@ static void cel_read_bounded(struct kunit *test)
 	m->get_logs = 0;
 	m->delay_ms = 30;
 	cxl_fwctl_read_budget_ms = 20;
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel),
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel),
 			-ETIMEDOUT);
 	KUNIT_EXPECT_NULL(test, cel);
 	KUNIT_EXPECT_EQ(test, m->get_logs, 0);
 	/* The same device within its budget. */
 	m->get_logs = 0;
 	cxl_fwctl_read_budget_ms = 10000;
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->mbox, NULL, 0, &cel), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	KUNIT_EXPECT_EQ(test, m->get_logs, 2);
 	KUNIT_EXPECT_EQ(test, cel->count, MB_CEL_ENTRIES);
 	kvfree(cel);
@@ -1364,7 +1447,7 @@ static void cel_read_bounded(struct kunit *test)
 	m->nr_feats = 7;
 	m->get_feats = 0;
 	cxl_fwctl_read_budget_ms = 20;
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n),
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n),
 			-ETIMEDOUT);
 	KUNIT_EXPECT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, m->get_feats, 1);
@@ -1382,6 +1465,7 @@ static void features_read_in_pages(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	m->reads.mmpt = &m->mbox;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
 					    (void __iomem *)m->regs,
 					    sizeof(m->regs), NULL), 0);
@@ -1391,14 +1475,14 @@ static void features_read_in_pages(struct kunit *test)
 			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
 
 	/* None: no table, no error. */
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n), 0);
 	KUNIT_EXPECT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, n, 0);
 
 	/* Seven through a 256-byte area (five entries a page): two pages. */
 	m->nr_feats = 7;
 	m->get_feats = 0;
-	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), 0);
+	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n), 0);
 	KUNIT_EXPECT_EQ(test, m->get_feats, 2);
 	KUNIT_EXPECT_EQ(test, m->feat_starts[1], 5);
 	KUNIT_ASSERT_EQ(test, n, 7);
@@ -1415,7 +1499,7 @@ static void features_read_in_pages(struct kunit *test)
 	 */
 	m->feats_lie = true;
 	m->get_feats = 0;
-	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->mbox, &f, &n), -EIO);
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n), -EIO);
 	KUNIT_EXPECT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, m->get_feats, 3);
 	pci_mmpt_destroy(&m->mbox);
@@ -2241,6 +2325,7 @@ static struct kunit_case cxl_policy_cases[] = {
 	KUNIT_CASE(policy_features_commands),
 	KUNIT_CASE(cel_read_in_chunks),
 	KUNIT_CASE(xfer_return_codes),
+	KUNIT_CASE(core_send_reads),
 	KUNIT_CASE(cel_read_bounded),
 	KUNIT_CASE(features_read_in_pages),
 	KUNIT_CASE(tunnel_cache),

@@ -443,8 +443,44 @@ static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
 }
 
 /**
+ * cxl_fwctl_core_send() - send one of the policy's own commands through the
+ *	CXL core's mailbox path
+ * @cxl_mbox: the &struct cxl_mailbox of a memory device
+ * @cmd: a command that never runs in the background (the CEL and feature
+ *	reads)
+ *
+ * The &cxl_fwctl_mbox.send of a memory device: its mbox_send runs the
+ * command as every command the kernel sends, under the mailbox mutex,
+ * behind the sanitize fence (-EBUSY while the device sanitizes) and seen
+ * by the CXL core's hooks.
+ *
+ * Return: as pci_mmpt_send(); the device's return code in
+ * @cmd->return_code, the reply's length in @cmd->out_len.
+ */
+int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
+{
+	struct cxl_mailbox *mbox = cxl_mbox;
+	struct cxl_mbox_cmd mc = {
+		.opcode = cmd->opcode,
+		.payload_in = (void *)cmd->in,
+		.size_in = cmd->in_len,
+		.payload_out = cmd->out,
+		.size_out = cmd->out_size,
+	};
+	int ret;
+
+	ret = mbox->mbox_send(mbox, &mc);
+	if (ret)
+		return ret;
+	cmd->return_code = mc.return_code;
+	cmd->out_len = mc.return_code ? 0 : mc.size_out;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(cxl_fwctl_core_send, "CXL_FWCTL");
+
+/**
  * cxl_fwctl_xfer() - send a command to a mailbox or through tunnels
- * @mbox: the mailbox
+ * @mbox: the mailbox, and how to send on it
  * @path: port or LD ID of each tunnel level
  * @depth: tunnel levels, 0 for the mailbox's own component
  * @opcode: the command
@@ -457,13 +493,13 @@ static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
  * a device return code other than success gives the errno the CXL core's
  * return-code table has for it.
  */
-ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
+ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
 		       size_t in_len, void *out, size_t out_size)
 {
-	u8 *req __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
-	u8 *resp __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
-	size_t cap = mbox->payload_size, plen;
+	u8 *req __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
+	u8 *resp __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
+	size_t cap = mbox->mmpt->payload_size, plen;
 	struct pci_mmpt_cmd cmd = {};
 	const u8 *payload;
 	ssize_t len;
@@ -480,7 +516,8 @@ ssize_t cxl_fwctl_xfer(struct pci_mmpt *mbox, const u8 *path,
 	cmd.in_len = len;
 	cmd.out = resp;
 	cmd.out_size = cap;
-	ret = pci_mmpt_send(mbox, &cmd);
+	ret = mbox->send ? mbox->send(mbox->priv, &cmd) :
+			   pci_mmpt_send(mbox->mmpt, &cmd);
 	if (ret)
 		return ret;
 	if (cmd.return_code)
@@ -532,14 +569,14 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_lock_fresh, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_identify() - read a component's identity with Identify
- * @mbox: the mailbox
+ * @mbox: the mailbox, and how to send on it
  * @path: the tunnel path to the component
  * @depth: tunnel levels, 0 for the mailbox's own component
  * @t: filled with the component type, vendor, device and serial number
  *
  * Return: 0, -EIO for a short answer, or the errno of a failed command.
  */
-int cxl_fwctl_identify(struct pci_mmpt *mbox, const u8 *path,
+int cxl_fwctl_identify(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_fwctl_target *t)
 {
 	u8 id[0x12];
@@ -561,7 +598,7 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_fw_key() - what firmware a component says it runs
- * @mbox: the mailbox
+ * @mbox: the mailbox, and how to send on it
  * @path: the tunnel path to the component
  * @depth: tunnel levels, 0 for the mailbox's own component
  * @key: Get FW Info's output: slot count, active and staged slot,
@@ -570,7 +607,7 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_identify, "CXL_FWCTL");
  * Return: 0, or a negative errno (-EOPNOTSUPP when it has no Get FW Info,
  * -EIO for a short answer).
  */
-int cxl_fwctl_fw_key(struct pci_mmpt *mbox, const u8 *path,
+int cxl_fwctl_fw_key(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		     unsigned int depth, u8 key[CXL_FW_KEY_LEN])
 {
 	ssize_t len;
@@ -621,7 +658,7 @@ static int read_go_on(unsigned long deadline)
 
 /**
  * cxl_fwctl_read_cel() - read and parse a component's Command Effects Log
- * @mbox: the mailbox
+ * @mbox: the mailbox, and how to send on it
  * @path: the tunnel path to the component
  * @depth: tunnel levels, 0 for the mailbox's own component
  * @celp: the parsed log, kvfree() it
@@ -637,12 +674,12 @@ static int read_go_on(unsigned long deadline)
  * answer, -ETIMEDOUT past the budget, -EINTR when the caller was
  * killed, or the errno of a failed command.
  */
-int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
+int cxl_fwctl_read_cel(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp)
 {
-	u8 *logs __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
+	u8 *logs __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
 	u8 *log __free(kvfree) = NULL;
-	size_t chunk = (mbox->payload_size - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
+	size_t chunk = (mbox->mmpt->payload_size - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
 	u8 in[CXL_GET_LOG_IN];
 	unsigned long deadline = read_deadline();
 	size_t size = 0, off, want, i, n;
@@ -653,7 +690,7 @@ int cxl_fwctl_read_cel(struct pci_mmpt *mbox, const u8 *path,
 	if (!logs)
 		return -ENOMEM;
 	len = cxl_fwctl_xfer(mbox, path, depth, CXL_OP_GET_SUPPORTED_LOGS,
-			     NULL, 0, logs, mbox->payload_size);
+			     NULL, 0, logs, mbox->mmpt->payload_size);
 	if (len < 0)
 		return len;
 	if (len < CXL_LOGS_HDR)
@@ -713,7 +750,7 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, "CXL_FWCTL");
 
 /**
  * cxl_fwctl_read_features() - read the device's supported features
- * @mbox: the mailbox
+ * @mbox: the mailbox, and how to send on it
  * @featsp: the features, kvfree() it; NULL when there are none
  * @nr: entries of @featsp
  *
@@ -726,12 +763,12 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, "CXL_FWCTL");
  * budget, -EINTR when the caller was killed, or the errno of a failed
  * command.
  */
-int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
+int cxl_fwctl_read_features(const struct cxl_fwctl_mbox *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr)
 {
-	u8 *buf __free(kvfree) = kvzalloc(mbox->payload_size, GFP_KERNEL);
+	u8 *buf __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
 	struct cxl_feature *feats __free(kvfree) = NULL;
-	size_t room = (mbox->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
+	size_t room = (mbox->mmpt->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned long deadline = read_deadline();
 	unsigned int total = 0, n = 0, got, i;
 	u8 in[CXL_FEATS_IN] = {};
@@ -749,7 +786,7 @@ int cxl_fwctl_read_features(struct pci_mmpt *mbox, struct cxl_feature **featsp,
 		put_unaligned_le32(CXL_FEATS_HDR + room * CXL_FEATURE_ENTRY, in);
 		put_unaligned_le16(n, in + 4);
 		len = cxl_fwctl_xfer(mbox, NULL, 0, CXL_OP_GET_SUPPORTED_FEATURES,
-				     in, sizeof(in), buf, mbox->payload_size);
+				     in, sizeof(in), buf, mbox->mmpt->payload_size);
 		if (len < 0)
 			return len;
 		if (len < CXL_FEATS_HDR)

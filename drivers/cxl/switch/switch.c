@@ -27,7 +27,7 @@ static const struct pci_mmpt_config cxl_mmpt_config = {
 static ssize_t sw_cmd(struct cxl_switch *sw, u16 opcode, const void *in,
 		      size_t in_len, void *out, size_t out_size)
 {
-	return cxl_fwctl_xfer(&sw->mbox, NULL, 0, opcode, in, in_len, out,
+	return cxl_fwctl_xfer(&sw->reads, NULL, 0, opcode, in, in_len, out,
 			      out_size);
 }
 
@@ -67,7 +67,7 @@ static int sw_read_cel(void *priv, const u8 *path, unsigned int depth,
 {
 	struct cxl_switch *sw = priv;
 
-	return cxl_fwctl_read_cel(&sw->mbox, path, depth, celp);
+	return cxl_fwctl_read_cel(&sw->reads, path, depth, celp);
 }
 
 static int sw_identify_target(void *priv, const u8 *path, unsigned int depth,
@@ -75,7 +75,7 @@ static int sw_identify_target(void *priv, const u8 *path, unsigned int depth,
 {
 	struct cxl_switch *sw = priv;
 
-	return cxl_fwctl_identify(&sw->mbox, path, depth, t);
+	return cxl_fwctl_identify(&sw->reads, path, depth, t);
 }
 
 static int sw_fw_key(void *priv, const u8 *path, unsigned int depth,
@@ -83,7 +83,7 @@ static int sw_fw_key(void *priv, const u8 *path, unsigned int depth,
 {
 	struct cxl_switch *sw = priv;
 
-	return cxl_fwctl_fw_key(&sw->mbox, path, depth, key);
+	return cxl_fwctl_fw_key(&sw->reads, path, depth, key);
 }
 
 /* The policy's view of a tunnel target; tunnels.lock is held. */
@@ -258,13 +258,13 @@ static int sw_read_cel_fw(struct cxl_switch *sw, struct cxl_cel **celp,
 	int tries, ret;
 
 	for (tries = 0; tries < 3; tries++) {
-		known_before = !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, before);
-		ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, celp);
+		known_before = !cxl_fwctl_fw_key(&sw->reads, NULL, 0, before);
+		ret = cxl_fwctl_read_cel(&sw->reads, NULL, 0, celp);
 		if (ret)
 			return ret;
 		memset(fw, 0, CXL_FW_KEY_LEN);
 		*fw_known = cxl_cel_effects(*celp, CXL_OP_GET_FW_INFO) &&
-			    !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
+			    !cxl_fwctl_fw_key(&sw->reads, NULL, 0, fw);
 		if (!*fw_known ||
 		    (known_before && !memcmp(before, fw, CXL_FW_KEY_LEN)))
 			return 0;
@@ -345,16 +345,16 @@ static int sw_check_self(struct cxl_switch *sw)
 
 	if (READ_ONCE(sw->cel_stale))
 		return 0;
-	ret = cxl_fwctl_identify(&sw->mbox, NULL, 0, &id);
+	ret = cxl_fwctl_identify(&sw->reads, NULL, 0, &id);
 	if (ret)
 		return ret;
 	if (down_read_killable(&sw->pol_lock))
 		return -EINTR;
 	listed = cxl_cel_effects(sw->cel, CXL_OP_GET_FW_INFO);
 	up_read(&sw->pol_lock);
-	fw_known = listed && !cxl_fwctl_fw_key(&sw->mbox, NULL, 0, fw);
+	fw_known = listed && !cxl_fwctl_fw_key(&sw->reads, NULL, 0, fw);
 	if (!fw_known) {
-		ret = cxl_fwctl_read_cel(&sw->mbox, NULL, 0, &cel);
+		ret = cxl_fwctl_read_cel(&sw->reads, NULL, 0, &cel);
 		if (ret)
 			return ret;
 	}
@@ -772,6 +772,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		return ret;
 	dev_set_drvdata(dev, sw);
 
+	sw->reads.mmpt = &sw->mbox;
 	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, desc->mbox_size,
 			    &cxl_mmpt_config);
 	if (ret)

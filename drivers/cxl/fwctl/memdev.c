@@ -90,7 +90,7 @@ static int memdev_send(void *priv, struct pci_mmpt_cmd *cmd)
 		return ret;
 	up_read(&mf->pol_lock);
 	ret = pci_mmpt_bg_wait(mbox, cmd, READ_ONCE(fwctl_bg_timeout_ms) ?:
-					  mbox->bg_timeout_ms);
+					  pci_mmpt_bg_timeout_ms(mbox));
 	down_read(&mf->pol_lock);
 	return ret;
 }
@@ -249,7 +249,7 @@ static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
 	if (in_len >= sizeof(rpc->hdr) &&
 	    rpc->opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
 		if (!cxl_fwctl_rpc_check(&mf->pol, rpc, in_len, *out_len,
-					 mf->cxlds->mmpt->payload_size))
+					 pci_mmpt_payload_size(mf->cxlds->mmpt)))
 			return ERR_PTR(-EINVAL);
 		return memdev_get_sup_feats(mf, rpc, out_len);
 	}
@@ -282,7 +282,7 @@ static void *memdev_info(struct fwctl_uctx *uctx, size_t *length)
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_MEMDEV;
-	info->payload_size = mf->cxlds->mmpt->payload_size;
+	info->payload_size = pci_mmpt_payload_size(mf->cxlds->mmpt);
 	scoped_guard(rwsem_read, &mf->pol_lock)
 		info->cel_entries = mf->cel->count;
 	info->vendor_id = pdev->vendor;

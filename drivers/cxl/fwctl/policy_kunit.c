@@ -1118,7 +1118,7 @@ static void policy_switch_firmware(struct kunit *test)
 
 struct mailbox_model {
 	u8 regs[PCI_MMPT_PAYLOAD + MB_PAYLOAD];
-	struct pci_mmpt mbox;
+	struct pci_mmpt *mbox;
 	struct cxl_fwctl_mbox reads;
 	struct task_struct *thread;
 	u32 offsets[8];
@@ -1212,6 +1212,17 @@ static int mbm_thread(void *data)
 	return 0;
 }
 
+/* The library's mailbox on the model's registers, until the test ends. */
+static void mbm_create(struct kunit *test, struct mailbox_model *m,
+		       struct device *dev)
+{
+	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
+	m->mbox = devm_pci_mmpt_create(dev, (void __iomem *)m->regs,
+				       sizeof(m->regs), NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->mbox));
+	m->reads.mmpt = m->mbox;
+}
+
 static void mbm_stop(void *data)
 {
 	kthread_stop(data);
@@ -1226,11 +1237,7 @@ static void cel_read_in_chunks(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
-	m->reads.mmpt = &m->mbox;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs,
-					    sizeof(m->regs), NULL), 0);
+	mbm_create(test, m, dev);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-mbox");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1247,7 +1254,6 @@ static void cel_read_in_chunks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cel->ent[i].effects, i & 1);
 	}
 	kvfree(cel);
-	pci_mmpt_destroy(&m->mbox);
 }
 
 /*
@@ -1276,11 +1282,7 @@ static void xfer_return_codes(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
-	m->reads.mmpt = &m->mbox;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs,
-					    sizeof(m->regs), NULL), 0);
+	mbm_create(test, m, dev);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-rc");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1296,7 +1298,6 @@ static void xfer_return_codes(struct kunit *test)
 	m->rc = 0;
 	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	kvfree(cel);
-	pci_mmpt_destroy(&m->mbox);
 }
 
 /* --- the policy's reads through a memory device's mbox_send ---------- */
@@ -1344,16 +1345,20 @@ static int core_model_send(struct cxl_mailbox *cxl_mbox,
 static void core_send_reads(struct kunit *test)
 {
 	struct core_model *cm = kunit_kzalloc(test, sizeof(*cm), GFP_KERNEL);
-	struct pci_mmpt *mmpt = kunit_kzalloc(test, sizeof(*mmpt), GFP_KERNEL);
+	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct device *dev = kunit_device_register(test, "cxl-fwctl-core");
 	struct cxl_fwctl_mbox reads;
 	struct cxl_fwctl_target t = {};
 
 	KUNIT_ASSERT_NOT_NULL(test, cm);
-	KUNIT_ASSERT_NOT_NULL(test, mmpt);
-	mmpt->payload_size = MB_PAYLOAD;
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	/* The library's mailbox only sizes the reads: nothing reaches it. */
+	mbm_create(test, m, dev);
 	cm->cxl_mbox.mbox_send = core_model_send;
 	reads = (struct cxl_fwctl_mbox){
-		.mmpt = mmpt, .send = cxl_fwctl_core_send, .priv = &cm->cxl_mbox,
+		.mmpt = m->mbox, .send = cxl_fwctl_core_send,
+		.priv = &cm->cxl_mbox,
 	};
 
 	KUNIT_ASSERT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), 0);
@@ -1400,11 +1405,7 @@ static void cel_read_bounded(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
-	m->reads.mmpt = &m->mbox;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs,
-					    sizeof(m->regs), NULL), 0);
+	mbm_create(test, m, dev);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-slow");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1451,7 +1452,6 @@ static void cel_read_bounded(struct kunit *test)
 			-ETIMEDOUT);
 	KUNIT_EXPECT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, m->get_feats, 1);
-	pci_mmpt_destroy(&m->mbox);
 }
 
 /* Get Supported Features in pages of what the payload area holds. */
@@ -1464,11 +1464,7 @@ static void features_read_in_pages(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	*(u32 *)(m->regs + PCI_MMPT_CAPS) = ilog2(MB_PAYLOAD);
-	m->reads.mmpt = &m->mbox;
-	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, dev,
-					    (void __iomem *)m->regs,
-					    sizeof(m->regs), NULL), 0);
+	mbm_create(test, m, dev);
 	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-feats");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
@@ -1502,7 +1498,6 @@ static void features_read_in_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n), -EIO);
 	KUNIT_EXPECT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, m->get_feats, 3);
-	pci_mmpt_destroy(&m->mbox);
 }
 
 /* --- the tunnel target cache -------------------------------------------- */

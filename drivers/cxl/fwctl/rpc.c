@@ -300,7 +300,8 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 
 	if (in_len >= sizeof(in->hdr) && in->opcode == FWCTL_CXL_QUERY_COMMANDS)
 		return cxl_fwctl_query_commands(pol, in, out_len);
-	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len, mbox->payload_size))
+	if (!cxl_fwctl_rpc_check(pol, in, in_len, *out_len,
+				 pci_mmpt_payload_size(mbox)))
 		return ERR_PTR(-EINVAL);
 
 	ret = cxl_fwctl_judge(pol, in->opcode, in->payload, in->op_size, &v);
@@ -315,7 +316,8 @@ void *cxl_fwctl_rpc_send(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	 * min(*out_len, the caller's length)), and a longer reply still
 	 * reports its full length.
 	 */
-	out_size = min(mbox->payload_size, *out_len - sizeof(out->hdr));
+	out_size = min(pci_mmpt_payload_size(mbox),
+		       *out_len - sizeof(out->hdr));
 	out = kvmalloc(sizeof(out->hdr) + out_size, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return rpc_refused(uctx, in, &v, scope, -ENOMEM);
@@ -497,9 +499,9 @@ ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
 		       size_t in_len, void *out, size_t out_size)
 {
-	u8 *req __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
-	u8 *resp __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
-	size_t cap = mbox->mmpt->payload_size, plen;
+	size_t cap = pci_mmpt_payload_size(mbox->mmpt), plen;
+	u8 *req __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
+	u8 *resp __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
 	struct pci_mmpt_cmd cmd = {};
 	const u8 *payload;
 	ssize_t len;
@@ -677,9 +679,10 @@ static int read_go_on(unsigned long deadline)
 int cxl_fwctl_read_cel(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp)
 {
-	u8 *logs __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
+	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
+	u8 *logs __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
 	u8 *log __free(kvfree) = NULL;
-	size_t chunk = (mbox->mmpt->payload_size - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
+	size_t chunk = (cap - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
 	u8 in[CXL_GET_LOG_IN];
 	unsigned long deadline = read_deadline();
 	size_t size = 0, off, want, i, n;
@@ -690,7 +693,7 @@ int cxl_fwctl_read_cel(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 	if (!logs)
 		return -ENOMEM;
 	len = cxl_fwctl_xfer(mbox, path, depth, CXL_OP_GET_SUPPORTED_LOGS,
-			     NULL, 0, logs, mbox->mmpt->payload_size);
+			     NULL, 0, logs, cap);
 	if (len < 0)
 		return len;
 	if (len < CXL_LOGS_HDR)
@@ -766,9 +769,10 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, "CXL_FWCTL");
 int cxl_fwctl_read_features(const struct cxl_fwctl_mbox *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr)
 {
-	u8 *buf __free(kvfree) = kvzalloc(mbox->mmpt->payload_size, GFP_KERNEL);
+	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
+	u8 *buf __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
 	struct cxl_feature *feats __free(kvfree) = NULL;
-	size_t room = (mbox->mmpt->payload_size - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
+	size_t room = (cap - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned long deadline = read_deadline();
 	unsigned int total = 0, n = 0, got, i;
 	u8 in[CXL_FEATS_IN] = {};
@@ -786,7 +790,7 @@ int cxl_fwctl_read_features(const struct cxl_fwctl_mbox *mbox, struct cxl_featur
 		put_unaligned_le32(CXL_FEATS_HDR + room * CXL_FEATURE_ENTRY, in);
 		put_unaligned_le16(n, in + 4);
 		len = cxl_fwctl_xfer(mbox, NULL, 0, CXL_OP_GET_SUPPORTED_FEATURES,
-				     in, sizeof(in), buf, mbox->mmpt->payload_size);
+				     in, sizeof(in), buf, cap);
 		if (len < 0)
 			return len;
 		if (len < CXL_FEATS_HDR)

@@ -177,7 +177,7 @@ static long compat_send(struct cxl_switch_compat *c,
 	if (cmd.id != CXL_MEM_COMMAND_ID_RAW)
 		return -ENOTTY;
 	if (cmd.flags || cmd.raw.rsvd || cmd.in.rsvd || cmd.out.rsvd ||
-	    cmd.in.size > sw->mbox.payload_size)
+	    cmd.in.size > pci_mmpt_payload_size(sw->mbox))
 		return -EINVAL;
 
 	in_len = sizeof(in->hdr) + cmd.in.size;
@@ -190,7 +190,7 @@ static long compat_send(struct cxl_switch_compat *c,
 			   cmd.in.size))
 		return -EFAULT;
 
-	out_len = sizeof(out->hdr) + sw->mbox.payload_size;
+	out_len = sizeof(out->hdr) + pci_mmpt_payload_size(sw->mbox);
 	scoped_guard(rwsem_read, &c->lock) {
 		if (c->gone)
 			return -ENODEV;

@@ -924,7 +924,7 @@ static void mock_setup_irq(struct cxl_switch *cs)
 
 	if (!sw->virq)
 		return;
-	ret = pci_mmpt_request_irq(&cs->mbox, sw->virq);
+	ret = pci_mmpt_request_irq(cs->mbox, sw->virq);
 	if (ret)
 		dev_info(cs->dev, "mailbox interrupt unavailable (%d), polling\n",
 			 ret);

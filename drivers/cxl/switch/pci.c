@@ -18,7 +18,7 @@
 static void sw_pci_setup_irq(struct cxl_switch *sw)
 {
 	struct pci_dev *pdev = to_pci_dev(sw->dev);
-	int msgnum = pci_mmpt_msgnum(&sw->mbox), irq;
+	int msgnum = pci_mmpt_msgnum(sw->mbox), irq;
 
 	/* Interrupts where the function has them; QEMU's has none. */
 	if (msgnum < 0 || (!pdev->msix_cap && !pdev->msi_cap))
@@ -29,7 +29,7 @@ static void sw_pci_setup_irq(struct cxl_switch *sw)
 	/* An MSI is a memory write: without bus mastering it never arrives. */
 	pci_set_master(pdev);
 	irq = pci_irq_vector(pdev, msgnum);
-	if (irq < 0 || pci_mmpt_request_irq(&sw->mbox, irq))
+	if (irq < 0 || pci_mmpt_request_irq(sw->mbox, irq))
 		dev_info(&pdev->dev, "mailbox interrupt unavailable, polling\n");
 }
 

@@ -231,7 +231,7 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;
-	info->payload_size = sw->mbox.payload_size;
+	info->payload_size = pci_mmpt_payload_size(sw->mbox);
 	scoped_guard(rwsem_read, &sw->pol_lock) {
 		info->cel_entries = sw->cel->count;
 		info->serial = sw->id.serial;
@@ -398,11 +398,12 @@ static int sw_send(void *priv, struct pci_mmpt_cmd *cmd)
 	int ret;
 
 	cmd->flags |= PCI_MMPT_CMD_NO_WAIT;
-	ret = pci_mmpt_send(&sw->mbox, cmd);
+	ret = pci_mmpt_send(sw->mbox, cmd);
 	if (ret || !cmd->bg_handle)
 		return ret;
 	up_read(&sw->pol_lock);
-	ret = pci_mmpt_bg_wait(&sw->mbox, cmd, sw->mbox.bg_timeout_ms);
+	ret = pci_mmpt_bg_wait(sw->mbox, cmd,
+			       pci_mmpt_bg_timeout_ms(sw->mbox));
 	down_read(&sw->pol_lock);
 	return ret;
 }
@@ -425,12 +426,12 @@ static void *sw_rpc_locked(struct cxl_switch *sw, struct fwctl_uctx *uctx,
 		if (mutex_lock_killable(&sw->tunnels.lock))
 			return ERR_PTR(-EINTR);
 		out = cxl_fwctl_rpc(uctx, scope, rpc_in, in_len, out_len,
-				    &sw->mbox, &sw->pol);
+				    sw->mbox, &sw->pol);
 		mutex_unlock(&sw->tunnels.lock);
 		return out;
 	}
 	return cxl_fwctl_rpc_send(uctx, scope, rpc_in, in_len, out_len,
-				  &sw->mbox, &sw->pol, sw_send, sw);
+				  sw->mbox, &sw->pol, sw_send, sw);
 }
 
 /**
@@ -722,11 +723,6 @@ static void sw_put(void *data)
 	fwctl_put(&sw->fwctl);
 }
 
-static void sw_mmpt_destroy(void *data)
-{
-	pci_mmpt_destroy(data);
-}
-
 static void sw_mmpt_end_waits(void *data)
 {
 	pci_mmpt_end_waits(data);
@@ -750,6 +746,7 @@ static void sw_unregister(void *data)
 int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 {
 	struct device *dev = desc->dev;
+	struct pci_mmpt *mbox;
 	struct cxl_switch *sw;
 	int ret;
 
@@ -772,14 +769,12 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 		return ret;
 	dev_set_drvdata(dev, sw);
 
-	sw->reads.mmpt = &sw->mbox;
-	ret = pci_mmpt_init(&sw->mbox, dev, desc->mbox, desc->mbox_size,
-			    &cxl_mmpt_config);
-	if (ret)
-		return dev_err_probe(dev, ret, "mailbox not usable\n");
-	ret = devm_add_action_or_reset(dev, sw_mmpt_destroy, &sw->mbox);
-	if (ret)
-		return ret;
+	mbox = devm_pci_mmpt_create(dev, desc->mbox, desc->mbox_size,
+				    &cxl_mmpt_config);
+	if (IS_ERR(mbox))
+		return dev_err_probe(dev, PTR_ERR(mbox), "mailbox not usable\n");
+	sw->mbox = mbox;
+	sw->reads.mmpt = mbox;
 	if (sw->ops && sw->ops->setup_irq)
 		sw->ops->setup_irq(sw);
 
@@ -840,7 +835,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	 * started; the slot stays taken until it is done or
 	 * sw_mmpt_destroy() runs, last.
 	 */
-	ret = devm_add_action(dev, sw_mmpt_end_waits, &sw->mbox);
+	ret = devm_add_action(dev, sw_mmpt_end_waits, sw->mbox);
 	if (ret)
 		return ret;
 

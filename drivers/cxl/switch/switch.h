@@ -90,7 +90,7 @@ struct cxl_switch {
 	u8 revision;
 	const struct cxl_switch_bus_ops *ops;
 	void *bus_priv;
-	struct pci_mmpt mbox;
+	struct pci_mmpt *mbox;
 	struct cxl_fwctl_mbox reads;	/* how the policy reads from @mbox */
 	struct rw_semaphore pol_lock;	/* @cel and @pol against a refresh */
 	bool cel_stale;			/* own firmware may have changed */

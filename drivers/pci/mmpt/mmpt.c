@@ -11,6 +11,7 @@
  * for it, hands it to the library's watcher or has it aborted, and the
  * slot is freed once, when the device is idle again or at teardown.
  */
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -25,6 +26,7 @@
 #include <linux/unaligned.h>
 
 #define CREATE_TRACE_POINTS
+#include "mmpt.h"
 #include "trace.h"
 
 /* Doorbell reads spent spinning before the first sleep. */
@@ -1198,7 +1200,8 @@ static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
 
 /**
  * pci_mmpt_init() - set up a mailbox and wait for it to be ready
- * @mbox: the mailbox to set up
+ * @mbox: the mailbox to set up, zeroed (devm_pci_mmpt_create(), or the
+ *	KUnit suite's device model)
  * @dev: the device that owns it
  * @base: its mapped capability registers
  * @size: bytes mapped at @base
@@ -1280,7 +1283,7 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->idle_known = true;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_init, "PCI_MMPT");
+EXPORT_SYMBOL_IF_KUNIT(pci_mmpt_init);
 
 /**
  * pci_mmpt_end_waits() - end the synchronous background waits, watch on
@@ -1318,10 +1321,11 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_end_waits, "PCI_MMPT");
  * polled: the mailbox interrupts are disabled. Calling it again does
  * nothing more.
  *
- * A driver calls it last when it unbinds, once nothing relies on the
- * background slot any more; pci_mmpt_end_waits() earlier bounds the
- * unbind. Callers already inside the library return promptly, and @mbox
- * must stay allocated until they have.
+ * devm_pci_mmpt_create() makes it the last thing a driver's unbind does
+ * to the mailbox, once what it set up later (the users of the background
+ * slot) is gone; pci_mmpt_end_waits() earlier bounds the unbind. Callers
+ * already inside the library return promptly, and @mbox must stay
+ * allocated until they have.
  *
  * Context: process context, may sleep.
  */
@@ -1342,7 +1346,83 @@ void pci_mmpt_destroy(struct pci_mmpt *mbox)
 		writel(0, mbox->base + PCI_MMPT_CTRL);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(pci_mmpt_destroy, "PCI_MMPT");
+EXPORT_SYMBOL_IF_KUNIT(pci_mmpt_destroy);
+
+static void mmpt_devm_destroy(void *mbox)
+{
+	pci_mmpt_destroy(mbox);
+}
+
+/**
+ * devm_pci_mmpt_create() - set up a mailbox for the life of a driver's
+ *	binding
+ * @dev: the device that owns it: its driver's unbind ends it
+ * @base: its mapped capability registers
+ * @size: bytes mapped at @base
+ * @cfg: timeouts, an optional extra readiness condition and the command
+ *	set's abort request, or NULL
+ *
+ * Reads the payload size and interrupt capabilities and waits, sleeping,
+ * until the doorbell is clear and @cfg->ready (if any) holds, bounded by
+ * the ready time. A payload area advertised above 1 MiB is used as 1 MiB;
+ * one that does not fit in @size is refused: the library would read and
+ * write past the mapping. The mailbox polls until pci_mmpt_request_irq().
+ *
+ * When @dev's driver unbinds, after everything it set up later, the
+ * mailbox is destroyed: background waits end with -ESHUTDOWN, a pending
+ * notification is called back, the mailbox interrupts are disabled, and
+ * the memory is freed. Call pci_mmpt_end_waits() earlier in the unbind to
+ * end the waits sooner.
+ *
+ * Context: process context, may sleep.
+ * Return: the mailbox, or an ERR_PTR(): -ENOMEM; -ENODEV when the
+ * registers read all ones; -ENXIO for a payload size below 256 bytes or
+ * beyond @size; -ETIMEDOUT when it never got ready.
+ */
+struct pci_mmpt *devm_pci_mmpt_create(struct device *dev,
+				      void __iomem *base, size_t size,
+				      const struct pci_mmpt_config *cfg)
+{
+	struct pci_mmpt *mbox;
+	int ret;
+
+	mbox = devm_kzalloc(dev, sizeof(*mbox), GFP_KERNEL);
+	if (!mbox)
+		return ERR_PTR(-ENOMEM);
+	ret = pci_mmpt_init(mbox, dev, base, size, cfg);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = devm_add_action_or_reset(dev, mmpt_devm_destroy, mbox);
+	if (ret)
+		return ERR_PTR(ret);
+	return mbox;
+}
+EXPORT_SYMBOL_NS_GPL(devm_pci_mmpt_create, "PCI_MMPT");
+
+/**
+ * pci_mmpt_payload_size() - bytes in a mailbox's payload area
+ * @mbox: the mailbox
+ *
+ * Return: the largest input or output payload of one command.
+ */
+size_t pci_mmpt_payload_size(const struct pci_mmpt *mbox)
+{
+	return mbox->payload_size;
+}
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_payload_size, "PCI_MMPT");
+
+/**
+ * pci_mmpt_bg_timeout_ms() - a mailbox's default background wait
+ * @mbox: the mailbox
+ *
+ * Return: the &pci_mmpt_config.bg_timeout_ms it was created with, or the
+ * library's default.
+ */
+unsigned int pci_mmpt_bg_timeout_ms(const struct pci_mmpt *mbox)
+{
+	return mbox->bg_timeout_ms;
+}
+EXPORT_SYMBOL_NS_GPL(pci_mmpt_bg_timeout_ms, "PCI_MMPT");
 
 MODULE_DESCRIPTION("PCIe MMPT mailbox library");
 MODULE_LICENSE("GPL");

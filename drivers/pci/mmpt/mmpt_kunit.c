@@ -21,7 +21,10 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
+#include "mmpt.h"
+
 MODULE_IMPORT_NS("PCI_MMPT");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 #define PAYLOAD_SHIFT	11
 #define PAYLOAD		BIT(PAYLOAD_SHIFT)

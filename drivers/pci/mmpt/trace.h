@@ -10,6 +10,8 @@
 #include <linux/pci-mmpt.h>
 #include <linux/tracepoint.h>
 
+#include "mmpt.h"
+
 TRACE_EVENT(pci_mmpt_cmd,
 	    TP_PROTO(const struct pci_mmpt *mbox, const struct pci_mmpt_cmd *cmd,
 		     u64 duration_ns, bool by_irq, int err),

@@ -51,7 +51,8 @@ mkdir -p "$dst/drivers/fwctl"
 } > "$dst/drivers/fwctl/Makefile"
 files="include/linux/fwctl-compat.h include/linux/pci-mmpt.h
 drivers/pci/mmpt/Makefile
-drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/trace.h drivers/cxl/fwctl/Makefile
+drivers/pci/mmpt/mmpt.c drivers/pci/mmpt/mmpt.h drivers/pci/mmpt/trace.h
+drivers/cxl/fwctl/Makefile
 drivers/cxl/fwctl/policy.c drivers/cxl/fwctl/rpc.c drivers/cxl/fwctl/cxl_fwctl.h
 drivers/cxl/fwctl/trace.h
 drivers/cxl/switch/Makefile drivers/cxl/switch/switch.c

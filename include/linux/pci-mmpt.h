@@ -166,7 +166,7 @@ typedef void (*pci_mmpt_bg_done_t)(struct pci_mmpt *mbox,
  *	operation (CXL: Request Abort Background Operation); 0 when it has
  *	none
  * @aborted_rc: the return code the command set gives a background
- *	operation that was aborted; only read when @abort_opcode is set
+ *	operation that was aborted; with @abort_opcode, neither 0 nor 1
  *
  * The library knows the registers, not the command set that runs over
  * them: what it must send to abort, and how the device then reports the

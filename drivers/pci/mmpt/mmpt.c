@@ -915,7 +915,7 @@ int pci_mmpt_bg_wait(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd,
 	 * so a caller does not run it a second time.
 	 */
 	if ((ret == -ETIMEDOUT || ret == -EINTR) &&
-	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE)) {
+	    (cmd->flags & PCI_MMPT_CMD_ABORTABLE) && mbox->abort_opcode) {
 		int aborted = mmpt_bg_abort(mbox, cmd, &st);
 
 		if (aborted == MMPT_BG_RETIRED)
@@ -1205,7 +1205,8 @@ static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
  * @dev: the device that owns it
  * @base: its mapped capability registers
  * @size: bytes mapped at @base
- * @cfg: timeouts and an optional extra readiness condition, or NULL
+ * @cfg: timeouts, an optional extra readiness condition and the command
+ *	set's abort request, or NULL (defaults, no abort request)
  *
  * Reads the payload size and interrupt capabilities and waits, sleeping,
  * until the doorbell is clear and @cfg->ready (if any) holds, bounded by
@@ -1214,9 +1215,9 @@ static bool mmpt_ready(struct pci_mmpt *mbox, void *data, int *ret)
  * write past the mapping.
  * The mailbox polls until pci_mmpt_request_irq().
  *
- * Return: 0; -ENODEV when the registers read all ones; -ENXIO for a
- * payload size below 256 bytes or beyond @size; -ETIMEDOUT when it never
- * got ready.
+ * Return: 0; -EINVAL for an abort request whose aborted code is 0 or 1;
+ * -ENODEV when the registers read all ones; -ENXIO for a payload size
+ * below 256 bytes or beyond @size; -ETIMEDOUT when it never got ready.
  */
 int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 		  void __iomem *base, size_t size,
@@ -1252,6 +1253,10 @@ int pci_mmpt_init(struct pci_mmpt *mbox, struct device *dev,
 	mbox->payload_size = 1UL << shift;
 	mbox->timeout_ms = cfg->timeout_ms ?: 2000;
 	mbox->bg_timeout_ms = cfg->bg_timeout_ms ?: 60000;
+	/* An aborted command must not read as one that completed. */
+	if (cfg->abort_opcode && (cfg->aborted_rc == PCI_MMPT_RC_SUCCESS ||
+				  cfg->aborted_rc == PCI_MMPT_RC_BACKGROUND))
+		return -EINVAL;
 	mbox->abort_opcode = cfg->abort_opcode;
 	mbox->aborted_rc = cfg->aborted_rc;
 	mbox->irq = 0;
@@ -1360,7 +1365,7 @@ static void mmpt_devm_destroy(void *mbox)
  * @base: its mapped capability registers
  * @size: bytes mapped at @base
  * @cfg: timeouts, an optional extra readiness condition and the command
- *	set's abort request, or NULL
+ *	set's abort request, or NULL (defaults, no abort request)
  *
  * Reads the payload size and interrupt capabilities and waits, sleeping,
  * until the doorbell is clear and @cfg->ready (if any) holds, bounded by
@@ -1375,7 +1380,8 @@ static void mmpt_devm_destroy(void *mbox)
  * end the waits sooner.
  *
  * Context: process context, may sleep.
- * Return: the mailbox, or an ERR_PTR(): -ENOMEM; -ENODEV when the
+ * Return: the mailbox, or an ERR_PTR(): -ENOMEM; -EINVAL for an abort
+ * request whose aborted code is 0 or 1; -ENODEV when the
  * registers read all ones; -ENXIO for a payload size below 256 bytes or
  * beyond @size; -ETIMEDOUT when it never got ready.
  */

@@ -837,6 +837,15 @@ static void mmpt_test_no_abort_request(struct kunit *test)
 		.opcode = 0x0200, .flags = PCI_MMPT_CMD_FOREGROUND,
 	};
 
+	/* An aborted code that reads as success or "started" is refused. */
+	cfg.aborted_rc = PCI_MMPT_RC_SUCCESS;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg), -EINVAL);
+	cfg.aborted_rc = PCI_MMPT_RC_BACKGROUND;
+	KUNIT_EXPECT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
+					    (void __iomem *)m->regs, REGS_SIZE,
+					    &cfg), -EINVAL);
 	cfg.abort_opcode = 0;
 	KUNIT_ASSERT_EQ(test, pci_mmpt_init(&m->mbox, m->dev,
 					    (void __iomem *)m->regs, REGS_SIZE,

@@ -1259,7 +1259,8 @@ static void cel_read_in_chunks(struct kunit *test)
 /*
  * What a device's return code means is the CXL core's table's to say, for
  * every code a device can send: one the table does not list is -ENXIO,
- * never a read past its end.
+ * never a read past its end. Unsupported, busy and retry keep the errnos
+ * the policy's callers act on.
  */
 static void xfer_return_codes(struct kunit *test)
 {
@@ -1267,7 +1268,11 @@ static void xfer_return_codes(struct kunit *test)
 		u16 rc;
 		int err;
 	} cases[] = {
-		{ CXL_MBOX_CMD_RC_UNSUPPORTED, -ENXIO },
+		{ CXL_MBOX_CMD_RC_UNSUPPORTED, -EOPNOTSUPP },
+		{ CXL_MBOX_CMD_RC_MBUNSUPPORTED, -EOPNOTSUPP },
+		{ CXL_MBOX_CMD_RC_BUSY, -EBUSY },
+		{ CXL_MBOX_CMD_RC_RETRY, -EAGAIN },
+		{ CXL_MBOX_CMD_RC_INTERNAL, -ENXIO },
 		{ CXL_MBOX_CMD_RC_PADDR, -EFAULT },
 		{ CXL_MBOX_CMD_RC_POISONLMT, -EBUSY },
 		{ CXL_MBOX_CMD_RC_EXTLIST, -ENXIO },
@@ -1298,6 +1303,13 @@ static void xfer_return_codes(struct kunit *test)
 	m->rc = 0;
 	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	kvfree(cel);
+	/* Not clamped to the table's last entry: its own "unknown" one. */
+	KUNIT_EXPECT_STREQ(test, cxl_mbox_cmd_rc(CXL_MBOX_CMD_RC_EXTLIST + 1)->desc,
+			   "unknown return code");
+	KUNIT_EXPECT_STREQ(test, cxl_mbox_cmd_rc(0xffff)->desc,
+			   "unknown return code");
+	KUNIT_EXPECT_STRNEQ(test, cxl_mbox_cmd_rc(CXL_MBOX_CMD_RC_EXTLIST)->desc,
+			    "unknown return code");
 }
 
 /* --- the policy's reads through a memory device's mbox_send ---------- */
@@ -1349,6 +1361,8 @@ static void core_send_reads(struct kunit *test)
 	struct device *dev = kunit_device_register(test, "cxl-fwctl-core");
 	struct cxl_fwctl_mbox reads;
 	struct cxl_fwctl_target t = {};
+	struct pci_mmpt_cmd cmd;
+	u8 id[0x12];
 
 	KUNIT_ASSERT_NOT_NULL(test, cm);
 	KUNIT_ASSERT_NOT_NULL(test, m);
@@ -1381,6 +1395,22 @@ static void core_send_reads(struct kunit *test)
 	cm->rc = CXL_MBOX_CMD_RC_INTERNAL;
 	KUNIT_EXPECT_EQ(test, cxl_fwctl_identify(&reads, NULL, 0, &t), -ENXIO);
 	KUNIT_EXPECT_EQ(test, cm->sends, 4);
+
+	/* Directly: a device error leaves no reply length; no flags taken. */
+	cmd = (struct pci_mmpt_cmd){
+		.opcode = CXL_OP_IDENTIFY, .out = id, .out_size = sizeof(id),
+		.out_len = 99,
+	};
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_core_send(&cm->cxl_mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.return_code, CXL_MBOX_CMD_RC_INTERNAL);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, 0);
+	cm->rc = 0;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_core_send(&cm->cxl_mbox, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.out_len, 0x12);
+	cmd.flags = PCI_MMPT_CMD_BACKGROUND;
+	KUNIT_EXPECT_EQ(test, cxl_fwctl_core_send(&cm->cxl_mbox, &cmd),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cm->sends, 6);
 }
 
 static void restore_budget(void *old)

@@ -456,8 +456,15 @@ static int tunnel_unwrap(const u8 *p, size_t len, unsigned int depth,
  * behind the sanitize fence (-EBUSY while the device sanitizes) and seen
  * by the CXL core's hooks.
  *
- * Return: as pci_mmpt_send(); the device's return code in
- * @cmd->return_code, the reply's length in @cmd->out_len.
+ * Unlike pci_mmpt_send(), it takes no flags and waits for no background
+ * operation: cxl_pci checks a command that went to the background once
+ * and reports -ETIMEDOUT, keeping it tracked until the device is done.
+ * The reply's length is clamped to @cmd->out_size, and to the payload
+ * area rather than failing with -EIO, as mbox_send always did.
+ *
+ * Return: 0 with the device's return code in @cmd->return_code and the
+ * reply's length in @cmd->out_len (0 on a device error); -EINVAL for a
+ * flagged command; or mbox_send's errno.
  */
 int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
 {
@@ -471,6 +478,13 @@ int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
 	};
 	int ret;
 
+	cmd->out_len = 0;
+	cmd->return_code = 0;
+	cmd->vendor_status = 0;
+	cmd->background = false;
+	cmd->bg_handle = 0;
+	if (cmd->flags)
+		return -EINVAL;
 	ret = mbox->mbox_send(mbox, &mc);
 	if (ret)
 		return ret;
@@ -479,6 +493,27 @@ int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_core_send, "CXL_FWCTL");
+
+/*
+ * The errno of a device's return code: the CXL core's table's, except for
+ * the codes whose errno the policy's callers act on and userspace has
+ * always been told: a command the device does not support (at all, or on
+ * this mailbox), a busy device, one that asks for a retry. The core's
+ * table makes them all -ENXIO.
+ */
+static int xfer_rc_errno(u16 rc)
+{
+	switch (rc) {
+	case CXL_MBOX_CMD_RC_UNSUPPORTED:
+	case CXL_MBOX_CMD_RC_MBUNSUPPORTED:
+		return -EOPNOTSUPP;
+	case CXL_MBOX_CMD_RC_BUSY:
+		return -EBUSY;
+	case CXL_MBOX_CMD_RC_RETRY:
+		return -EAGAIN;
+	}
+	return cxl_mbox_cmd_rc(rc)->err;
+}
 
 /**
  * cxl_fwctl_xfer() - send a command to a mailbox or through tunnels
@@ -493,7 +528,8 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_core_send, "CXL_FWCTL");
  *
  * Return: the output length (copied up to @out_size), or a negative errno;
  * a device return code other than success gives the errno the CXL core's
- * return-code table has for it.
+ * return-code table has for it, but -EOPNOTSUPP for a command the device
+ * does not support, -EBUSY when it is busy and -EAGAIN for a retry.
  */
 ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
@@ -523,12 +559,12 @@ ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 	if (ret)
 		return ret;
 	if (cmd.return_code)
-		return cxl_mbox_cmd_rc(cmd.return_code)->err;
+		return xfer_rc_errno(cmd.return_code);
 	ret = tunnel_unwrap(resp, cmd.out_len, depth, &payload, &plen, &rc);
 	if (ret)
 		return ret;
 	if (rc)
-		return cxl_mbox_cmd_rc(rc)->err;
+		return xfer_rc_errno(rc);
 	memcpy(out, payload, min(plen, out_size));
 	return plen;
 }

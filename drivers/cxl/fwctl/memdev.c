@@ -32,9 +32,12 @@ MODULE_PARM_DESC(fwctl_bg_timeout_ms,
  * @cel: the mailbox's Command Effects Log
  * @feats: its supported features
  * @pol: what the policy judges against
- * @pol_lock: held for reading by every judgement, for writing to read @cel
- *	and @feats again
+ * @pol_lock: held for reading by every judgement, for writing to swap in
+ *	a @cel and @feats read again
+ * @refresh_lock: one re-read at a time, made without @pol_lock
  * @stale: firmware was activated since @cel and @feats were read
+ * @activations: firmware activations seen, so that a re-read that one
+ *	overtook does not clear @stale
  * @entry: in memdev_fwctls
  */
 struct cxl_memdev_fwctl {
@@ -44,7 +47,9 @@ struct cxl_memdev_fwctl {
 	struct cxl_feature *feats;
 	struct cxl_fwctl_policy pol;
 	struct rw_semaphore pol_lock;
+	struct mutex refresh_lock; /* one re-read at a time */
 	bool stale;
+	atomic_t activations;
 	struct list_head entry;
 };
 
@@ -185,17 +190,30 @@ static int memdev_refresh(void *priv)
 	struct cxl_feature *feats;
 	struct cxl_cel *cel;
 	unsigned int nr;
-	int ret;
+	int seen, ret;
 
 	/* Behind another refresh of a slow device: a kill ends the wait. */
-	if (down_write_killable(&mf->pol_lock))
+	if (mutex_lock_killable(&mf->refresh_lock))
 		return -EINTR;
 	ret = 0;
-	if (!mf->stale)
+	if (!READ_ONCE(mf->stale))
 		goto out;
+	/*
+	 * The reads queue behind the kernel's own commands, which may hold
+	 * the mailbox for a whole background operation: they are made
+	 * without the policy lock, so that RPCs, FWCTL_INFO and the sysfs
+	 * readers do not queue behind them meanwhile.
+	 */
+	seen = atomic_read(&mf->activations);
 	ret = memdev_read_policy(mf, &cel, &feats, &nr);
 	if (ret)
 		goto out;
+	if (down_write_killable(&mf->pol_lock)) {
+		kvfree(cel);
+		kvfree(feats);
+		ret = -EINTR;
+		goto out;
+	}
 	kvfree(mf->cel);
 	kvfree(mf->feats);
 	mf->cel = cel;
@@ -204,12 +222,15 @@ static int memdev_refresh(void *priv)
 	mf->pol.feats = feats;
 	mf->pol.nr_feats = nr;
 	cxl_fwctl_policy_prepare(&mf->pol);
-	WRITE_ONCE(mf->stale, false);
+	/* Another activation during the reads: read again, next request. */
+	if (atomic_read(&mf->activations) == seen)
+		WRITE_ONCE(mf->stale, false);
+	up_write(&mf->pol_lock);
 	dev_info(mf->fwctl.dev.parent,
 		 "firmware activated: %u commands, %u features read again\n",
 		 cel->count, nr);
 out:
-	up_write(&mf->pol_lock);
+	mutex_unlock(&mf->refresh_lock);
 	return ret;
 }
 
@@ -234,8 +255,10 @@ void cxl_memdev_fwctl_fw_activated(struct cxl_dev_state *cxlds)
 
 	guard(mutex)(&memdev_fwctls_lock);
 	list_for_each_entry(mf, &memdev_fwctls, entry)
-		if (mf->cxlds == cxlds)
+		if (mf->cxlds == cxlds) {
+			atomic_inc(&mf->activations);
 			WRITE_ONCE(mf->stale, true);
+		}
 }
 
 static void *memdev_rpc_locked(struct fwctl_uctx *uctx,
@@ -353,6 +376,7 @@ int devm_cxl_memdev_fwctl_add(struct device *host, struct cxl_memdev *cxlmd)
 		return -ENOMEM;
 	mf->cxlds = cxlds;
 	init_rwsem(&mf->pol_lock);
+	mutex_init(&mf->refresh_lock);
 	scoped_guard(mutex, &memdev_fwctls_lock)
 		list_add(&mf->entry, &memdev_fwctls);
 	ret = devm_add_action_or_reset(host, memdev_fwctl_put, mf);

@@ -74,7 +74,8 @@ tar -xf "$tarball" -C "$dst" --strip-components=1 \
 # Only the series' fix of cxlmem.h's return-code lookup, which our modules
 # call; its other changes (struct cxl_dev_state) would not match the stock
 # cxl_core's layouts.
-pdir=patches
-[ "$base" = 6.12 ] || pdir=patches-$base
-patch -d "$dst" -p1 -s --no-backup-if-mismatch < "$(echo "$repo/$pdir"/*-cxl-mbox-look-up-device-return-codes*.patch)"
+fix=patches/0011-cxl-mbox-look-up-device-return-codes-within-the-table.patch
+[ "$base" = 6.12 ] ||
+	fix=patches-$base/0040-cxl-mbox-look-up-device-return-codes-within-the-tabl.patch
+patch -d "$dst" -p1 -s --no-backup-if-mismatch < "$repo/$fix"
 echo "$dst"

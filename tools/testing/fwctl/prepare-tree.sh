@@ -76,7 +76,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 		# Sync by content, without keeping times: only files the series
 		# change differently get a new mtime, so only they rebuild. A
 		# file the series no longer creates goes; the repo's files are
-		# overlaid again below, with their own times.
+		# overlaid again below (recopied, so they rebuild once).
 		rsync -rl --checksum --delete "$src.new/" "$src/"
 		rm -rf "$src.new"
 	else

@@ -494,6 +494,12 @@ int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
 }
 EXPORT_SYMBOL_NS_GPL(cxl_fwctl_core_send, "CXL_FWCTL");
 
+/* A buffer of the mailbox's payload size, for a request or a reply. */
+static void *payload_buf(const struct cxl_fwctl_mbox *mbox)
+{
+	return kvzalloc(pci_mmpt_payload_size(mbox->mmpt), GFP_KERNEL);
+}
+
 /*
  * The errno of a device's return code: the CXL core's table's, except for
  * the codes whose errno the policy's callers act on and userspace has
@@ -535,9 +541,9 @@ ssize_t cxl_fwctl_xfer(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, u16 opcode, const void *in,
 		       size_t in_len, void *out, size_t out_size)
 {
+	u8 *req __free(kvfree) = payload_buf(mbox);
+	u8 *resp __free(kvfree) = payload_buf(mbox);
 	size_t cap = pci_mmpt_payload_size(mbox->mmpt), plen;
-	u8 *req __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
-	u8 *resp __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
 	struct pci_mmpt_cmd cmd = {};
 	const u8 *payload;
 	ssize_t len;
@@ -715,9 +721,9 @@ static int read_go_on(unsigned long deadline)
 int cxl_fwctl_read_cel(const struct cxl_fwctl_mbox *mbox, const u8 *path,
 		       unsigned int depth, struct cxl_cel **celp)
 {
-	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
-	u8 *logs __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
+	u8 *logs __free(kvfree) = payload_buf(mbox);
 	u8 *log __free(kvfree) = NULL;
+	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
 	size_t chunk = (cap - depth * CXL_TUNNEL_OVERHEAD) & ~3UL;
 	u8 in[CXL_GET_LOG_IN];
 	unsigned long deadline = read_deadline();
@@ -805,9 +811,9 @@ EXPORT_SYMBOL_NS_GPL(cxl_fwctl_read_cel, "CXL_FWCTL");
 int cxl_fwctl_read_features(const struct cxl_fwctl_mbox *mbox, struct cxl_feature **featsp,
 			    unsigned int *nr)
 {
-	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
-	u8 *buf __free(kvfree) = kvzalloc(cap, GFP_KERNEL);
+	u8 *buf __free(kvfree) = payload_buf(mbox);
 	struct cxl_feature *feats __free(kvfree) = NULL;
+	size_t cap = pci_mmpt_payload_size(mbox->mmpt);
 	size_t room = (cap - CXL_FEATS_HDR) / CXL_FEATURE_ENTRY;
 	unsigned long deadline = read_deadline();
 	unsigned int total = 0, n = 0, got, i;

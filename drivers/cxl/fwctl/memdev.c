@@ -222,9 +222,15 @@ static int memdev_refresh(void *priv)
 	mf->pol.feats = feats;
 	mf->pol.nr_feats = nr;
 	cxl_fwctl_policy_prepare(&mf->pol);
-	/* Another activation during the reads: read again, next request. */
-	if (atomic_read(&mf->activations) == seen)
-		WRITE_ONCE(mf->stale, false);
+	/*
+	 * Another activation during the reads: read again, next request.
+	 * Cleared first and checked after, so that one whose flag the
+	 * clearing overwrote is still seen.
+	 */
+	WRITE_ONCE(mf->stale, false);
+	smp_mb();
+	if (atomic_read(&mf->activations) != seen)
+		WRITE_ONCE(mf->stale, true);
 	up_write(&mf->pol_lock);
 	dev_info(mf->fwctl.dev.parent,
 		 "firmware activated: %u commands, %u features read again\n",
@@ -257,6 +263,7 @@ void cxl_memdev_fwctl_fw_activated(struct cxl_dev_state *cxlds)
 	list_for_each_entry(mf, &memdev_fwctls, entry)
 		if (mf->cxlds == cxlds) {
 			atomic_inc(&mf->activations);
+			smp_mb__after_atomic();
 			WRITE_ONCE(mf->stale, true);
 		}
 }

@@ -1089,10 +1089,12 @@ read:
 	if (ret) {
 		t->cel = NULL;
 		/*
-		 * A read cut short by a kill or by its time budget learnt
-		 * nothing of the device: read again next time.
+		 * A read cut short by a kill or by its time budget, or
+		 * answered "busy" or "retry", learnt nothing of the device:
+		 * read again next time.
 		 */
-		if (ret == -ETIMEDOUT || fatal_signal_pending(current))
+		if (ret == -ETIMEDOUT || ret == -EBUSY || ret == -EAGAIN ||
+		    fatal_signal_pending(current))
 			t->fw_known = false;
 	}
 	t->t = id;

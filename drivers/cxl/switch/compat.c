@@ -177,7 +177,7 @@ static long compat_send(struct cxl_switch_compat *c,
 	if (cmd.id != CXL_MEM_COMMAND_ID_RAW)
 		return -ENOTTY;
 	if (cmd.flags || cmd.raw.rsvd || cmd.in.rsvd || cmd.out.rsvd ||
-	    cmd.in.size > pci_mmpt_payload_size(sw->mbox))
+	    cmd.in.size > sw->payload_size)
 		return -EINVAL;
 
 	in_len = sizeof(in->hdr) + cmd.in.size;
@@ -190,7 +190,7 @@ static long compat_send(struct cxl_switch_compat *c,
 			   cmd.in.size))
 		return -EFAULT;
 
-	out_len = sizeof(out->hdr) + pci_mmpt_payload_size(sw->mbox);
+	out_len = sizeof(out->hdr) + sw->payload_size;
 	scoped_guard(rwsem_read, &c->lock) {
 		if (c->gone)
 			return -ENODEV;

@@ -231,7 +231,7 @@ static void *sw_info(struct fwctl_uctx *uctx, size_t *length)
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	info->component = FWCTL_CXL_SWITCH_CCI;
-	info->payload_size = pci_mmpt_payload_size(sw->mbox);
+	info->payload_size = sw->payload_size;
 	scoped_guard(rwsem_read, &sw->pol_lock) {
 		info->cel_entries = sw->cel->count;
 		info->serial = sw->id.serial;
@@ -774,6 +774,7 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	if (IS_ERR(mbox))
 		return dev_err_probe(dev, PTR_ERR(mbox), "mailbox not usable\n");
 	sw->mbox = mbox;
+	sw->payload_size = pci_mmpt_payload_size(mbox);
 	sw->reads.mmpt = mbox;
 	if (sw->ops && sw->ops->setup_irq)
 		sw->ops->setup_irq(sw);
@@ -832,8 +833,8 @@ int devm_cxl_switch_add(const struct cxl_switch_desc *desc)
 	/*
 	 * Before the compatibility node and sw_unregister() wait for RPCs:
 	 * end their background waits. The switch goes on running what it
-	 * started; the slot stays taken until it is done or
-	 * sw_mmpt_destroy() runs, last.
+	 * started; the slot stays taken until it is done or the mailbox's
+	 * teardown runs, last.
 	 */
 	ret = devm_add_action(dev, sw_mmpt_end_waits, sw->mbox);
 	if (ret)

@@ -91,6 +91,8 @@ struct cxl_switch {
 	const struct cxl_switch_bus_ops *ops;
 	void *bus_priv;
 	struct pci_mmpt *mbox;
+	/* its payload size: outlives @mbox, which goes at unbind */
+	size_t payload_size;
 	struct cxl_fwctl_mbox reads;	/* how the policy reads from @mbox */
 	struct rw_semaphore pol_lock;	/* @cel and @pol against a refresh */
 	bool cel_stale;			/* own firmware may have changed */

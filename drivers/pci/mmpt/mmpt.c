@@ -1112,7 +1112,8 @@ static bool mmpt_irq_ours(struct pci_mmpt *mbox)
  *
  * Wakes the waiters, who read the registers themselves, when the mailbox
  * interrupted. Consumers that share the vector with other sources may call
- * it from their own handler.
+ * it from their own handler, requested after devm_pci_mmpt_create() so
+ * that it is freed before the mailbox is.
  *
  * Return: IRQ_HANDLED when a doorbell the library rang reads clear or a
  * background operation it tracked no longer runs, once for each; IRQ_NONE
@@ -1322,9 +1323,10 @@ EXPORT_SYMBOL_NS_GPL(pci_mmpt_end_waits, "PCI_MMPT");
  * notification queued or running calls its callback with -ESHUTDOWN
  * (exactly once: queued work is run, not cancelled) before this returns,
  * and the background slot is freed. Background commands and notifications
- * are refused with -ESHUTDOWN from then on; foreground commands still run,
- * polled: the mailbox interrupts are disabled. Calling it again does
- * nothing more.
+ * are refused with -ESHUTDOWN from then on and the mailbox interrupts are
+ * disabled; foreground commands still run, polled, for the KUnit suite's
+ * embedded models (a managed mailbox is freed right after). Calling it
+ * again does nothing more.
  *
  * devm_pci_mmpt_create() makes it the last thing a driver's unbind does
  * to the mailbox, once what it set up later (the users of the background

@@ -228,6 +228,7 @@ static int memdev_refresh(void *priv)
 	 * clearing overwrote is still seen.
 	 */
 	WRITE_ONCE(mf->stale, false);
+	/* Cleared before counted: pairs with the notifier's barrier. */
 	smp_mb();
 	if (atomic_read(&mf->activations) != seen)
 		WRITE_ONCE(mf->stale, true);
@@ -263,6 +264,7 @@ void cxl_memdev_fwctl_fw_activated(struct cxl_dev_state *cxlds)
 	list_for_each_entry(mf, &memdev_fwctls, entry)
 		if (mf->cxlds == cxlds) {
 			atomic_inc(&mf->activations);
+			/* Counted before flagged: pairs with the refresh's smp_mb(). */
 			smp_mb__after_atomic();
 			WRITE_ONCE(mf->stale, true);
 		}

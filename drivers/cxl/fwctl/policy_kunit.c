@@ -1228,20 +1228,27 @@ static void mbm_stop(void *data)
 	kthread_stop(data);
 }
 
-static void cel_read_in_chunks(struct kunit *test)
+/* A model on its own KUnit device, answering until the test ends. */
+static struct mailbox_model *mbm_up(struct kunit *test, const char *name)
 {
 	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct device *dev = kunit_device_register(test, "cxl-fwctl-mbox");
-	struct cxl_cel *cel;
-	unsigned int i;
+	struct device *dev = kunit_device_register(test, name);
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	mbm_create(test, m, dev);
-	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-mbox");
+	m->thread = kthread_run(mbm_thread, m, "%s", name);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
 	KUNIT_ASSERT_EQ(test,
 			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
+	return m;
+}
+
+static void cel_read_in_chunks(struct kunit *test)
+{
+	struct mailbox_model *m = mbm_up(test, "cxl-fwctl-mbox");
+	struct cxl_cel *cel;
+	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_cel(&m->reads, NULL, 0, &cel), 0);
 	/* 400 bytes through a 256-byte payload area: two chunks. */
@@ -1280,18 +1287,9 @@ static void xfer_return_codes(struct kunit *test)
 		{ 0x8000, -ENXIO },
 		{ 0xffff, -ENXIO },
 	};
-	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct device *dev = kunit_device_register(test, "cxl-fwctl-rc");
+	struct mailbox_model *m = mbm_up(test, "cxl-fwctl-rc");
 	struct cxl_cel *cel = NULL;
 	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	mbm_create(test, m, dev);
-	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-rc");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
-	KUNIT_ASSERT_EQ(test,
-			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		m->rc = cases[i].rc;
@@ -1426,20 +1424,12 @@ static void restore_budget(void *old)
  */
 static void cel_read_bounded(struct kunit *test)
 {
-	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct device *dev = kunit_device_register(test, "cxl-fwctl-slow");
+	struct mailbox_model *m = mbm_up(test, "cxl-fwctl-slow");
 	struct cxl_feature *f;
 	struct cxl_cel *cel = NULL;
 	unsigned int n;
 	void *old;
 
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	mbm_create(test, m, dev);
-	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-slow");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
-	KUNIT_ASSERT_EQ(test,
-			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
 	old = (void *)(uintptr_t)cxl_fwctl_read_budget_ms;
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_budget,
 							old), 0);
@@ -1487,18 +1477,9 @@ static void cel_read_bounded(struct kunit *test)
 /* Get Supported Features in pages of what the payload area holds. */
 static void features_read_in_pages(struct kunit *test)
 {
-	struct mailbox_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct device *dev = kunit_device_register(test, "cxl-fwctl-feats");
+	struct mailbox_model *m = mbm_up(test, "cxl-fwctl-feats");
 	struct cxl_feature *f;
 	unsigned int n, i;
-
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	mbm_create(test, m, dev);
-	m->thread = kthread_run(mbm_thread, m, "cxl-fwctl-feats");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(m->thread));
-	KUNIT_ASSERT_EQ(test,
-			kunit_add_action_or_reset(test, mbm_stop, m->thread), 0);
 
 	/* None: no table, no error. */
 	KUNIT_ASSERT_EQ(test, cxl_fwctl_read_features(&m->reads, &f, &n), 0);

@@ -119,6 +119,22 @@ struct pci_mmpt_cmd {
 };
 
 /**
+ * pci_mmpt_cmd_clear_out() - reset what a send reports in a command
+ * @cmd: the command
+ *
+ * For pci_mmpt_send() and for transports that report like it: nothing of
+ * a previous send survives a send that fails before the device answers.
+ */
+static inline void pci_mmpt_cmd_clear_out(struct pci_mmpt_cmd *cmd)
+{
+	cmd->out_len = 0;
+	cmd->return_code = 0;
+	cmd->vendor_status = 0;
+	cmd->background = false;
+	cmd->bg_handle = 0;
+}
+
+/**
  * struct pci_mmpt_bg_status - the Background Command Status register
  * @opcode: the background command's opcode
  * @percent: percent complete, 0-100

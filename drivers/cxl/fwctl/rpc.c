@@ -478,11 +478,7 @@ int cxl_fwctl_core_send(void *cxl_mbox, struct pci_mmpt_cmd *cmd)
 	};
 	int ret;
 
-	cmd->out_len = 0;
-	cmd->return_code = 0;
-	cmd->vendor_status = 0;
-	cmd->background = false;
-	cmd->bg_handle = 0;
+	pci_mmpt_cmd_clear_out(cmd);
 	if (cmd->flags)
 		return -EINVAL;
 	ret = mbox->mbox_send(mbox, &mc);

@@ -643,11 +643,7 @@ int pci_mmpt_send(struct pci_mmpt *mbox, struct pci_mmpt_cmd *cmd)
 	ktime_t start = traced ? ktime_get() : 0;
 	int ret;
 
-	cmd->out_len = 0;
-	cmd->return_code = 0;
-	cmd->vendor_status = 0;
-	cmd->background = false;
-	cmd->bg_handle = 0;
+	pci_mmpt_cmd_clear_out(cmd);
 	if (cmd->in_len > mbox->payload_size)
 		return -E2BIG;
 	if ((cmd->in_len && !cmd->in) || (cmd->out_size && !cmd->out))
